@@ -1,0 +1,327 @@
+"""Ask about a flare-up: who could be drawn in, on whose side, how likely, and how.
+
+Examples
+--------
+>>> from escalate import build_scenario
+>>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}},
+...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
+...                {"type": "backing", "from": "D", "to": "B", "level": "military",
+...                 "likelihood": 0.2}])
+>>> result = escalation_paths(s, "A", "B")
+>>> [(p.actor, p.side, p.probability) for p in result.parties]
+[('C', 'A', 0.5), ('D', 'B', 0.2)]
+>>> result.parties[0].paths[0].explanation
+'C has a mutual defense pact with A covering its territory (likelihood 0.5)'
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from escalate.cascade import NO_SIDE, FlareUp, Tally, compile_scenario, pulled_sides, run_cascade
+from escalate.errors import FlareUpError
+from escalate.explain import cite, explain_step
+from escalate.likelihoods import LikelihoodTable
+from escalate.loading import load_scenario
+from escalate.model import Role, Scenario
+
+
+@dataclass(frozen=True)
+class Step:
+    """One link of a chain: ``target`` is drawn in because ``source`` is fighting."""
+
+    source: str
+    target: str
+    relation: str
+    likelihood: float
+    explanation: str
+    citation: str = ""
+    quote: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The step as in ``--json``."""
+        data: dict[str, Any] = {
+            "source": self.source,
+            "target": self.target,
+            "relation": self.relation,
+            "likelihood": self.likelihood,
+        }
+        if self.citation:
+            data["citation"] = self.citation.removeprefix(" (source: ").removesuffix(")")
+        if self.quote:
+            data["quote"] = self.quote
+        return data
+
+
+@dataclass(frozen=True)
+class Path:
+    """A chain of commitments from a belligerent to a party; probability = product of steps."""
+
+    steps: tuple[Step, ...]
+    probability: float
+    #: How often the party joined through exactly this chain in the cascade.
+    share: float = 0.0
+
+    @property
+    def explanation(self) -> str:
+        """The chain in words, one clause per step, each with its source and likelihood."""
+        return "; then ".join(
+            f"{s.explanation}{s.citation} (likelihood {_num(s.likelihood)})" for s in self.steps
+        )
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        """Every actor on the path, from the belligerent to the party."""
+        return (self.steps[0].source, *(s.target for s in self.steps)) if self.steps else ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The path as in ``--json``."""
+        return {
+            "probability": _round(self.probability),
+            "share": _round(self.share),
+            "explanation": self.explanation,
+            "steps": [s.to_dict() for s in self.steps],
+        }
+
+
+@dataclass(frozen=True)
+class Party:
+    """An outside party that could be drawn in on one side (``side`` None: mediator)."""
+
+    actor: str
+    side: str | None
+    role: str
+    probability: float
+    stderr: float
+    cross_pressured: bool
+    paths: tuple[Path, ...]
+    roles: dict[str, float] = field(default_factory=dict)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The party as in ``--json``."""
+        return {
+            "actor": self.actor,
+            "side": self.side,
+            "role": self.role,
+            "probability": _round(self.probability),
+            "stderr": _round(self.stderr),
+            "cross_pressured": self.cross_pressured,
+            "roles": {k: _round(v) for k, v in self.roles.items()},
+            "paths": [p.to_dict() for p in self.paths],
+        }
+
+
+@dataclass(frozen=True)
+class Escalation:
+    """The answer about one flare-up: every party that could be drawn in, most likely first."""
+
+    scenario: Scenario
+    belligerents: tuple[str, str]
+    initiator: str | None
+    theatre: tuple[str, ...]
+    as_of: dt.date | None
+    method: str
+    samples: int | None
+    seed: int | None
+    outcomes: int
+    parties: tuple[Party, ...]
+    likelihoods: str = "defaults"
+
+    def __iter__(self) -> Iterator[Party]:
+        return iter(self.parties)
+
+    def __len__(self) -> int:
+        return len(self.parties)
+
+    def party(self, actor: str, side: str | None | object = ...) -> Party:
+        """The party entry of ``actor`` (its most likely side unless ``side`` is given)."""
+        actor = self.scenario.resolve(actor)
+        for p in self.parties:
+            if p.actor == actor and (side is ... or p.side == side):
+                return p
+        raise KeyError(f"{actor} is not drawn in on that side")
+
+    def probability(self, actor: str, side: str | None) -> float:
+        """P(``actor`` joins ``side``); 0.0 when it never does."""
+        try:
+            return self.party(actor, side).probability
+        except KeyError:
+            return 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """The result as ``escalate paths --json`` prints it."""
+        return {
+            "graph": self.scenario.name,
+            "belligerents": list(self.belligerents),
+            "initiator": self.initiator,
+            "theatre": list(self.theatre),
+            "as_of": self.as_of.isoformat() if self.as_of else None,
+            "method": self.method,
+            "samples": self.samples,
+            "seed": self.seed,
+            "outcomes": self.outcomes,
+            "likelihoods": self.likelihoods,
+            "parties": [p.to_dict() for p in self.parties],
+        }
+
+    def to_json(self) -> str:
+        """``to_dict()`` as indented JSON text (stable key order)."""
+        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
+
+
+def escalation_paths(
+    scenario: Scenario | str | os.PathLike[str] | None,
+    a: str,
+    b: str,
+    *,
+    initiator: str | None = None,
+    theatre: Iterable[str] | None = None,
+    as_of: dt.date | str | None = None,
+    max_hops: int | None = None,
+    top: int = 3,
+    method: str = "auto",
+    samples: int = 10_000,
+    seed: int = 0,
+    likelihoods: LikelihoodTable | None = None,
+    progress: Callable[[int], None] | None = None,
+) -> Escalation:
+    """Which outside parties a flare-up between ``a`` and ``b`` could draw in, and how.
+
+    Parameters
+    ----------
+    scenario : Scenario, bundled name or path (None: the bundled default)
+    a, b : the belligerents; each leads a side. Names resolve through aliases and case.
+    initiator : the belligerent that attacks (None: both sides count as defending)
+    theatre : territories where the fighting is (default: both belligerents' own)
+    as_of : date; relations not in force then are ignored (default: the scenario's)
+    max_hops : how long a chain of commitments may be (None: no limit)
+    top : how many paths to keep per party
+    method : ``"auto"`` (exact when feasible), ``"exact"`` or ``"monte-carlo"``
+    samples, seed : Monte Carlo sample count and seed
+    likelihoods : a :class:`~escalate.likelihoods.LikelihoodTable` (default: the documented one)
+
+    Raises
+    ------
+    UnknownActorError : a name is not in the scenario
+    FlareUpError : the question does not make sense (same actor twice, ...)
+    """
+    if not isinstance(scenario, Scenario):
+        scenario = load_scenario(scenario)
+    flare_up = make_flare_up(
+        scenario, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops
+    )
+    if top < 1:
+        raise FlareUpError(f"top must be at least 1, not {top}")
+    compiled = compile_scenario(scenario, flare_up, likelihoods)
+    try:
+        tally = run_cascade(compiled, method=method, samples=samples, seed=seed, progress=progress)
+    except ValueError as exc:
+        raise FlareUpError(str(exc)) from exc
+    declared = tuple(scenario.resolve(t) for t in theatre) if theatre else flare_up.belligerents
+    return Escalation(
+        scenario=scenario,
+        belligerents=flare_up.belligerents,
+        initiator=flare_up.initiator,
+        theatre=tuple(sorted(set(declared))),
+        as_of=flare_up.as_of,  # type: ignore[arg-type]
+        method=tally.method,
+        samples=tally.samples,
+        seed=seed if tally.samples else None,
+        outcomes=tally.outcomes,
+        parties=_parties(scenario, compiled, tally, top),
+        likelihoods=likelihoods.origin if likelihoods else "defaults",
+    )
+
+
+def make_flare_up(
+    scenario: Scenario,
+    a: str,
+    b: str,
+    *,
+    initiator: str | None = None,
+    theatre: Iterable[str] | None = None,
+    as_of: dt.date | str | None = None,
+    max_hops: int | None = None,
+) -> FlareUp:
+    """Resolve names and defaults into a :class:`~escalate.cascade.FlareUp`."""
+    first, second = scenario.resolve(a), scenario.resolve(b)
+    if first == second:
+        raise FlareUpError(f"the two belligerents are the same actor ({first}); name two")
+    chosen = None
+    if initiator is not None:
+        chosen = scenario.resolve(initiator)
+        if chosen not in (first, second):
+            raise FlareUpError(f"the initiator must be {first} or {second}, not {chosen}")
+    names = [scenario.resolve(t) for t in theatre] if theatre else [first, second]
+    area = frozenset().union(*(scenario.territory(t) for t in names))
+    if isinstance(as_of, str):
+        try:
+            as_of = dt.date.fromisoformat(as_of)
+        except ValueError as exc:
+            raise FlareUpError(f"bad date {as_of!r}; write it as 2020-09-28") from exc
+    if max_hops is not None and max_hops < 1:
+        raise FlareUpError(f"max_hops must be at least 1, not {max_hops}")
+    return FlareUp(
+        belligerents=(first, second),
+        initiator=chosen,
+        theatre=area,
+        as_of=as_of if as_of is not None else scenario.as_of,
+        max_hops=max_hops,
+    )
+
+
+def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple[Party, ...]:
+    flare = compiled.flare_up
+    arcs = compiled.arcs
+    parties = []
+    for (actor, side), probability in tally.probabilities.items():
+        if probability <= 0.0:
+            continue
+        roles = {role.value: p for role in Role if (p := tally.roles.get((actor, side, role), 0.0)) > 0.0}
+        paths = []
+        for chain, share in tally.chains[(actor, side)].items():
+            steps = tuple(_step(scenario, arcs[i]) for i in chain)
+            product = 1.0
+            for step in steps:
+                product *= step.likelihood
+            paths.append(Path(steps, round(product, 12), round(share, 12)))
+        paths.sort(key=lambda p: (-p.probability, -p.share, p.explanation))
+        parties.append(
+            Party(
+                actor=actor,
+                side=None if side == NO_SIDE else flare.belligerents[side],
+                role=max(roles, key=lambda r: (roles[r], r)),
+                probability=round(probability, 12),  # drop float noise from summing outcomes
+                stderr=round(tally.stderr(actor, side), 12),
+                cross_pressured=len(pulled_sides(compiled, tally, actor) - {NO_SIDE}) > 1,
+                paths=tuple(paths[:top]),
+                roles=roles,
+            )
+        )
+    parties.sort(key=lambda p: (-p.probability, p.actor, p.side or ""))
+    return tuple(parties)
+
+
+def _step(scenario: Scenario, arc: Any) -> Step:
+    return Step(
+        source=arc.source,
+        target=arc.target,
+        relation=arc.relation.type.value,
+        likelihood=arc.likelihood,
+        explanation=explain_step(scenario, arc.relation, source=arc.source, target=arc.target),
+        citation=cite(scenario, arc.relation),
+        quote=arc.relation.quote,
+    )
+
+
+def _round(x: float) -> float:
+    return round(x, 6)
+
+
+def _num(x: float) -> str:
+    return f"{x:.4g}"

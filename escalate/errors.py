@@ -1,0 +1,97 @@
+"""Errors raised by escalate.
+
+Every problem a user can cause raises a subclass of :class:`EscalateError`, so a
+notebook can catch them all at once::
+
+    EscalateError                 base; catch this in notebooks
+    ├── GraphFileError            .path, .problems (every problem in the file, in one pass)
+    ├── UnknownActorError         .name, .suggestions
+    └── UnknownRelationError      .value, .allowed
+
+Examples
+--------
+>>> err = UnknownActorError("Rusia", ["Russia"])
+>>> str(err)
+"unknown actor 'Rusia'; did you mean 'Russia'?"
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+
+class EscalateError(Exception):
+    """Base class of every error that bad input can cause."""
+
+
+class GraphFileError(EscalateError):
+    """A scenario or data file is malformed; ``problems`` lists every problem found.
+
+    Each problem is one line that names the place, as ``file:line: message``.
+    """
+
+    def __init__(self, path: str | Path | None, problems: Sequence[str]) -> None:
+        self.path = Path(path) if path is not None else None
+        self.problems = list(problems)
+        super().__init__("\n".join(self.problems))
+
+
+class UnknownActorError(EscalateError):
+    """A name matches no actor, alias or id of the scenario."""
+
+    def __init__(self, name: str, suggestions: Sequence[str] = (), *, what: str = "actor") -> None:
+        self.name = name
+        self.suggestions = list(suggestions)
+        self.what = what
+        super().__init__(f"unknown {what} {name!r}{did_you_mean(self.suggestions)}")
+
+
+class UnknownRelationError(EscalateError):
+    """A relation type or backing level is not one escalate knows."""
+
+    def __init__(self, value: str, allowed: Sequence[str]) -> None:
+        self.value = value
+        self.allowed = list(allowed)
+        hint = did_you_mean(close_matches(value, allowed))
+        super().__init__(f"unknown relation type {value!r}{hint}")
+
+
+class OutputError(EscalateError):
+    """An output file could not be written; nothing was left behind."""
+
+
+def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
+    """Return the candidates that look like ``word``, best first, ignoring case.
+
+    Examples
+    --------
+    >>> close_matches("rusia", ["Russia", "Turkey"])
+    ['Russia']
+    """
+    by_folded: dict[str, str] = {}
+    for candidate in candidates:
+        by_folded.setdefault(candidate.casefold(), candidate)
+    found = difflib.get_close_matches(word.casefold(), list(by_folded), n=n, cutoff=0.6)
+    return [by_folded[f] for f in found]
+
+
+def did_you_mean(suggestions: Sequence[str]) -> str:
+    """Format suggestions as a "did you mean" tail, or "" when there are none.
+
+    Examples
+    --------
+    >>> did_you_mean(["Russia", "Prussia"])
+    "; did you mean 'Russia' or 'Prussia'?"
+    """
+    if not suggestions:
+        return ""
+    quoted = [repr(s) for s in suggestions]
+    if len(quoted) == 1:
+        return f"; did you mean {quoted[0]}?"
+    return f"; did you mean {', '.join(quoted[:-1])} or {quoted[-1]}?"
+
+
+class FlareUpError(EscalateError):
+    """The flare-up asked about does not make sense (same actor twice, bad initiator, ...)."""

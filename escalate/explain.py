@@ -1,0 +1,61 @@
+"""Explain the steps of an escalation path in plain words, citing each relation's source.
+
+Examples
+--------
+>>> from escalate import build_scenario
+>>> s = build_scenario(actors={"Armenia": {}, "Russia": {}},
+...     relations=[{"type": "defense_pact", "between": ["Russia", "Armenia"],
+...                 "covers": ["Armenia"]}])
+>>> explain_step(s, s.relations[0], source="Armenia", target="Russia")
+'Russia has a mutual defense pact with Armenia covering Armenia'
+"""
+
+from __future__ import annotations
+
+from escalate.model import Relation, RelationType, Scenario
+
+
+def explain_step(scenario: Scenario, relation: Relation, *, source: str, target: str) -> str:
+    """One sentence: why ``target`` is drawn in once ``source`` is fighting."""
+    match relation.type:
+        case RelationType.DEFENSE_PACT:
+            text = f"{target} has a mutual defense pact with {source}"
+            text += _covering(relation)
+        case RelationType.GUARANTEE:
+            text = f"{target} guarantees the defense of {source}" + _covering(relation)
+        case RelationType.COLLECTIVE_DEFENSE:
+            if scenario.actors[target].kind == "alliance":
+                text = f"{source} is a member of {target}, whose collective defense covers it"
+            else:
+                text = f"{target} is bound by {source}'s collective defense"
+        case RelationType.BACKING:
+            level = relation.level.value if relation.level else "diplomatic"
+            text = f"{target} gives {source} {level} backing"
+        case RelationType.ENTENTE:
+            text = f"{target} has an entente with {source}"
+        case RelationType.HOSTILITY:
+            text = f"{target} is hostile to {source} and may join its enemies"
+        case RelationType.MEDIATION:
+            text = f"{target} mediates between {_and(relation.targets)}"
+        case _:
+            text = f"{target} has a {relation.type.value.replace('_', ' ')} with {source}"
+    return text
+
+
+def cite(scenario: Scenario, relation: Relation) -> str:
+    """`` (source: title, date)`` for a relation, or "" when it cites nothing."""
+    source = scenario.source_of(relation)
+    if source is None and relation.type is RelationType.COLLECTIVE_DEFENSE and relation.source:
+        source = scenario.sources.get(relation.source)
+    return f" (source: {source.cite()})" if source else ""
+
+
+def _covering(relation: Relation) -> str:
+    return f" covering {_and(relation.covers)}" if relation.covers else " covering its territory"
+
+
+def _and(names: tuple[str, ...] | list[str]) -> str:
+    names = list(names)
+    if len(names) <= 1:
+        return "".join(names)
+    return ", ".join(names[:-1]) + " and " + names[-1]

@@ -1,0 +1,266 @@
+"""The scenario model: actors, typed relations between them, and their sources.
+
+A :class:`Scenario` is immutable; the ``with_*``/``without_*`` methods return a new
+one, so a what-if never changes the original.
+
+Examples
+--------
+>>> from escalate import build_scenario
+>>> s = build_scenario(
+...     actors={"Armenia": {}, "Russia": {}},
+...     relations=[{"type": "defense_pact", "between": ["Russia", "Armenia"]}],
+... )
+>>> s.resolve("armenia")
+'Armenia'
+>>> [r.type.value for r in s.relations]
+['defense_pact']
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import datetime as dt
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Any
+
+from escalate.errors import UnknownActorError, close_matches
+
+
+class ActorKind(StrEnum):
+    """What an actor is."""
+
+    STATE = "state"
+    REGION = "region"
+    ALLIANCE = "alliance"
+    GROUP = "group"
+
+
+class RelationType(StrEnum):
+    """The kinds of tie between two actors, named as in scenario files."""
+
+    DEFENSE_PACT = "defense_pact"
+    GUARANTEE = "guarantee"
+    ENTENTE = "entente"
+    BACKING = "backing"
+    HOSTILITY = "hostility"
+    MEDIATION = "mediation"
+    NEUTRALITY_PACT = "neutrality_pact"
+    NONAGGRESSION_PACT = "nonaggression_pact"
+    #: Not written in files: an alliance's ``collective_defense = true`` creates it.
+    COLLECTIVE_DEFENSE = "collective_defense"
+
+    @property
+    def is_symmetric(self) -> bool:
+        """True for relations written as ``between = [X, Y]``."""
+        return self in _SYMMETRIC
+
+    @property
+    def is_damping(self) -> bool:
+        """True for promises that keep partners from fighting each other."""
+        return self in (RelationType.NEUTRALITY_PACT, RelationType.NONAGGRESSION_PACT)
+
+
+_SYMMETRIC = frozenset(
+    {
+        RelationType.DEFENSE_PACT,
+        RelationType.ENTENTE,
+        RelationType.HOSTILITY,
+        RelationType.NEUTRALITY_PACT,
+        RelationType.NONAGGRESSION_PACT,
+    }
+)
+
+#: Relation types a scenario file may name (collective defence comes from alliances).
+FILE_RELATION_TYPES = tuple(t.value for t in RelationType if t is not RelationType.COLLECTIVE_DEFENSE)
+
+
+class BackingLevel(StrEnum):
+    """How far a backer supports its client."""
+
+    DIPLOMATIC = "diplomatic"
+    MATERIAL = "material"
+    MILITARY = "military"
+
+
+class Role(StrEnum):
+    """How a party is drawn in.
+
+    ``ally`` fights on a side (a combatant: through a defence obligation, military
+    backing or hostility); ``supporter`` helps a side without fighting; ``mediator``
+    works for peace on no side.
+    """
+
+    BELLIGERENT = "belligerent"
+    ALLY = "ally"
+    SUPPORTER = "supporter"
+    MEDIATOR = "mediator"
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a relation comes from: an article, a treaty, a data set."""
+
+    key: str
+    title: str
+    date: dt.date | None = None
+    url: str | None = None
+    publisher: str | None = None
+    note: str | None = None
+
+    def cite(self) -> str:
+        """Return a short citation such as ``"Treaty title, 1949-04-04"``."""
+        return f"{self.title}, {self.date.isoformat()}" if self.date else self.title
+
+
+@dataclass(frozen=True)
+class Actor:
+    """A state, breakaway region, alliance or non-state group."""
+
+    id: str
+    kind: ActorKind = ActorKind.STATE
+    aliases: tuple[str, ...] = ()
+    located_in: str | None = None
+    members: tuple[str, ...] = ()
+    collective_defense: bool = False
+    likelihood: float | None = None
+    source: str | None = None
+    note: str | None = None
+
+
+@dataclass(frozen=True)
+class Relation:
+    """A dated, sourced tie from ``origin`` to ``targets``.
+
+    Symmetric types (``between = [X, Y]``) have ``origin = X`` and ``targets = (Y,)``;
+    a mediation has one target per party it mediates between.
+    """
+
+    type: RelationType
+    origin: str
+    targets: tuple[str, ...]
+    level: BackingLevel | None = None
+    likelihood: float | None = None
+    covers: tuple[str, ...] = ()
+    since: dt.date | None = None
+    until: dt.date | None = None
+    source: str | None = None
+    quote: str | None = None
+    note: str | None = None
+    #: Where the relation was read from, for messages: ``(file, line)``.
+    origin_line: tuple[str, int | None] | None = field(default=None, compare=False, repr=False)
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        """Every actor the relation names."""
+        return (self.origin, *self.targets)
+
+    def in_force(self, on: dt.date | None) -> bool:
+        """Whether the relation holds on ``on`` (always, when ``on`` is None)."""
+        if on is None:
+            return True
+        if self.since is not None and on < self.since:
+            return False
+        return not (self.until is not None and on > self.until)
+
+    def label(self) -> str:
+        """A short name such as ``"Russia <-> Armenia"`` for messages."""
+        arrow = " <-> " if self.type.is_symmetric else " -> "
+        return self.origin + arrow + ", ".join(self.targets)
+
+
+@dataclass(frozen=True)
+class Scenario:
+    """A graph of actors and relations, with the sources it cites.
+
+    Build one with :func:`build_scenario` or :func:`escalate.load_scenario`.
+    """
+
+    name: str
+    actors: Mapping[str, Actor]
+    relations: tuple[Relation, ...] = ()
+    sources: Mapping[str, Source] = field(default_factory=dict)
+    title: str | None = None
+    as_of: dt.date | None = None
+    path: str | None = None
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self.actors)
+
+    def __len__(self) -> int:
+        return len(self.actors)
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.actors
+
+    def resolve(self, name: str, *, what: str = "actor") -> str:
+        """Return the actor id that ``name`` means: an id, an alias, in any case.
+
+        Raises :class:`~escalate.errors.UnknownActorError` with suggestions.
+        """
+        if name in self.actors:
+            return name
+        lookup = self._lookup()
+        actor_id = lookup.get(name.casefold())
+        if actor_id is None:
+            near = close_matches(name, self._lookup_names())
+            suggestions = list(dict.fromkeys(lookup[n.casefold()] for n in near))
+            raise UnknownActorError(name, suggestions, what=what)
+        return actor_id
+
+    def territory(self, actor_id: str) -> frozenset[str]:
+        """The actor and every region located in it, directly or not."""
+        inside: dict[str, list[str]] = {}
+        for actor in self.actors.values():
+            if actor.located_in is not None:
+                inside.setdefault(actor.located_in, []).append(actor.id)
+        found = {actor_id}
+        todo = [actor_id]
+        while todo:
+            for region in inside.get(todo.pop(), ()):
+                if region not in found:
+                    found.add(region)
+                    todo.append(region)
+        return frozenset(found)
+
+    def source_of(self, relation: Relation) -> Source | None:
+        """The :class:`Source` a relation cites, if any."""
+        return self.sources.get(relation.source) if relation.source else None
+
+    def with_relation(self, relation: Relation | Mapping[str, Any]) -> Scenario:
+        """Return a copy with one more relation (a :class:`Relation` or a file-style dict)."""
+        if not isinstance(relation, Relation):
+            from escalate.loading import build_scenario
+
+            relation = build_scenario(actors={a: {} for a in self.actors}, relations=[relation]).relations[0]
+        for name in relation.actors:
+            self.resolve(name)
+        return dataclasses.replace(self, relations=(*self.relations, relation))
+
+    def without_relations(self, *, type: str | None = None, between: Iterable[str] = ()) -> Scenario:
+        """Return a copy without the relations of ``type`` that name all of ``between``.
+
+        Examples
+        --------
+        >>> from escalate import build_scenario
+        >>> s = build_scenario(actors={"A": {}, "B": {}},
+        ...     relations=[{"type": "hostility", "between": ["A", "B"]}])
+        >>> len(s.without_relations(type="hostility", between=["B"]).relations)
+        0
+        """
+        names = {self.resolve(n) for n in between}
+        kept = tuple(
+            r for r in self.relations if not ((type is None or r.type == type) and names <= set(r.actors))
+        )
+        return dataclasses.replace(self, relations=kept)
+
+    def _lookup(self) -> dict[str, str]:
+        table: dict[str, str] = {}
+        for actor in self.actors.values():
+            for name in (actor.id, *actor.aliases):
+                table.setdefault(name.casefold(), actor.id)
+        return table
+
+    def _lookup_names(self) -> list[str]:
+        return [n for a in self.actors.values() for n in (a.id, *a.aliases)]

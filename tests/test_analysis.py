@@ -1,0 +1,90 @@
+"""The answer on the bundled scenarios, and the shape of results."""
+
+import pytest
+
+from escalate import FlareUpError, UnknownActorError, escalation_paths, load_scenario
+
+
+def sided(result):
+    return [p for p in result.parties if p.side is not None]
+
+
+def test_default_scenario_turkey_and_russia_on_opposite_sides_us_mediates():
+    r = escalation_paths(None, "Armenia", "Azerbaijan")
+    top3 = [(p.actor, p.side) for p in sided(r)[:3]]
+    assert ("Turkey", "Azerbaijan") in top3
+    assert ("Russia", "Armenia") in top3
+    us = r.party("United States")
+    assert us.side is None and us.role == "mediator"
+    assert r.method == "exact"
+    # By hand: Turkey = 1 - (1 - 0.5 military backing)(1 - 0.25 hostility).
+    assert r.probability("Turkey", "Azerbaijan") == pytest.approx(0.625)
+    assert r.probability("Russia", "Armenia") == pytest.approx(0.75)
+
+
+def test_default_fighting_confined_to_karabakh_does_not_trigger_russias_pact():
+    r = escalation_paths(None, "Armenia", "Azerbaijan", theatre=["Nagorno-Karabakh"])
+    assert r.probability("Russia", "Armenia") == 0.0
+    assert r.theatre == ("Nagorno-Karabakh",)
+
+
+def test_background_scenario_has_two_paths_to_russia():
+    r = escalation_paths("caucasus-2020", "Armenia", "Azerbaijan")
+    russia = r.party("Russia", "Armenia")
+    assert russia.cross_pressured  # arms for Azerbaijan, a pact with Armenia
+    relations = {tuple(s.relation for s in p.steps) for p in russia.paths}
+    assert ("defense_pact",) in relations
+    assert ("collective_defense", "collective_defense") in relations
+
+
+def test_parties_sorted_and_exclude_belligerents():
+    r = escalation_paths("caucasus-2020", "Armenia", "Azerbaijan")
+    probabilities = [p.probability for p in r.parties]
+    assert probabilities == sorted(probabilities, reverse=True)
+    assert not {"Armenia", "Azerbaijan"} & {p.actor for p in r.parties}
+    assert all(0 < p.probability <= 1 for p in r.parties)
+
+
+def test_explanations_cite_sources():
+    r = escalation_paths(None, "Armenia", "Azerbaijan")
+    text = r.party("Russia").paths[0].explanation
+    assert text.startswith("Russia has a mutual defense pact with Armenia covering Armenia (source: ")
+
+
+def test_json_shape():
+    data = escalation_paths(None, "Armenia", "Azerbaijan").to_dict()
+    assert {"graph", "belligerents", "initiator", "theatre", "as_of", "method", "samples", "parties"} <= set(
+        data
+    )
+    assert data["graph"] == "nagorno-karabakh-2020"
+    assert data["belligerents"] == ["Armenia", "Azerbaijan"]
+    assert data["theatre"] == ["Armenia", "Azerbaijan"]
+    assert data["method"] == "exact" and data["samples"] is None
+    russia = next(p for p in data["parties"] if p["actor"] == "Russia" and p["side"] == "Armenia")
+    assert {"actor", "side", "role", "probability", "stderr", "cross_pressured", "paths"} <= set(russia)
+    assert russia["paths"][0]["steps"][0] == {
+        "source": "Armenia", "target": "Russia", "relation": "defense_pact", "likelihood": 0.75,
+        "citation": "Azerbaijan and Armenia report more casualties (news report), 2020-09-28",
+        "quote": "Russia (which has a mutual defense agreement with Armenia)",
+    }  # fmt: skip
+    us = next(p for p in data["parties"] if p["actor"] == "United States")
+    assert us["side"] is None
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "message"),
+    [
+        ({"a": "Armenia", "b": "armenia"}, FlareUpError, "same actor"),
+        ({"a": "Armenia", "b": "Azerbaijan", "initiator": "Russia"}, FlareUpError, "initiator must be"),
+        ({"a": "Armenia", "b": "Azerbaijan", "as_of": "28/9/2020"}, FlareUpError, "bad date"),
+        ({"a": "Armenia", "b": "Azerbajan"}, UnknownActorError, "did you mean 'Azerbaijan'"),
+        (
+            {"a": "Armenia", "b": "Azerbaijan", "theatre": ["Karabah"]},
+            UnknownActorError,
+            "did you mean .Nagorno-Karabakh.",
+        ),
+    ],
+)
+def test_bad_questions(kwargs, error, message):
+    with pytest.raises(error, match=message):
+        escalation_paths(load_scenario(), **kwargs)

@@ -1,0 +1,238 @@
+"""The escalation model's rules and probabilities, on graphs small enough to compute by hand."""
+
+import pytest
+
+from escalate import build_scenario, escalation_paths
+
+
+def scenario(relations, actors=None):
+    names = {n for r in relations for key in ("from", "between", "to") for n in _names(r.get(key))}
+    base = {n: {} for n in sorted(names | {"A", "B"})}
+    base.update(actors or {})
+    return build_scenario(actors=base, relations=relations)
+
+
+def _names(value):
+    if value is None:
+        return []
+    return [value] if isinstance(value, str) else list(value)
+
+
+def prob(result, actor, side):
+    return result.probability(actor, side)
+
+
+def test_defense_pact_draws_ally_to_partner_side():
+    s = scenario([{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.6}])
+    r = escalation_paths(s, "A", "B")
+    assert prob(r, "C", "A") == pytest.approx(0.6)
+    assert r.party("C").role == "ally"
+    assert r.method == "exact"
+
+
+def test_two_paths_to_one_actor_combine_as_independent_events():
+    s = scenario(
+        [
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.6},
+            {"type": "guarantee", "from": "C", "to": "A", "likelihood": 0.3},
+        ]
+    )
+    r = escalation_paths(s, "A", "B")
+    assert prob(r, "C", "A") == pytest.approx(1 - (1 - 0.6) * (1 - 0.3))
+    assert [p.probability for p in r.party("C").paths] == pytest.approx([0.6, 0.3])
+
+
+def test_chain_probability_is_product_of_steps():
+    s = scenario(
+        [
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
+            {"type": "backing", "from": "D", "to": "C", "level": "military", "likelihood": 0.4},
+        ]
+    )
+    r = escalation_paths(s, "A", "B")
+    assert prob(r, "D", "A") == pytest.approx(0.2)
+    path = r.party("D").paths[0]
+    assert [(st.source, st.target) for st in path.steps] == [("A", "C"), ("C", "D")]
+    assert path.probability == pytest.approx(0.2)
+
+
+def test_pact_scope_theatre_must_reach_covered_territory():
+    s = scenario(
+        [{"type": "defense_pact", "between": ["A", "C"], "covers": ["A"], "likelihood": 0.75}],
+        actors={"Enclave": {"kind": "region", "located_in": "B"}},
+    )
+    assert prob(escalation_paths(s, "A", "B"), "C", "A") == pytest.approx(0.75)
+    assert prob(escalation_paths(s, "A", "B", theatre=["Enclave"]), "C", "A") == 0.0
+
+
+def test_region_counts_as_its_states_territory():
+    s = scenario(
+        [{"type": "defense_pact", "between": ["B", "C"], "likelihood": 0.5}],
+        actors={"Enclave": {"kind": "region", "located_in": "B"}},
+    )
+    assert prob(escalation_paths(s, "A", "B", theatre=["Enclave"]), "C", "B") == pytest.approx(0.5)
+
+
+def test_defensive_pact_never_helps_the_initiator():
+    s = scenario([{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.8}])
+    assert prob(escalation_paths(s, "A", "B", initiator="A"), "C", "A") == 0.0
+    assert prob(escalation_paths(s, "A", "B", initiator="B"), "C", "A") == pytest.approx(0.8)
+
+
+def test_backing_joins_regardless_of_initiator():
+    s = scenario([{"type": "backing", "from": "C", "to": "A", "level": "material", "likelihood": 0.4}])
+    r = escalation_paths(s, "A", "B", initiator="A")
+    assert prob(r, "C", "A") == pytest.approx(0.4)
+    assert r.party("C").role == "supporter"
+
+
+def test_as_of_ignores_relations_not_in_force():
+    s = scenario(
+        [{"type": "defense_pact", "between": ["A", "C"], "since": "2000-01-01", "until": "2010-12-31"}]
+    )
+    assert prob(escalation_paths(s, "A", "B", as_of="2005-06-01"), "C", "A") == pytest.approx(0.75)
+    assert prob(escalation_paths(s, "A", "B", as_of="1999-12-31"), "C", "A") == 0.0
+    assert prob(escalation_paths(s, "A", "B", as_of="2011-01-01"), "C", "A") == 0.0
+
+
+def test_collective_defense_covers_members_not_partners():
+    actors = {
+        "Alliance": {
+            "kind": "alliance",
+            "members": ["A", "M"],
+            "collective_defense": True,
+            "likelihood": 0.7,
+        },
+        "Partner": {},
+    }
+    s = scenario([{"type": "entente", "between": ["Partner", "M"], "likelihood": 0.0}], actors=actors)
+    r = escalation_paths(s, "A", "B")
+    assert prob(r, "Alliance", "A") == 1.0
+    assert prob(r, "M", "A") == pytest.approx(0.7)
+    # The partner is not a member: a war on its soil does not invoke the alliance.
+    r = escalation_paths(s, "Partner", "B")
+    assert prob(r, "M", "Partner") == 0.0
+    assert prob(r, "Alliance", "Partner") == 0.0
+
+
+def test_defending_ally_brings_its_territory_into_the_theatre():
+    # C joins A through backing; C's own pact with D covers only C, so D joins only
+    # because C, now fighting on a defending side, is part of the theatre.
+    s = scenario(
+        [
+            {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
+            {"type": "defense_pact", "between": ["C", "D"], "covers": ["C"], "likelihood": 0.6},
+        ]
+    )
+    assert prob(escalation_paths(s, "A", "B"), "D", "A") == pytest.approx(0.3)
+    # When A's side attacks, C's territory is not fought on and D's pact is not defensive anyway.
+    assert prob(escalation_paths(s, "A", "B", initiator="A"), "D", "A") == 0.0
+
+
+def test_hostility_joins_opposite_side():
+    s = scenario([{"type": "hostility", "between": ["A", "C"], "likelihood": 0.25}])
+    r = escalation_paths(s, "A", "B")
+    assert prob(r, "C", "B") == pytest.approx(0.25)
+    assert r.party("C").role == "ally"
+
+
+def test_mediation_involves_on_no_side_and_spreads_no_further():
+    s = scenario(
+        [
+            {"type": "mediation", "from": "M", "to": ["A", "B"], "likelihood": 0.9},
+            {"type": "defense_pact", "between": ["M", "D"], "likelihood": 1.0},
+        ]
+    )
+    r = escalation_paths(s, "A", "B")
+    # One decision to mediate, not one per party mediated between.
+    assert prob(r, "M", None) == pytest.approx(0.9)
+    assert r.party("M").side is None and r.party("M").role == "mediator"
+    assert prob(r, "D", "A") == 0.0 and prob(r, "D", "B") == 0.0
+
+
+def test_neutrality_pact_damps_joining_against_partner():
+    relations = [
+        {"type": "hostility", "between": ["A", "C"], "likelihood": 1.0},
+        {"type": "neutrality_pact", "between": ["C", "B"], "likelihood": 0.8},
+    ]
+    # C would join B's side: the pact does not stop that.
+    assert prob(escalation_paths(scenario(relations), "A", "B"), "C", "B") == pytest.approx(1.0)
+    relations[1] = {"type": "nonaggression_pact", "between": ["C", "A"], "likelihood": 0.8}
+    # C would join against its partner A: the promise holds with 0.8.
+    assert prob(escalation_paths(scenario(relations), "A", "B"), "C", "B") == pytest.approx(0.2)
+
+
+def test_cross_pressured_strongest_pull_wins():
+    s = scenario(
+        [
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
+            {"type": "backing", "from": "C", "to": "B", "level": "material", "likelihood": 0.5},
+        ]
+    )
+    r = escalation_paths(s, "A", "B")
+    # The pact (an obligation) beats material backing whenever it fires.
+    assert prob(r, "C", "A") == pytest.approx(0.5)
+    assert prob(r, "C", "B") == pytest.approx(0.25)
+    assert r.party("C", "A").cross_pressured and r.party("C", "B").cross_pressured
+
+
+def test_cross_pressured_equal_pulls_leave_the_party_torn():
+    s = scenario(
+        [
+            {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
+            {"type": "backing", "from": "C", "to": "B", "level": "military", "likelihood": 0.5},
+        ]
+    )
+    r = escalation_paths(s, "A", "B")
+    # Both fire (0.25): torn, stays out. Exactly one fires: joins that side (0.25 each).
+    assert prob(r, "C", "A") == pytest.approx(0.25)
+    assert prob(r, "C", "B") == pytest.approx(0.25)
+
+
+def test_cross_pressure_flagged_even_when_a_tie_cannot_trigger():
+    s = scenario(
+        [
+            {"type": "defense_pact", "between": ["A", "C"], "covers": ["A"], "likelihood": 0.5},
+            {"type": "hostility", "between": ["C", "A"], "likelihood": 0.5},
+        ]
+    )
+    r = escalation_paths(s, "A", "B", initiator="A")  # the pact cannot trigger
+    assert r.party("C").side == "B"
+    assert r.party("C").cross_pressured
+
+
+def test_max_hops_bounds_the_chain():
+    s = scenario(
+        [
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 1.0},
+            {"type": "defense_pact", "between": ["C", "D"], "likelihood": 1.0},
+        ]
+    )
+    assert prob(escalation_paths(s, "A", "B"), "D", "A") == 1.0
+    assert prob(escalation_paths(s, "A", "B", max_hops=1), "D", "A") == 0.0
+
+
+def test_monte_carlo_agrees_with_exact_within_its_error(G):
+    exact = escalation_paths(G, "Ruritania", "Freedonia", method="exact")
+    sampled = escalation_paths(G, "Ruritania", "Freedonia", method="monte-carlo", samples=20_000, seed=7)
+    assert sampled.method == "monte-carlo" and sampled.samples == 20_000
+    assert {(p.actor, p.side) for p in exact} == {(p.actor, p.side) for p in sampled}
+    for party in exact:
+        estimate = sampled.party(party.actor, party.side)
+        assert estimate.stderr > 0 or party.probability in (0.0, 1.0)
+        assert abs(estimate.probability - party.probability) <= 4 * estimate.stderr + 1e-9
+
+
+def test_monte_carlo_is_deterministic_for_a_seed(G):
+    one = escalation_paths(G, "Ruritania", "Freedonia", method="monte-carlo", samples=2000, seed=3)
+    two = escalation_paths(G, "Ruritania", "Freedonia", method="monte-carlo", samples=2000, seed=3)
+    three = escalation_paths(G, "Ruritania", "Freedonia", method="monte-carlo", samples=2000, seed=4)
+    assert one.to_json() == two.to_json()
+    assert one.to_json() != three.to_json()
+
+
+def test_large_graph_falls_back_to_monte_carlo():
+    relations = [{"type": "backing", "from": f"S{i}", "to": "A", "level": "military"} for i in range(20)]
+    r = escalation_paths(scenario(relations), "A", "B", samples=500)
+    assert r.method == "monte-carlo" and r.samples == 500
+    assert all(0.3 < p.probability < 0.7 for p in r)

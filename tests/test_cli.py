@@ -1,0 +1,112 @@
+"""CLI wiring: arguments, exit codes, which stream got what."""
+
+import json
+
+from escalate.cli import app
+
+
+def test_paths_default(runner):
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan"])
+    assert result.exit_code == 0
+    assert "Russia" in result.stdout and "Turkey" in result.stdout
+    assert "mutual defense pact" in result.stdout
+    assert result.stderr == ""
+
+
+def test_paths_json_is_pure_json(runner):
+    result = runner.invoke(app, ["paths", "ARM", "azeri", "--json"])
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert data["belligerents"] == ["Armenia", "Azerbaijan"]
+
+
+def test_unknown_actor_exits_2_with_suggestion(runner):
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbajan"])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == "Error: unknown actor 'Azerbajan'; did you mean 'Azerbaijan'?"
+
+
+def test_unknown_graph_name_exits_2(runner):
+    result = runner.invoke(app, ["paths", "A", "B", "--graph", "caucasus"])
+    assert result.exit_code == 2
+    assert "did you mean 'caucasus-2020'" in result.stderr
+
+
+def test_bad_option_exits_2(runner):
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--samples", "0"])
+    assert result.exit_code == 2
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--as-of", "yesterday"])
+    assert result.exit_code == 2
+    assert "bad date" in result.stderr
+
+
+def test_bad_file_exits_1_with_file_and_line(runner, graph_file):
+    path = graph_file('[actors]\nA = {}\nB = {}\n[[relations]]\ntype = "hostilty"\nbetween = ["A", "B"]\n')
+    result = runner.invoke(app, ["paths", "A", "B", "--graph", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == (
+        f"Error: {path}:4: relation #1: unknown relation type 'hostilty'; did you mean 'hostility'?"
+    )
+    assert "Traceback" not in result.stderr
+
+
+def test_no_party_drawn_in_notes_on_stderr(runner, graph_file):
+    path = graph_file("[actors]\nA = {}\nB = {}\n")
+    result = runner.invoke(app, ["paths", "A", "B", "-g", str(path), "--json"])
+    assert result.exit_code == 0
+    assert json.loads(result.stdout)["parties"] == []
+    assert "no outside party" in result.stderr
+
+
+def test_env_var_selects_graph(runner):
+    result = runner.invoke(
+        app, ["paths", "Armenia", "Azerbaijan", "--json"], env={"ESCALATE_GRAPH": "caucasus-2020"}
+    )
+    assert json.loads(result.stdout)["graph"] == "caucasus-2020"
+
+
+def test_monte_carlo_options(runner):
+    args = [
+        "paths",
+        "Armenia",
+        "Azerbaijan",
+        "--method",
+        "monte-carlo",
+        "--samples",
+        "500",
+        "--seed",
+        "1",
+        "--json",
+    ]
+    one, two = runner.invoke(app, args), runner.invoke(app, args)
+    assert one.exit_code == 0 and one.stdout == two.stdout
+    assert json.loads(one.stdout)["samples"] == 500
+
+
+def test_likelihoods_file(runner, graph_file):
+    table = graph_file("defense_pact = 0.5\n", name="table.toml")
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--likelihoods", str(table), "--json"])
+    russia = next(p for p in json.loads(result.stdout)["parties"] if p["actor"] == "Russia")
+    assert russia["probability"] == 0.5
+    bad = graph_file("defence_pact = 0.5\n", name="bad.toml")
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--likelihoods", str(bad)])
+    assert result.exit_code == 1
+    assert "did you mean 'defense_pact'" in result.stderr
+
+
+def test_graphs_lists_bundled(runner):
+    result = runner.invoke(app, ["graphs"])
+    assert result.exit_code == 0
+    assert "nagorno-karabakh-2020  Nagorno-Karabakh flare-up" in result.stdout
+
+
+def test_likelihoods_command_shows_reasons(runner):
+    result = runner.invoke(app, ["likelihoods"])
+    assert "defense_pact" in result.stdout and "Leeds" in result.stdout
+
+
+def test_every_command_has_help(runner):
+    for command in ("paths", "graphs", "likelihoods"):
+        result = runner.invoke(app, [command, "--help"])
+        assert result.exit_code == 0 and "Example: escalate" in result.stdout

@@ -1,0 +1,271 @@
+"""Scenario files: the format, the bundled scenarios, and every validation error."""
+
+import datetime as dt
+
+import pytest
+
+from escalate import GraphFileError, UnknownActorError, bundled_scenarios, load_scenario
+from escalate.loading import MAX_FILE_BYTES, read_text
+
+HEADER = """\
+name = "test"
+relations = [
+{relations}
+]
+
+[sources.seed]
+title = "A source"
+date = 2020-09-28
+
+[actors]
+Armenia = {{ kind = "state", aliases = ["ARM"] }}
+Azerbaijan = {{ kind = "state" }}
+Russia = {{ kind = "state" }}
+"Nagorno-Karabakh" = {{ kind = "region", located_in = "Azerbaijan" }}
+"""
+
+
+def with_relations(*lines):
+    return HEADER.format(relations="\n".join(f"  {line}," for line in lines))
+
+
+def test_bundled_default_holds_the_articles_six_actors():
+    s = load_scenario()
+    assert s.name == "nagorno-karabakh-2020"
+    assert set(s.actors) == {"Armenia", "Azerbaijan", "Nagorno-Karabakh", "Turkey", "Russia", "United States"}
+    assert s.as_of == dt.date(2020, 9, 28)
+    for relation in s.relations:
+        assert relation.source == "seed" and relation.quote
+    article = (
+        __import__("pathlib").Path(__file__).resolve().parents[2]
+        / "shared/sources/nagorno-karabakh-2020-09-28.txt"
+    )
+    if article.exists():
+        text = article.read_text(encoding="utf-8")
+        for relation in s.relations:
+            assert relation.quote in text, relation.quote
+
+
+def test_bundled_list_names_titles():
+    names = dict(bundled_scenarios())
+    assert "nagorno-karabakh-2020" in names and names["nagorno-karabakh-2020"].startswith("Nagorno-Karabakh")
+    assert "caucasus-2020" in names
+
+
+def test_background_scenario_extends_the_default():
+    s = load_scenario("caucasus-2020")
+    assert {"NATO", "CSTO", "Iran", "France", "Georgia", "Armenia"} <= set(s.actors)
+    assert all(r.source for r in s.relations)
+    assert len(s.relations) > len(load_scenario().relations)
+
+
+def test_names_resolve_through_aliases_and_case():
+    s = load_scenario()
+    assert s.resolve("artsakh") == "Nagorno-Karabakh"
+    assert s.resolve("USA") == "United States"
+    with pytest.raises(UnknownActorError, match="did you mean 'Russia'"):
+        s.resolve("Rusia")
+
+
+def test_array_of_tables_form_is_accepted(graph_file):
+    path = graph_file('[actors]\nA = {}\nB = {}\n\n[[relations]]\ntype = "hostility"\nbetween = ["A", "B"]\n')
+    assert load_scenario(path).relations[0].type == "hostility"
+
+
+def test_bom_and_crlf_load(graph_file, tmp_path):
+    path = tmp_path / "bom.toml"
+    path.write_bytes(
+        b"\xef\xbb\xbf"
+        + with_relations('{ type = "hostility", between = ["Armenia", "Russia"] }')
+        .replace("\n", "\r\n")
+        .encode()
+    )
+    assert len(load_scenario(path).relations) == 1
+
+
+def test_territory_includes_regions():
+    assert load_scenario().territory("Azerbaijan") == {"Azerbaijan", "Nagorno-Karabakh"}
+
+
+BAD = [
+    (
+        '{ type = "defence_pact", between = ["Armenia", "Russia"] }',
+        r":3: relation #1: unknown relation type 'defence_pact'; did you mean 'defense_pact'\?",
+    ),
+    (
+        '{ type = "backing", from = "Rusia", to = "Armenia", level = "military" }',
+        r":3: relation #1 \(Rusia -> Armenia\): unknown actor 'Rusia'; did you mean 'Russia'\?",
+    ),
+    (
+        '{ type = "backing", from = "Russia", to = "Armenia", level = "militray" }',
+        r"backing needs level.*did you mean 'military'",
+    ),
+    ('{ type = "backing", from = "Russia", to = "Armenia" }', r"backing needs level"),
+    (
+        '{ type = "hostility", between = ["Russia", "Armenia"], likelyhood = 0.3 }',
+        r"unknown key in relation #1 'likelyhood'; did you mean 'likelihood'\?",
+    ),
+    (
+        '{ type = "hostility", between = ["Russia", "Armenia"], likelihood = 1.5 }',
+        r"likelihood 1.5 is outside 0..1",
+    ),
+    (
+        '{ type = "hostility", between = ["Russia", "Armenia"], likelihood = "high" }',
+        r"likelihood must be a number",
+    ),
+    (
+        '{ type = "hostility", between = ["Russia", "Armenia"], since = "2020-13-01" }',
+        r"bad date '2020-13-01'",
+    ),
+    (
+        '{ type = "hostility", between = ["Russia", "Armenia"], since = 2020-01-01, until = 2019-01-01 }',
+        r"until 2019-01-01 is before since 2020-01-01",
+    ),
+    ('{ type = "hostility", between = ["Russia", "Russia"] }', r"cannot have a relation with itself"),
+    ('{ type = "hostility", between = ["Russia"] }', r"'between' must list exactly two actors"),
+    ('{ type = "hostility", from = "Russia", to = "Armenia" }', r"write between = \[X, Y\]"),
+    ('{ type = "guarantee", between = ["Russia", "Armenia"] }', r"write from = X, to = Y"),
+    (
+        '{ type = "hostility", between = ["Russia", "Armenia"], source = "sead" }',
+        r"unknown source 'sead'; did you mean 'seed'\?",
+    ),
+    (
+        '{ type = "hostility", between = ["Russia", "Armenia"], level = "military" }',
+        r"only backing has a level",
+    ),
+    (
+        '{ type = "defense_pact", between = ["Russia", "Armenia"], covers = ["Armnia"] }',
+        r"unknown actor 'Armnia'",
+    ),
+    ('{ between = ["Russia", "Armenia"] }', r"missing 'type'"),
+    ('"hostility"', r"relation #1 must be a table"),
+]
+
+
+@pytest.mark.parametrize(("relation", "message"), BAD)
+def test_bad_relation_is_reported_with_file_line_and_fix(graph_file, relation, message):
+    path = graph_file(with_relations(relation))
+    with pytest.raises(GraphFileError, match=message) as info:
+        load_scenario(path)
+    assert str(info.value).startswith(str(path))
+    assert info.value.path == path
+
+
+def test_duplicate_relation(graph_file):
+    path = graph_file(with_relations(
+        '{ type = "hostility", between = ["Russia", "Armenia"] }',
+        '{ type = "hostility", between = ["Armenia", "Russia"] }',
+    ))  # fmt: skip
+    with pytest.raises(GraphFileError, match=r":4: relation #2 .*duplicates relation #1"):
+        load_scenario(path)
+
+
+def test_every_problem_of_a_file_is_reported_at_once(graph_file):
+    path = graph_file(with_relations(
+        '{ type = "defence_pact", between = ["Armenia", "Russia"] }',
+        '{ type = "backing", from = "Turky", to = "Armenia", level = "military" }',
+        '{ type = "hostility", between = ["Russia", "Armenia"], likelihood = 2 }',
+    ))  # fmt: skip
+    with pytest.raises(GraphFileError) as info:
+        load_scenario(path)
+    assert len(info.value.problems) == 3
+    assert [p.split(":")[1] for p in info.value.problems] == ["3", "4", "5"]
+
+
+BAD_ACTORS = [
+    ('Georgia = { kind = "country" }', r"unknown kind 'country'"),
+    (
+        'Georgia = { kind = "state", alias = ["GEO"] }',
+        r"unknown key in actor 'Georgia' 'alias'; did you mean 'aliases'\?",
+    ),
+    (
+        'Georgia = { kind = "state", aliases = ["ARM"] }',
+        r"alias 'ARM' is already the name or an alias of 'Armenia'",
+    ),
+    ('Georgia = { kind = "state", aliases = ["armenia"] }', r"alias 'armenia' is already"),
+    ('Georgia = { kind = "region", located_in = "Abkhazia" }', r"located_in names unknown actor 'Abkhazia'"),
+    ('Georgia = { kind = "state", located_in = "Russia" }', r"only a region has located_in"),
+    (
+        'Georgia = { kind = "alliance", members = ["Armenia", "Gondor"], collective_defense = true }',
+        r"unknown member 'Gondor'",
+    ),
+    ('Georgia = { kind = "state", members = ["Armenia"] }', r"only an alliance has members"),
+    (
+        'Georgia = { kind = "alliance", members = ["Armenia"], collective_defense = "yes" }',
+        r"'collective_defense' must be true or false",
+    ),
+    ('Georgia = "state"', r"actor 'Georgia' must be a table"),
+    ('Georgia = { kind = "state", source = "nowhere" }', r"unknown source 'nowhere'"),
+]
+
+
+@pytest.mark.parametrize(("actor", "message"), BAD_ACTORS)
+def test_bad_actor_is_reported(graph_file, actor, message):
+    path = graph_file(with_relations() + actor + "\n")
+    with pytest.raises(GraphFileError, match=message) as info:
+        load_scenario(path)
+    assert f"{path}:15:" in str(info.value)
+
+
+def test_located_in_cycle(graph_file):
+    text = '[actors]\nA = { kind = "region", located_in = "B" }\nB = { kind = "region", located_in = "A" }\n'
+    with pytest.raises(GraphFileError, match=r"located_in makes a cycle \(A -> B -> A\)"):
+        load_scenario(graph_file(text))
+
+
+def test_duplicate_actor_is_a_toml_error_with_line(graph_file):
+    with pytest.raises(GraphFileError, match=r":3: invalid TOML"):
+        load_scenario(graph_file("[actors]\nA = {}\nA = {}\n"))
+
+
+def test_toml_syntax_error_names_line(graph_file):
+    with pytest.raises(GraphFileError, match=r":2: invalid TOML"):
+        load_scenario(graph_file('name = "x"\ntitle = \n'))
+
+
+def test_unknown_top_level_key(graph_file):
+    with pytest.raises(GraphFileError, match=r":1: unknown top-level key 'titel'; did you mean 'title'\?"):
+        load_scenario(graph_file('titel = "x"\n[actors]\nA = {}\n'))
+
+
+def test_not_utf8(tmp_path):
+    path = tmp_path / "latin1.toml"
+    path.write_bytes('[actors]\n"Côte" = {}\n'.encode("latin-1"))
+    with pytest.raises(GraphFileError, match=r":2: not UTF-8 text"):
+        load_scenario(path)
+
+
+def test_missing_file_and_folder(tmp_path):
+    with pytest.raises(GraphFileError, match="no such file"):
+        load_scenario(tmp_path / "missing.toml")
+    with pytest.raises(GraphFileError, match="is a folder"):
+        (tmp_path / "sub.d").mkdir()
+        load_scenario(tmp_path / "sub.d")
+
+
+def test_file_too_large(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"# x\n" * 10)
+    with pytest.raises(GraphFileError, match="the limit is 8"):
+        read_text(path, limit=8)
+    assert MAX_FILE_BYTES >= 10 * 1024 * 1024
+
+
+def test_unknown_bundled_name_suggests():
+    with pytest.raises(UnknownActorError, match="unknown scenario 'caucasus'; did you mean 'caucasus-2020'"):
+        load_scenario("caucasus")
+
+
+def test_bundled_name_never_reads_outside_the_bundled_folder(tmp_path, monkeypatch):
+    (tmp_path / "evil.toml").write_text("[actors]\nA = {}\n")
+    monkeypatch.chdir(tmp_path)
+    with pytest.raises(UnknownActorError):
+        load_scenario("evil")
+    assert load_scenario("evil.toml").name == "evil"  # a path is read as given
+
+
+def test_extends_cycle_is_reported(graph_file, tmp_path):
+    graph_file('extends = "./b.toml"\n[actors]\nA = {}\n', name="a.toml")
+    graph_file('extends = "./a.toml"\n[actors]\nB = {}\n', name="b.toml")
+    with pytest.raises(GraphFileError, match="cycle"):
+        load_scenario(tmp_path / "a.toml")
