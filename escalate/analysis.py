@@ -131,6 +131,8 @@ class Escalation:
     outcomes: int
     parties: tuple[Party, ...]
     likelihoods: str = "defaults"
+    #: Samples asked for; ``samples`` is smaller when the work bound stopped sampling.
+    samples_requested: int | None = None
 
     def __iter__(self) -> Iterator[Party]:
         return iter(self.parties)
@@ -163,6 +165,7 @@ class Escalation:
             "as_of": self.as_of.isoformat() if self.as_of else None,
             "method": self.method,
             "samples": self.samples,
+            "samples_requested": self.samples_requested,
             "seed": self.seed,
             "outcomes": self.outcomes,
             "likelihoods": self.likelihoods,
@@ -235,6 +238,7 @@ def escalation_paths(
         outcomes=tally.outcomes,
         parties=_parties(scenario, compiled, tally, top),
         likelihoods=likelihoods.origin if likelihoods else "defaults",
+        samples_requested=tally.requested,
     )
 
 

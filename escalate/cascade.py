@@ -38,7 +38,6 @@ Examples
 from __future__ import annotations
 
 import math
-import random
 from collections import defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -114,8 +113,9 @@ class Compiled:
     flare_up: FlareUp
     arcs_from: dict[str, tuple[Arc, ...]]
     arcs: tuple[Arc, ...]
-    #: Damping pacts between two actors: ``frozenset({a, b}) -> ((coin index, likelihood), ...)``.
-    damping: dict[frozenset[str], tuple[tuple[int, float], ...]]
+    arcs_into: dict[str, tuple[Arc, ...]]
+    #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood), ...)``.
+    damping: dict[str, tuple[tuple[str, int, float], ...]]
     territory: dict[str, frozenset[str]]
     actors: tuple[str, ...]
 
@@ -126,7 +126,7 @@ def compile_scenario(
     """Turn the relations in force on ``flare_up.as_of`` into the cascade's arcs."""
     table = likelihoods or LikelihoodTable()
     arcs: list[Arc] = []
-    damping: dict[frozenset[str], list[float]] = defaultdict(list)
+    pacts: list[tuple[str, str, float]] = []
     territory = {a: scenario.territory(a) for a in scenario.actors}
 
     def covered(relation: Relation, protected: str) -> frozenset[str]:
@@ -189,7 +189,7 @@ def compile_scenario(
                 for party in r.targets:
                     add(party, r.origin, r, p, Strength.MEDIATION, Role.MEDIATOR, coin=shared)
             case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
-                damping[frozenset(r.actors)].append(p)
+                pacts.append((r.origin, r.targets[0], p))
     for alliance in scenario.actors.values():
         if alliance.kind is not ActorKind.ALLIANCE or not alliance.collective_defense:
             continue
@@ -201,19 +201,21 @@ def compile_scenario(
             add(member, alliance.id, call, 1.0, Strength.OBLIGATION, Role.ALLY, covers=territory[member])
             add(alliance.id, member, call, p, Strength.OBLIGATION, Role.ALLY)
     # Damping coins are numbered after the arcs so that every coin has one index.
-    numbered: dict[frozenset[str], tuple[tuple[int, float], ...]] = {}
-    next_index = len(arcs)
-    for pair, pacts in damping.items():
-        numbered[pair] = tuple((next_index + i, p) for i, p in enumerate(pacts))
-        next_index += len(pacts)
+    damping: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
+    for number, (x, y, p) in enumerate(pacts, start=len(arcs)):
+        damping[x].append((y, number, p))
+        damping[y].append((x, number, p))
     arcs_from: dict[str, list[Arc]] = defaultdict(list)
+    arcs_into: dict[str, list[Arc]] = defaultdict(list)
     for arc in arcs:
         arcs_from[arc.source].append(arc)
+        arcs_into[arc.target].append(arc)
     return Compiled(
         flare_up=flare_up,
         arcs_from={k: tuple(v) for k, v in arcs_from.items()},
         arcs=tuple(arcs),
-        damping=numbered,
+        arcs_into={k: tuple(v) for k, v in arcs_into.items()},
+        damping={k: tuple(v) for k, v in damping.items()},
         territory=territory,
         actors=tuple(scenario.actors),
     )
@@ -232,12 +234,19 @@ class Joined:
 Coin = Callable[[int, float], bool]
 
 
-def propagate(compiled: Compiled, coin: Coin) -> dict[str, Joined]:
+class Work:
+    """Counts the ties the cascade examines, so that callers can bound the effort."""
+
+    def __init__(self) -> None:
+        self.checks = 0
+
+
+def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[str, Joined]:
     """Run the cascade once, asking ``coin(index, p)`` for each tie that triggers.
 
     Returns who joined, on which side and how; belligerents are included with hops 0.
     The result depends only on the coins' answers, never on chance inside; each coin
-    is asked at most once.
+    is asked at most once. ``work.checks`` grows by the number of ties examined.
     """
     answers: dict[int, bool] = {}
 
@@ -273,7 +282,8 @@ def propagate(compiled: Compiled, coin: Coin) -> dict[str, Joined]:
             if max_hops is not None and joined.hops >= max_hops:
                 continue
             to_check.extend(compiled.arcs_from.get(actor, ()))
-        to_check.sort(key=lambda a: a.index)
+        if work is not None:
+            work.checks += len(to_check)
         for arc in to_check:
             if arc.target in state:
                 continue
@@ -314,6 +324,12 @@ def _choose(
     ask: Coin,
 ) -> tuple[Arc, int] | None:
     """Pick the pull a party follows, after its neutrality promises have had their say."""
+    if len(pulls) == 1:
+        arc, side = pulls[0]
+        held = (
+            side != NO_SIDE and target in compiled.damping and _held_back(compiled, state, target, side, ask)
+        )
+        return None if held else pulls[0]
     allowed = []
     for arc, side in sorted(pulls, key=lambda pull: (-pull[0].strength, pull[0].index)):
         if side != NO_SIDE and _held_back(compiled, state, target, side, ask):
@@ -336,12 +352,12 @@ def _held_back(
     ask: Coin,
 ) -> bool:
     """Whether a neutrality or non-aggression promise keeps ``target`` off ``side``."""
-    for partner, joined in state.items():
-        if joined.side in (NO_SIDE, side) or joined.role not in (Role.BELLIGERENT, Role.ALLY):
+    for partner, index, p in compiled.damping.get(target, ()):
+        joined = state.get(partner)
+        if joined is None or joined.side in (NO_SIDE, side):
             continue
-        for index, p in compiled.damping.get(frozenset((target, partner)), ()):
-            if ask(index, p):
-                return True
+        if joined.role in (Role.BELLIGERENT, Role.ALLY) and ask(index, p):
+            return True
     return False
 
 
@@ -352,6 +368,8 @@ class Tally:
     method: str
     samples: int | None
     outcomes: int
+    #: Samples asked for; more than ``samples`` when the work bound stopped sampling early.
+    requested: int | None = None
     probabilities: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
     roles: dict[tuple[str, int, Role], float] = field(default_factory=lambda: defaultdict(float))
     chains: dict[tuple[str, int], dict[tuple[int, ...], float]] = field(
@@ -379,9 +397,24 @@ class Tally:
             self.roles[(actor, joined.side, joined.role)] += weight
             self.chains[key][joined.chain] += weight
 
+    def scale(self, factor: float) -> None:
+        """Multiply every tallied weight by ``factor`` (counts to frequencies)."""
+        for table in (self.probabilities, self.roles):
+            for key in table:
+                table[key] *= factor  # type: ignore[index]
+        for chains in self.chains.values():
+            for chain in chains:
+                chains[chain] *= factor
+
 
 #: Enumerate exactly while the cascade has at most this many distinct outcomes.
 MAX_OUTCOMES = 20_000
+#: Bound on the ties examined (summed over outcomes or samples): about a second of work.
+MAX_WORK = 2_000_000
+#: Monte Carlo never stops on the work bound before this many samples.
+MIN_SAMPLES = 100
+#: Skip enumeration when one run consults more chance events than this (2**64 outcomes).
+MAX_EXACT_COINS = 64
 
 
 def run_cascade(
@@ -391,34 +424,56 @@ def run_cascade(
     samples: int = 10_000,
     seed: int = 0,
     max_outcomes: int = MAX_OUTCOMES,
+    max_work: int = MAX_WORK,
     progress: Callable[[int], None] | None = None,
 ) -> Tally:
     """Compute who joins which side: exactly when feasible, else by Monte Carlo.
 
     ``method`` is ``"auto"``, ``"exact"`` (fails past ``max_outcomes``) or ``"monte-carlo"``.
+    The work is bounded: enumeration is skipped when a single run consults more than
+    ``MAX_EXACT_COINS`` chance events and gives up past ``max_outcomes`` outcomes or
+    ``max_work`` ties examined; sampling stops early (after at least ``MIN_SAMPLES``) once
+    ``max_work`` ties have been examined, and reports the samples it drew.
     """
     if method not in ("auto", "exact", "monte-carlo"):
         raise ValueError(f"method must be auto, exact or monte-carlo, not {method!r}")
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
     if method != "monte-carlo":
-        tally = _enumerate(compiled, max_outcomes)
+        limited = method == "auto"
+        tally = None
+        if not limited or _consulted_when_all_fire(compiled) <= MAX_EXACT_COINS:
+            tally = _enumerate(compiled, max_outcomes, max_work if limited else None)
         if tally is not None:
             return tally
         if method == "exact":
             raise ValueError(f"more than {max_outcomes:,} outcomes; use Monte Carlo")
-    return _sample(compiled, samples, seed, progress)
+    return _sample(compiled, samples, seed, max_work, progress)
 
 
-def _enumerate(compiled: Compiled, max_outcomes: int) -> Tally | None:
+def _enumerate(compiled: Compiled, max_outcomes: int, max_work: int | None) -> Tally | None:
     tally = Tally(method="exact", samples=None, outcomes=0)
     stack: list[tuple[bool, ...]] = [()]
+    work = Work()
     while stack:
         replay = _Replay(stack.pop(), stack)
-        outcome = propagate(compiled, replay)
+        outcome = propagate(compiled, replay, work)
         tally.outcomes += 1
-        if tally.outcomes > max_outcomes:
+        if tally.outcomes > max_outcomes or (max_work is not None and work.checks > max_work):
             return None
         tally.add(replay.weight, outcome)
     return tally
+
+
+def _consulted_when_all_fire(compiled: Compiled) -> int:
+    asked: set[int] = set()
+
+    def coin(index: int, p: float) -> bool:
+        asked.add(index)
+        return True
+
+    propagate(compiled, coin)
+    return len(asked)
 
 
 class _Replay:
@@ -442,20 +497,30 @@ class _Replay:
         return fired
 
 
-def _sample(compiled: Compiled, samples: int, seed: int, progress: Callable[[int], None] | None) -> Tally:
-    if samples < 1:
-        raise ValueError("samples must be at least 1")
+def _sample(
+    compiled: Compiled,
+    samples: int,
+    seed: int,
+    max_work: int,
+    progress: Callable[[int], None] | None,
+) -> Tally:
+    import random  # only sampling needs it
+
     rng = random.Random(seed)
-    tally = Tally(method="monte-carlo", samples=samples, outcomes=samples)
+    tally = Tally(method="monte-carlo", samples=samples, outcomes=0, requested=samples)
 
     def coin(index: int, p: float) -> bool:
         return rng.random() < p
 
-    weight = 1.0 / samples
-    for done in range(samples):
-        tally.add(weight, propagate(compiled, coin))
-        if progress is not None and done % 1000 == 999:
-            progress(done + 1)
+    work = Work()
+    for done in range(1, samples + 1):
+        tally.add(1.0, propagate(compiled, coin, work))
+        if progress is not None and done % 1000 == 0:
+            progress(done)
+        if work.checks > max_work and done >= MIN_SAMPLES:
+            break
+    tally.samples = tally.outcomes = done
+    tally.scale(1.0 / done)
     return tally
 
 
@@ -485,4 +550,4 @@ def _can_fight(tally: Tally, actor: str, side: int) -> bool:
 
 
 def _arcs_into(compiled: Compiled, actor: str) -> Iterable[Arc]:
-    return (arc for arc in compiled.arcs if arc.target == actor)
+    return compiled.arcs_into.get(actor, ())

@@ -53,6 +53,8 @@ def header(result: Escalation) -> str:
         how = f"exact, {result.outcomes:,} outcomes enumerated"
     else:
         how = f"Monte Carlo, {result.samples:,} samples, seed {result.seed}"
+        if result.samples_requested and result.samples_requested > (result.samples or 0):
+            how += f" (stopped at the work bound; {result.samples_requested:,} asked)"
     return "\n".join(
         [
             f"Flare-up: {a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}",

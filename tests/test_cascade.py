@@ -236,3 +236,18 @@ def test_large_graph_falls_back_to_monte_carlo():
     r = escalation_paths(scenario(relations), "A", "B", samples=500)
     assert r.method == "monte-carlo" and r.samples == 500
     assert all(0.3 < p.probability < 0.7 for p in r)
+
+
+def test_dense_graph_work_is_bounded():
+    # 200 actors, a defence pact between every pair: 39,800 ties. The answer comes from a
+    # bounded number of samples, with top paths, instead of an endless enumeration.
+    names = [f"S{i:03d}" for i in range(200)]
+    relations = [
+        {"type": "defense_pact", "between": [a, b]} for i, a in enumerate(names) for b in names[i + 1 :]
+    ]
+    s = build_scenario(actors={n: {} for n in names}, relations=relations)
+    r = escalation_paths(s, "S000", "S001", samples=10_000, top=2)
+    assert r.method == "monte-carlo"
+    assert 100 <= r.samples < r.samples_requested == 10_000
+    assert len(r.parties) == 2 * 198  # everyone can end up on either side
+    assert all(1 <= len(p.paths) <= 2 for p in r.parties)
