@@ -12,9 +12,12 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
   supporter); ``entente`` pulls weakly (supporter); ``hostility`` draws a rival to the
   side opposite its enemy (ally); ``mediation`` involves the mediator on no side.
 - Only fighting parties (belligerents and allies) spread involvement; supporters and
-  mediators do not.
+  mediators do not. A supporter that a later tie calls to fight on its own side becomes
+  an ally (so that a weak early tie never keeps a party out of the fighting).
 - ``neutrality_pact`` and ``nonaggression_pact`` keep a party from joining the side
   opposite its partner: when that would happen the promise holds with its likelihood.
+  It binds toward a partner already in the fight before the round; two partners who
+  join opposite sides in the same round were not yet facing each other.
 - Propagation runs in rounds. A party pulled several ways in one round follows its
   strongest tie (obligation > military backing > hostility > material backing >
   diplomatic backing > entente > mediation). Pulled equally hard to both sides, it is
@@ -285,8 +288,9 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
         if work is not None:
             work.checks += len(to_check)
         for arc in to_check:
-            if arc.target in state:
-                continue
+            current = state.get(arc.target)
+            if current is not None and not (current.role is Role.SUPPORTER and arc.role is Role.ALLY):
+                continue  # in already; only a supporter can still be called to fight
             source = state[arc.source]
             if arc.defensive:
                 if source.side == attacking:
@@ -297,12 +301,22 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
             side = source.side if arc.same_side else 1 - source.side
             if arc.role is Role.MEDIATOR:
                 side = NO_SIDE
+            if current is not None and current.side != side:
+                continue
             if ask(arc.coin, arc.likelihood):
                 candidates[arc.target].append((arc, side))
         frontier = []
         theatre_grew = False
+        settled = dict(state)  # promises bind toward partners in before this round
         for target in sorted(candidates):
-            choice = _choose(compiled, state, candidates[target], target, ask)
+            if target in state:  # a supporter called to fight on its side
+                pulls = candidates[target]
+                arc, side = max(
+                    pulls, key=lambda pull: (pull[0].strength, pull[0].likelihood, -pull[0].index)
+                )
+                choice: tuple[Arc, int] | None = (arc, side)
+            else:
+                choice = _choose(compiled, settled, candidates[target], target, ask)
             if choice is None:
                 continue
             arc, side = choice

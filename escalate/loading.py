@@ -108,14 +108,27 @@ def _load_file(path: Path, *, seen: tuple[Path, ...]) -> Scenario:
         raise GraphFileError(path, [f"{path}:{_toml_line(exc)}: invalid TOML: {exc}"]) from exc
     base = None
     extends = data.get("extends")
-    if isinstance(extends, str):
-        base_path = Path(extends) if is_path_like(extends) else bundled_path(extends)
-        if not base_path.is_absolute() and is_path_like(extends):
-            base_path = path.parent / base_path
-        if base_path.resolve() in seen or base_path.resolve() == path.resolve():
-            raise GraphFileError(path, [f"{path}: 'extends' makes a cycle through {base_path}"])
-        base = _load_file(base_path, seen=(*seen, path.resolve()))
+    if extends is not None:
+        base = _load_base(path, text, extends, seen)
     return scenario_from_data(data, path=path, text=text, base=base)
+
+
+def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> Scenario:
+    """Load the scenario that ``path`` extends; its problems are reported at ``path``."""
+    where = f"{path}:{_LineIndex(text).keys.get('extends', 1)}"
+    if not isinstance(extends, str):
+        raise GraphFileError(path, [f"{where}: 'extends' must name a scenario, not {_show(extends)}"])
+    try:
+        if is_path_like(extends):
+            base_path = Path(extends) if Path(extends).is_absolute() else path.parent / extends
+        else:
+            base_path = bundled_path(extends)
+        if base_path.resolve() in (*seen, path.resolve()):
+            raise GraphFileError(path, [f"'extends' makes a cycle through {base_path}"])
+        return _load_file(base_path, seen=(*seen, path.resolve()))
+    except (GraphFileError, UnknownActorError) as exc:
+        problems = exc.problems if isinstance(exc, GraphFileError) else [str(exc)]
+        raise GraphFileError(path, [f"{where}: extends: {p}" for p in problems]) from exc
 
 
 def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
@@ -206,10 +219,12 @@ class _LineIndex:
         for number, line in enumerate(text.splitlines(), start=1):
             stripped = line.strip()
             if in_relation_array:
-                if stripped.startswith("{"):
-                    self.relations.append(number)
                 if stripped.startswith("]"):
                     in_relation_array = False
+                elif stripped.startswith("{"):
+                    self.relations.extend([number] * max(1, stripped.count("}, {") + 1))
+                elif stripped and not stripped.startswith("#"):
+                    self.relations.append(number)
                 continue
             if stripped.startswith("[[relations]]"):
                 table = "relations"
@@ -266,6 +281,8 @@ class _Checker:
         actors = dict(base.actors) if base else {}
         for actor in self.actors(data.get("actors", {}), known=set(actors), sources=sources):
             actors[actor.id] = actor
+        if not actors:
+            self.problem(self.lines.keys.get("actors"), "the scenario has no actors; add an [actors] table")
         self.check_actor_links(actors)
         names = _NameTable(actors)
         relations = list(base.relations) if base else []

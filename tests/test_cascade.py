@@ -251,3 +251,19 @@ def test_dense_graph_work_is_bounded():
     assert 100 <= r.samples < r.samples_requested == 10_000
     assert len(r.parties) == 2 * 198  # everyone can end up on either side
     assert all(1 <= len(p.paths) <= 2 for p in r.parties)
+
+
+def test_supporter_called_to_fight_on_its_side_becomes_an_ally():
+    # C backs A diplomatically (round 1, supporter); C's pact partner D fights for A and
+    # calls C in (round 2). C must not be kept out of the fighting by its weak early tie.
+    s = scenario(
+        [
+            {"type": "backing", "from": "C", "to": "A", "level": "diplomatic", "likelihood": 1.0},
+            {"type": "defense_pact", "between": ["A", "D"], "likelihood": 1.0},
+            {"type": "defense_pact", "between": ["D", "C"], "likelihood": 0.5},
+            {"type": "defense_pact", "between": ["C", "E"], "likelihood": 1.0},
+        ]
+    )
+    r = escalation_paths(s, "A", "B")
+    assert r.party("C").roles == pytest.approx({"ally": 0.5, "supporter": 0.5})
+    assert r.probability("E", "A") == pytest.approx(0.5)
