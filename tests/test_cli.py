@@ -110,3 +110,25 @@ def test_every_command_has_help(runner):
     for command in ("paths", "graphs", "likelihoods"):
         result = runner.invoke(app, [command, "--help"])
         assert result.exit_code == 0 and "Example: escalate" in result.stdout
+
+
+def test_ctrl_c_exits_130_with_a_short_message(runner, monkeypatch):
+    import escalate.cli
+
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(escalate.cli, "escalation_paths", interrupted)
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan"])
+    assert result.exit_code == 130
+    assert result.stderr == "Interrupted; nothing was written.\n"
+    assert result.stdout == ""
+
+
+def test_paths_never_imports_matplotlib():
+    import subprocess
+    import sys
+
+    code = "import sys, escalate.cli; print(sorted(m for m in sys.modules if m.startswith('matplotlib')))"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
