@@ -544,9 +544,10 @@ class _Checker:
                 self.problem(line, f"{where} ({kind}): 'from' must name one actor, not {_show(origin)}")
                 return None
             if rtype is RelationType.MEDIATION:
-                targets = self.name_list(target_value, line, f"{where} ({kind})", "to")
-                if targets is None:
+                listed = self.name_list(target_value, line, f"{where} ({kind})", "to")
+                if listed is None:
                     return None
+                targets = listed
             elif isinstance(target_value, str):
                 targets = [target_value]
             else:
