@@ -7,19 +7,10 @@ says what escalate adds on top of the libraries it cannot avoid. Run:
 """
 
 import argparse
-import statistics
 import subprocess
 import sys
-import time
 
-
-def wall(command: list[str], runs: int) -> float:
-    times = []
-    for _ in range(runs):
-        start = time.perf_counter()
-        subprocess.run(command, check=True, stdout=subprocess.DEVNULL)
-        times.append(time.perf_counter() - start)
-    return statistics.median(times)
+from timing import wall
 
 
 def main() -> None:

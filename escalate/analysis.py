@@ -176,6 +176,18 @@ class Escalation:
         """``to_dict()`` as indented JSON text (stable key order)."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
+    def draw(self, ax: Any = None, **options: Any) -> Any:
+        """Draw the result on a matplotlib Axes and return it (see :func:`escalate.drawing.draw`)."""
+        from escalate.drawing import draw
+
+        return draw(self, ax=ax, **options)
+
+    def save(self, path: str | os.PathLike[str], **options: Any) -> Any:
+        """Write the diagram to a .png, .svg or .pdf file (see :func:`escalate.drawing.save`)."""
+        from escalate.drawing import save
+
+        return save(self, path, **options)
+
 
 def escalation_paths(
     scenario: Scenario | str | os.PathLike[str] | None,

@@ -6,12 +6,12 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from escalate import __version__
-from escalate.analysis import escalation_paths
+from escalate.analysis import Escalation, escalation_paths
 from escalate.errors import EscalateError, FlareUpError, UnknownActorError
 from escalate.likelihoods import LikelihoodTable, load_likelihoods
 from escalate.loading import bundled_scenarios, load_scenario
@@ -22,6 +22,7 @@ app = typer.Typer(
     no_args_is_help=True,
     add_completion=False,
     pretty_exceptions_show_locals=False,
+    rich_markup_mode=None,  # plain errors: "Error: ..." on one line, as for bad files
     context_settings={"help_option_names": ["-h", "--help"]},
 )
 
@@ -32,6 +33,14 @@ class Method(StrEnum):
     AUTO = "auto"
     EXACT = "exact"
     MONTE_CARLO = "monte-carlo"
+
+
+class Layout(StrEnum):
+    """How a diagram places the actors."""
+
+    CAMPS = "camps"
+    SPRING = "spring"
+    CIRCULAR = "circular"
 
 
 GraphOpt = Annotated[
@@ -76,32 +85,69 @@ def main(
     """Which outside parties could a flare-up draw in, on whose side, how likely, and how."""
 
 
+InitiatorOpt = Annotated[str | None, typer.Option(help="The belligerent that attacks; default: none.")]
+TheatreOpt = Annotated[
+    list[str] | None,
+    typer.Option(help="Territory where the fighting is; repeat for more. Default: both belligerents'."),
+]
+AsOfOpt = Annotated[str | None, typer.Option(help="Date YYYY-MM-DD; default: the scenario's as_of.")]
+MaxHopsOpt = Annotated[int | None, typer.Option(min=1, help="Longest chain of commitments followed.")]
+TopOpt = Annotated[int, typer.Option(min=1, help="Paths kept per party.")]
+MethodOpt = Annotated[Method, typer.Option(help="exact, monte-carlo, or auto (exact when feasible).")]
+SamplesOpt = Annotated[int, typer.Option(min=1, help="Monte Carlo samples.")]
+SeedOpt = Annotated[int, typer.Option(help="Monte Carlo seed.")]
+LikelihoodsOpt = Annotated[
+    Path | None, typer.Option(help="TOML file overriding the default likelihood table.")
+]
+BelligerentA = Annotated[str, typer.Argument(metavar="A", help="One belligerent (name, alias or code).")]
+BelligerentB = Annotated[str, typer.Argument(metavar="B", help="The other belligerent.")]
+DpiOpt = Annotated[int, typer.Option(min=10, max=1200, help="Resolution of a PNG, dots per inch.")]
+SizeOpt = Annotated[str, typer.Option(help="Figure size in inches, WIDTHxHEIGHT.")]
+
+
+def _analyse(
+    graph: str | None, a: str, b: str, *, likelihoods: Path | None, method: Method, **options: Any
+) -> Escalation:
+    scenario = load_scenario(graph)
+    table_ = load_likelihoods(likelihoods) if likelihoods else None
+    return escalation_paths(scenario, a, b, likelihoods=table_, method=method.value, **options)
+
+
+def _image_path(path: Path | None) -> Path | None:
+    if path is not None and path.suffix.lower() not in (".png", ".svg", ".pdf"):
+        raise typer.BadParameter(f"{path}: unknown image format {path.suffix!r}; use .png, .svg or .pdf")
+    return path
+
+
+def _size(text: str) -> tuple[float, float]:
+    try:
+        width, height = (float(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise typer.BadParameter(f"{text!r} is not WIDTHxHEIGHT in inches, such as 11x7.5") from None
+    if not (0 < width <= 100 and 0 < height <= 100):
+        raise typer.BadParameter(f"{text!r}: each side must be more than 0 and at most 100 inches")
+    return width, height
+
+
 @app.command("paths")
 def paths_cmd(
-    a: Annotated[str, typer.Argument(help="One belligerent (name, alias or code).")],
-    b: Annotated[str, typer.Argument(help="The other belligerent.")],
+    a: BelligerentA,
+    b: BelligerentB,
     graph: GraphOpt = None,
-    initiator: Annotated[
-        str | None, typer.Option(help="The belligerent that attacks; default: none.")
-    ] = None,
-    theatre: Annotated[
-        list[str] | None,
-        typer.Option(help="Territory where the fighting is; repeat for more. Default: both belligerents'."),
-    ] = None,
-    as_of: Annotated[str | None, typer.Option(help="Date YYYY-MM-DD; default: the scenario's as_of.")] = None,
-    max_hops: Annotated[
-        int | None, typer.Option(min=1, help="Longest chain of commitments followed.")
-    ] = None,
-    top: Annotated[int, typer.Option(min=1, help="Paths shown per party.")] = 3,
-    method: Annotated[
-        Method, typer.Option(help="exact enumeration, Monte Carlo, or auto (exact when feasible).")
-    ] = Method.AUTO,
-    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples.")] = 10_000,
-    seed: Annotated[int, typer.Option(help="Monte Carlo seed.")] = 0,
-    likelihoods: Annotated[
-        Path | None, typer.Option(help="TOML file overriding the default likelihood table.")
-    ] = None,
+    initiator: InitiatorOpt = None,
+    theatre: TheatreOpt = None,
+    as_of: AsOfOpt = None,
+    max_hops: MaxHopsOpt = None,
+    top: TopOpt = 3,
+    method: MethodOpt = Method.AUTO,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = 0,
+    likelihoods: LikelihoodsOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    png: Annotated[
+        Path | None,
+        typer.Option(callback=_image_path, help="Also draw the diagram to this file (.png, .svg, .pdf)."),
+    ] = None,
 ) -> None:
     """List the outside parties a flare-up between A and B could draw in, with their paths.
 
@@ -109,15 +155,59 @@ def paths_cmd(
     Example: escalate paths Armenia Azerbaijan --theatre Nagorno-Karabakh
     """  # noqa: D301
     with user_errors():
-        scenario = load_scenario(graph)
-        table_ = load_likelihoods(likelihoods) if likelihoods else None
-        result = escalation_paths(
-            scenario, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops,
-            top=top, method=method.value, samples=samples, seed=seed, likelihoods=table_,
+        result = _analyse(
+            graph, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops,
+            top=top, method=method, samples=samples, seed=seed, likelihoods=likelihoods,
         )  # fmt: skip
+        if png is not None:
+            from escalate.drawing import save
+
+            save(result, png)
     typer.echo(result.to_json() if as_json else table(result))
     if not result.parties:
         typer.echo("Note: no outside party is drawn in.", err=True)
+
+
+@app.command("draw")
+def draw_cmd(
+    a: BelligerentA,
+    b: BelligerentB,
+    output: Annotated[
+        Path, typer.Option("--output", "-o", callback=_image_path, help="Where to write: .png, .svg or .pdf.")
+    ],
+    graph: GraphOpt = None,
+    initiator: InitiatorOpt = None,
+    theatre: TheatreOpt = None,
+    as_of: AsOfOpt = None,
+    max_hops: MaxHopsOpt = None,
+    top: TopOpt = 3,
+    method: MethodOpt = Method.AUTO,
+    samples: SamplesOpt = 10_000,
+    seed: SeedOpt = 0,
+    likelihoods: LikelihoodsOpt = None,
+    dpi: DpiOpt = 150,
+    size: SizeOpt = "11x7.5",
+    title: Annotated[str | None, typer.Option(help="Title instead of the scenario's.")] = None,
+    layout: Annotated[
+        Layout, typer.Option(help="camps: sides left and right; or spring, circular.")
+    ] = Layout.CAMPS,
+    show_all: Annotated[bool, typer.Option("--all", help="Also draw actors that are not involved.")] = False,
+) -> None:
+    """Draw who a flare-up between A and B could draw in, as a PNG, SVG or PDF diagram.
+
+    \b
+    Example: escalate draw Armenia Azerbaijan -o karabakh.png
+    """  # noqa: D301
+    figure_size = _size(size)
+    with user_errors():
+        result = _analyse(
+            graph, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops,
+            top=top, method=method, samples=samples, seed=seed, likelihoods=likelihoods,
+        )  # fmt: skip
+        from escalate.drawing import save
+
+        save(result, output, dpi=dpi, size=figure_size, title=title, layout=layout.value, show_all=show_all)
+    typer.echo(f"Wrote {output}", err=True)
 
 
 @app.command("graphs")

@@ -1,0 +1,487 @@
+"""Draw an escalation result: who fights whom, who could be drawn in, how likely, and how.
+
+The only module that imports matplotlib, and only when called. The library never calls
+``plt.show()``; :func:`save` draws on a bare ``Figure`` and never touches pyplot.
+
+Examples
+--------
+>>> import matplotlib.figure
+>>> from escalate import build_scenario, escalation_paths
+>>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
+...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
+>>> ax = matplotlib.figure.Figure().subplots()
+>>> ax = draw(escalation_paths(s, "A", "B"), ax=ax)
+>>> sorted(t.get_text().splitlines()[0] for t in ax.texts if t.get_gid() == "label")
+['A', 'B', 'C']
+"""
+
+from __future__ import annotations
+
+import os
+import textwrap
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from escalate.analysis import Escalation, Party
+from escalate.errors import OutputError
+from escalate.explain import cite
+from escalate.model import Relation, RelationType
+from escalate.output import atomic_write
+
+if TYPE_CHECKING:
+    from matplotlib.axes import Axes
+
+#: Okabe-Ito colours: readable by colour-blind readers; the two sides differ in lightness too.
+SIDE_COLOURS = ("#0072B2", "#E69F00")  # blue, orange
+MEDIATOR_COLOUR = "#999999"
+UNINVOLVED_COLOUR = "#DDDDDD"
+FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
+LAYOUTS = ("camps", "spring", "circular")
+#: Scenarios this large draw only the relations on the parties' top paths.
+LARGE = 150
+
+
+@dataclass(frozen=True)
+class EdgeStyle:
+    """How one relation type is drawn, and its legend label."""
+
+    label: str
+    colour: str
+    width: float
+    linestyle: Any
+    arrow: str
+
+
+EDGE_STYLES: dict[RelationType, EdgeStyle] = {
+    RelationType.DEFENSE_PACT: EdgeStyle("defense pact", "#222222", 2.6, "solid", "-"),
+    RelationType.COLLECTIVE_DEFENSE: EdgeStyle("collective defense", "#222222", 2.6, (0, (6, 2)), "-"),
+    RelationType.GUARANTEE: EdgeStyle("guarantee", "#222222", 2.2, "solid", "-|>"),
+    RelationType.BACKING: EdgeStyle("backing", "#009E73", 1.6, (0, (5, 3)), "-|>"),
+    RelationType.ENTENTE: EdgeStyle("entente", "#56B4E9", 1.0, "solid", "-"),
+    RelationType.HOSTILITY: EdgeStyle("hostility", "#D55E00", 1.8, (0, (8, 2, 2, 2)), "-"),
+    RelationType.MEDIATION: EdgeStyle("mediation", "#777777", 0.9, (0, (1, 2)), "-|>"),
+    RelationType.NEUTRALITY_PACT: EdgeStyle("neutrality pact", "#CC79A7", 1.0, (0, (1, 3)), "-"),
+    RelationType.NONAGGRESSION_PACT: EdgeStyle("non-aggression pact", "#CC79A7", 1.0, (0, (3, 3)), "-"),
+}
+ROLE_LABELS = {
+    "belligerent": "belligerent",
+    "ally": "ally (fights)",
+    "supporter": "supporter",
+    "mediator": "mediator (no side)",
+}
+
+
+@dataclass(frozen=True)
+class Node:
+    """One actor as drawn: its primary entry (its most likely side) and its position."""
+
+    actor: str
+    side: int | None  # 0, 1, or None (mediator or uninvolved)
+    role: str
+    probability: float
+    hops: int
+
+
+def draw(
+    result: Escalation,
+    *,
+    ax: Axes | None = None,
+    layout: str = "camps",
+    show_all: bool = False,
+    title: str | None = None,
+    seed: int = 0,
+) -> Axes:
+    """Draw ``result`` on ``ax`` (a new pyplot figure when None) and return the Axes.
+
+    Parameters
+    ----------
+    result : the answer of :func:`escalate.escalation_paths`
+    ax : where to draw; when None a figure is made with pyplot, so a notebook shows it
+    layout : ``"camps"`` (sides left and right), ``"spring"`` or ``"circular"``
+    show_all : also draw actors that are not involved (faded, along the bottom)
+    title : replaces the default title
+    seed : seed of the spring layout
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
+    if ax is None:
+        import matplotlib.pyplot as plt
+
+        _, ax = plt.subplots(figsize=(11, 7.5))
+    nodes = _nodes(result, show_all)
+    positions = _positions(result, nodes, layout, seed)
+    edges = _edges(result, nodes)
+    emphasised = _top_path_edges(result)
+    ax.set_axis_off()
+    _draw_edges(ax, result, edges, positions, emphasised)
+    _draw_nodes(ax, result, nodes, positions)
+    _frame(ax, positions)
+    _legend(ax, edges, nodes)
+    ax.set_title(title or _title(result), fontsize=11, loc="left")
+    _footer(ax, result, edges)
+    return ax
+
+
+def save(
+    result: Escalation,
+    path: str | os.PathLike[str],
+    *,
+    dpi: int = 150,
+    size: tuple[float, float] = (11.0, 7.5),
+    **options: Any,
+) -> Path:
+    """Write the diagram to ``path`` (.png, .svg or .pdf), atomically; return the path.
+
+    Raises :class:`~escalate.errors.OutputError` for an unknown suffix or a failed write;
+    nothing half-written is ever left behind. Same input, same bytes.
+    """
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    target = Path(path)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise OutputError(f"{target}: unknown image format {target.suffix!r}; use .png, .svg or .pdf")
+    if dpi < 10 or dpi > 1200 or min(size) <= 0 or max(size) > 100:
+        raise ValueError(f"dpi must be 10..1200 and size positive up to 100 inches, not {dpi}, {size}")
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    with rc_context({"svg.hashsalt": "escalate", "font.family": "DejaVu Sans"}):
+        figure = Figure(figsize=size, dpi=dpi)
+        ax = figure.add_axes((0.02, 0.1, 0.74, 0.8))
+        draw(result, ax=ax, **options)
+        with atomic_write(target) as handle:
+            figure.savefig(handle, format=fmt, dpi=dpi, metadata=metadata)
+    return target
+
+
+# -- what to draw ------------------------------------------------------------------
+
+
+def _primary(result: Escalation) -> dict[str, Party]:
+    first: dict[str, Party] = {}
+    for party in result.parties:  # most likely first
+        first.setdefault(party.actor, party)
+    return first
+
+
+def _nodes(result: Escalation, show_all: bool) -> dict[str, Node]:
+    a, b = result.belligerents
+    nodes = {a: Node(a, 0, "belligerent", 1.0, 0), b: Node(b, 1, "belligerent", 1.0, 0)}
+    for actor, party in _primary(result).items():
+        side = None if party.side is None else result.belligerents.index(party.side)
+        hops = len(party.paths[0].steps) if party.paths else 1
+        nodes[actor] = Node(actor, side, party.role, party.probability, hops)
+    if show_all:
+        for actor in result.scenario.actors:
+            nodes.setdefault(actor, Node(actor, None, "uninvolved", 0.0, 0))
+    return nodes
+
+
+def _edges(result: Escalation, nodes: dict[str, Node]) -> list[tuple[str, str, Relation]]:
+    """Relations in force between drawn actors, one entry per drawn line."""
+    scenario = result.scenario
+    if len(scenario) >= LARGE:
+        return sorted(_top_path_relations(result), key=lambda e: (e[0], e[1], e[2].type))
+    edges = []
+    for relation in scenario.relations:
+        if not relation.in_force(result.as_of):
+            continue
+        if relation.type is RelationType.GUARANTEE or relation.type is RelationType.BACKING:
+            pairs = [(relation.origin, relation.targets[0])]
+        else:
+            pairs = [(relation.origin, t) for t in relation.targets]
+        edges += [(x, y, relation) for x, y in pairs if x in nodes and y in nodes]
+    for actor in scenario.actors.values():
+        if actor.collective_defense and actor.id in nodes:
+            call = Relation(RelationType.COLLECTIVE_DEFENSE, actor.id, actor.members, source=actor.source)
+            edges += [(m, actor.id, call) for m in actor.members if m in nodes]
+    return edges
+
+
+def _top_path_relations(result: Escalation) -> set[tuple[str, str, Relation]]:
+    found = set()
+    relations = {r.type.value: r for r in result.scenario.relations}
+    for party in result.parties:
+        for path in party.paths[:1]:
+            for step in path.steps:
+                relation = relations.get(step.relation) or Relation(
+                    RelationType(step.relation), step.source, (step.target,)
+                )
+                found.add((step.source, step.target, relation))
+    return found
+
+
+def _top_path_edges(result: Escalation) -> dict[tuple[frozenset[str], str], int]:
+    """(pair, relation type) on the most likely path of each party's likeliest entry, with its side."""
+    emphasised: dict[tuple[frozenset[str], str], int] = {}
+    for party in _primary(result).values():
+        if party.paths and party.side is not None:
+            side = result.belligerents.index(party.side)
+            for step in party.paths[0].steps:
+                emphasised.setdefault((frozenset((step.source, step.target)), step.relation), side)
+    return emphasised
+
+
+# -- layout ---------------------------------------------------------------------------
+
+
+def _positions(
+    result: Escalation, nodes: dict[str, Node], layout: str, seed: int
+) -> dict[str, tuple[float, float]]:
+    if layout == "camps":
+        return _camps(nodes)
+    import networkx as nx
+
+    graph: nx.Graph[str] = nx.Graph()
+    graph.add_nodes_from(sorted(nodes))
+    graph.add_edges_from(sorted((x, y) for x, y, _ in _edges(result, nodes)))
+    raw = nx.spring_layout(graph, seed=seed, k=1.5) if layout == "spring" else nx.circular_layout(graph)
+    return {n: (float(x) * 4, float(y) * 3) for n, (x, y) in raw.items()}
+
+
+def _camps(nodes: dict[str, Node]) -> dict[str, tuple[float, float]]:
+    """Sides left and right by hop distance, mediators top centre, the rest along the bottom."""
+    columns: dict[tuple[int, int], list[Node]] = defaultdict(list)
+    mediators, uninvolved = [], []
+    for node in nodes.values():
+        if node.side is not None:
+            columns[(node.side, node.hops)].append(node)
+        elif node.role == "mediator":
+            mediators.append(node)
+        else:
+            uninvolved.append(node)
+    positions: dict[str, tuple[float, float]] = {}
+    tallest = 1
+    for (side, hops), column in sorted(columns.items()):
+        column.sort(key=lambda n: (-n.probability, n.actor))
+        tallest = max(tallest, len(column))
+        x = (1.0 + 2.2 * hops) * (-1 if side == 0 else 1)
+        for i, node in enumerate(column):
+            positions[node.actor] = (x, (len(column) - 1) / 2 * 1.6 - i * 1.6)
+    top = (tallest - 1) / 2 * 1.6 + 2.0
+    for row in _rows(sorted(mediators, key=lambda n: (-n.probability, n.actor)), 4):
+        for i, node in enumerate(row):
+            positions[node.actor] = ((i - (len(row) - 1) / 2) * 2.4, top)
+        top += 1.6
+    bottom = -((tallest - 1) / 2 * 1.6 + 2.0)
+    for row in _rows(sorted(uninvolved, key=lambda n: n.actor), 6):
+        for i, node in enumerate(row):
+            positions[node.actor] = ((i - (len(row) - 1) / 2) * 2.2, bottom)
+        bottom -= 1.6
+    return positions
+
+
+def _rows(items: list[Node], width: int) -> Iterable[list[Node]]:
+    return (items[i : i + width] for i in range(0, len(items), width))
+
+
+# -- drawing --------------------------------------------------------------------------
+
+
+def _colour(node: Node) -> str:
+    if node.side is not None:
+        return SIDE_COLOURS[node.side]
+    return MEDIATOR_COLOUR if node.role == "mediator" else UNINVOLVED_COLOUR
+
+
+def _node_size(node: Node) -> float:
+    return 700.0 if node.role == "belligerent" else 220.0 + 380.0 * node.probability
+
+
+def _draw_nodes(
+    ax: Axes, result: Escalation, nodes: dict[str, Node], positions: dict[str, tuple[float, float]]
+) -> None:
+    from matplotlib.colors import to_rgba
+
+    for name in sorted(nodes):
+        node = nodes[name]
+        x, y = positions[name]
+        strength = 1.0 if node.role == "belligerent" else 0.2 + 0.8 * node.probability
+        face = to_rgba(_colour(node), strength if node.role != "uninvolved" else 0.6)
+        marker = {"belligerent": "s", "supporter": "D", "mediator": "^"}.get(node.role, "o")
+        ax.scatter(
+            [x],
+            [y],
+            s=_node_size(node),
+            marker=marker,
+            color=[face],
+            edgecolors=_colour(node) if node.role != "uninvolved" else "#AAAAAA",
+            linewidths=2.5 if node.role == "belligerent" else 1.5,
+            zorder=3,
+            gid=f"node:{name}",
+        )
+        label = "\n".join(textwrap.wrap(name, 14))
+        if node.role == "belligerent":
+            label += "\nbelligerent"
+        elif node.role != "uninvolved":
+            label += f"\n{100 * node.probability:.0f}%"
+            if node.probability >= 0.005 and 100 * node.probability < 1:
+                label = label[: label.rindex("\n")] + "\n<1%"
+        below = _node_size(node) ** 0.5 / 2 + (6 if marker == "^" else 3)
+        ax.annotate(
+            label,
+            (x, y),
+            xytext=(0, -below),
+            textcoords="offset points",
+            ha="center",
+            va="top",
+            fontsize=8.5,
+            color="#222222" if node.role != "uninvolved" else "#888888",
+            fontweight="bold" if node.role == "belligerent" else "normal",
+            zorder=5,
+            gid="label",
+        )
+
+
+def _draw_edges(
+    ax: Axes,
+    result: Escalation,
+    edges: list[tuple[str, str, Relation]],
+    positions: dict[str, tuple[float, float]],
+    emphasised: dict[tuple[frozenset[str], str], int],
+) -> None:
+    from matplotlib.patches import FancyArrowPatch
+
+    by_pair: dict[frozenset[str], list[tuple[str, str, Relation]]] = defaultdict(list)
+    for edge in edges:
+        by_pair[frozenset(edge[:2])].append(edge)
+    for pair in sorted(by_pair, key=sorted):
+        group = sorted(by_pair[pair], key=lambda e: (e[2].type.value, e[0], e[1]))
+        # Orient arcs by a fixed order of the pair, so parallel arcs never coincide.
+        start, end = sorted(pair) if len(pair) == 2 else (group[0][0], group[0][1])
+        others = [xy for name, xy in positions.items() if name not in pair]
+        base = _bend(positions[start], positions[end], others)
+        for i, (x, y, relation) in enumerate(group):
+            style = EDGE_STYLES[relation.type]
+            rad = base + (0.0 if len(group) == 1 else 0.3 * (i - (len(group) - 1) / 2))
+            arrow = style.arrow
+            if arrow != "-" and (start, end) != (x, y):
+                arrow = "<|-"
+            side = emphasised.pop((pair, relation.type.value), None)
+            if side is not None:
+                ax.add_patch(
+                    FancyArrowPatch(
+                        positions[start],
+                        positions[end],
+                        connectionstyle=f"arc3,rad={rad}",
+                        arrowstyle="-",
+                        color=SIDE_COLOURS[side],
+                        alpha=0.3,
+                        linewidth=8,
+                        zorder=1,
+                        shrinkA=12,
+                        shrinkB=12,
+                        gid="top-path",
+                    )
+                )
+            ax.add_patch(
+                FancyArrowPatch(
+                    positions[start],
+                    positions[end],
+                    connectionstyle=f"arc3,rad={rad}",
+                    arrowstyle=arrow,
+                    mutation_scale=14,
+                    color=style.colour,
+                    linewidth=style.width,
+                    linestyle=style.linestyle,
+                    zorder=2,
+                    shrinkA=12,
+                    shrinkB=12,
+                    gid=f"edge:{relation.type.value}:{x}:{y}:{rad:.3f}",
+                )
+            )
+
+
+def _bend(start: tuple[float, float], end: tuple[float, float], others: list[tuple[float, float]]) -> float:
+    """The curvature (matplotlib's arc3 rad) that keeps a line clear of the other nodes."""
+    best, best_clearance = 0.0, -1.0
+    for rad in (0.0, 0.25, -0.25, 0.45, -0.45, 0.7, -0.7):
+        (x0, y0), (x2, y2) = start, end
+        cx, cy = (x0 + x2) / 2 + rad * (y2 - y0), (y0 + y2) / 2 - rad * (x2 - x0)
+        clearance = float("inf")
+        for step in range(1, 20):
+            t = step / 20
+            px = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x2
+            py = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y2
+            for ox, oy in others:
+                clearance = min(clearance, ((px - ox) ** 2 + (py - oy) ** 2) ** 0.5)
+        if clearance >= 0.55:
+            return rad
+        if clearance > best_clearance:
+            best, best_clearance = rad, clearance
+    return best
+
+
+def _frame(ax: Axes, positions: dict[str, tuple[float, float]]) -> None:
+    xs = [x for x, _ in positions.values()]
+    ys = [y for _, y in positions.values()]
+    ax.set_xlim(min(xs) - 1.4, max(xs) + 1.4)
+    ax.set_ylim(min(ys) - 1.4, max(ys) + 0.9)
+
+
+def _legend(ax: Axes, edges: list[tuple[str, str, Relation]], nodes: dict[str, Node]) -> None:
+    from matplotlib.lines import Line2D
+
+    handles = []
+    for kind in sorted({e[2].type for e in edges}, key=list(EDGE_STYLES).index):
+        style = EDGE_STYLES[kind]
+        handles.append(
+            Line2D(
+                [],
+                [],
+                color=style.colour,
+                linewidth=style.width,
+                linestyle=style.linestyle,
+                label=style.label,
+            )
+        )
+    markers = {"belligerent": "s", "ally": "o", "supporter": "D", "mediator": "^", "uninvolved": "o"}
+    for role in ("belligerent", "ally", "supporter", "mediator", "uninvolved"):
+        if any(n.role == role for n in nodes.values()):
+            colour = (
+                MEDIATOR_COLOUR if role == "mediator" else ("#AAAAAA" if role == "uninvolved" else "#555555")
+            )
+            handles.append(
+                Line2D(
+                    [],
+                    [],
+                    linestyle="none",
+                    marker=markers[role],
+                    markersize=8,
+                    color=colour,
+                    label=ROLE_LABELS.get(role, "not involved"),
+                )
+            )
+    ax.legend(
+        handles=handles,
+        loc="upper left",
+        bbox_to_anchor=(1.01, 1.0),
+        fontsize=8.5,
+        frameon=False,
+        title="Relations and roles",
+        title_fontsize=9,
+        borderaxespad=0.0,
+        alignment="left",
+    )
+
+
+def _title(result: Escalation) -> str:
+    a, b = result.belligerents
+    name = result.scenario.title or result.scenario.name
+    who = f"{result.initiator} attacks" if result.initiator else "no initiator"
+    when = f"as of {result.as_of.isoformat()}" if result.as_of else "all relations"
+    return f"{name}\n{a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}"
+
+
+def _footer(ax: Axes, result: Escalation, edges: list[tuple[str, str, Relation]]) -> None:
+    citations = sorted(
+        {c.removeprefix(" (source: ").removesuffix(")") for *_, r in edges if (c := cite(result.scenario, r))}
+    )
+    colours = "Blue: {} side; orange: {} side; grey: mediators. Fill and size: probability.".format(
+        *result.belligerents
+    )
+    text = "\n".join(textwrap.wrap(colours + " Sources: " + ("; ".join(citations) or "none") + ".", 150))
+    ax.figure.text(0.02, 0.015, text, fontsize=7, color="#444444", va="bottom", ha="left", gid="footer")

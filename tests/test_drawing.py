@@ -1,0 +1,230 @@
+"""Diagrams: artists on the Axes, files on disk, pixels, and the CLI wiring."""
+
+import os
+
+import matplotlib
+
+matplotlib.use("Agg")
+
+import matplotlib.image  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+from matplotlib.testing.compare import compare_images  # noqa: E402
+
+from escalate import OutputError, build_scenario, escalation_paths  # noqa: E402
+from escalate.cli import app  # noqa: E402
+from escalate.drawing import EDGE_STYLES, SIDE_COLOURS, draw, save  # noqa: E402
+
+BASELINE = os.path.join(os.path.dirname(__file__), "baseline", "nagorno-karabakh-2020.png")
+
+
+@pytest.fixture(scope="module")
+def default():
+    return escalation_paths(None, "Armenia", "Azerbaijan")
+
+
+@pytest.fixture(scope="module")
+def background():
+    return escalation_paths("caucasus-2020", "Armenia", "Azerbaijan")
+
+
+def drawn(result, **options):
+    figure = Figure(figsize=(11, 7.5), dpi=100)
+    ax = figure.add_axes((0.02, 0.1, 0.74, 0.8))
+    draw(result, ax=ax, **options)
+    return figure, ax
+
+
+def labels(ax):
+    return {t.get_text().splitlines()[0]: t for t in ax.texts if t.get_gid() == "label"}
+
+
+def test_every_involved_actor_is_labelled_with_its_probability(default):
+    _, ax = drawn(default)
+    texts = labels(ax)
+    assert set(texts) == {"Armenia", "Azerbaijan", "Nagorno-", "Russia", "Turkey", "United States"}
+    assert texts["Turkey"].get_text() == "Turkey\n62%"
+    assert texts["Russia"].get_text() == "Russia\n75%"
+
+
+def test_legend_holds_exactly_the_relation_types_and_roles_present(default, background):
+    _, ax = drawn(default)
+    entries = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert entries == [
+        "defense pact",
+        "backing",
+        "hostility",
+        "mediation",
+        "belligerent",
+        "ally (fights)",
+        "mediator (no side)",
+    ]
+    _, ax = drawn(background)
+    entries = [t.get_text() for t in ax.get_legend().get_texts()]
+    assert {"collective defense", "entente"} <= set(entries)
+    assert "guarantee" not in entries and "supporter" not in entries
+
+
+def test_title_and_footer(default):
+    figure, ax = drawn(default)
+    assert "Armenia vs Azerbaijan" in ax.get_title(loc="left")
+    assert "as of 2020-09-28" in ax.get_title(loc="left")
+    (footer,) = [t for t in figure.texts if t.get_gid() == "footer"]
+    assert "Sources: Azerbaijan and Armenia report more casualties" in footer.get_text()
+
+
+@pytest.mark.parametrize("name", ["nagorno-karabakh-2020", "caucasus-2020"])
+@pytest.mark.parametrize("layout", ["camps"])
+def test_no_label_overlaps_another_label_or_a_node(name, layout):
+    result = escalation_paths(name, "Armenia", "Azerbaijan")
+    figure, ax = drawn(result, layout=layout, show_all=True)
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    renderer = FigureCanvasAgg(figure).get_renderer()
+    boxes = [t.get_window_extent(renderer) for t in labels(ax).values()]
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            assert not a.overlaps(b)
+    from matplotlib.transforms import Bbox
+
+    nodes = []
+    for collection in ax.collections:
+        if (collection.get_gid() or "").startswith("node:"):
+            x, y = ax.transData.transform(collection.get_offsets()[0])
+            radius = collection.get_sizes()[0] ** 0.5 / 2 * figure.dpi / 72
+            nodes.append((collection.get_gid(), Bbox([[x - radius, y - radius], [x + radius, y + radius]])))
+    assert len(nodes) == len(labels(ax))
+    for text in labels(ax).values():
+        box = text.get_window_extent(renderer)
+        for gid, node in nodes:
+            assert not box.overlaps(node), (text.get_text(), gid)
+
+
+def test_parallel_relations_are_distinct_arcs(default):
+    _, ax = drawn(default)
+    russia_armenia = [
+        p.get_gid()
+        for p in ax.patches
+        if (p.get_gid() or "").startswith("edge:") and "Russia" in p.get_gid() and "Armenia" in p.get_gid()
+    ]
+    assert len(russia_armenia) == 2  # the pact and Russia's mediation toward Armenia
+    assert len({gid.rsplit(":", 1)[1] for gid in russia_armenia}) == 2
+
+
+def test_relation_styles_are_distinct():
+    styles = {(s.colour, str(s.linestyle), s.arrow, s.width) for s in EDGE_STYLES.values()}
+    assert len(styles) == len(EDGE_STYLES)
+
+
+@pytest.mark.parametrize(
+    ("suffix", "magic"), [(".png", b"\x89PNG\r\n\x1a\n"), (".svg", b"<?xml"), (".pdf", b"%PDF")]
+)
+def test_files_are_valid(tmp_path, default, suffix, magic):
+    path = save(default, tmp_path / f"d{suffix}", dpi=50, size=(8, 5))
+    assert path.read_bytes().startswith(magic)
+
+
+def test_png_has_the_requested_size_and_side_colours(tmp_path, default):
+    path = save(default, tmp_path / "d.png", dpi=80, size=(10, 6))
+    pixels = matplotlib.image.imread(path)
+    assert pixels.shape[:2] == (480, 800)
+    rgb = (pixels[..., :3] * 255).round().astype(int).reshape(-1, 3)
+    for colour in SIDE_COLOURS:
+        target = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+        assert (np.abs(rgb - target).sum(axis=1) <= 6).sum() > 100, colour
+
+
+def test_same_input_same_bytes(tmp_path, default):
+    for suffix in (".png", ".svg", ".pdf"):
+        one = save(default, tmp_path / f"one{suffix}", dpi=50).read_bytes()
+        two = save(default, tmp_path / f"two{suffix}", dpi=50).read_bytes()
+        assert one == two, suffix
+
+
+def test_failed_save_leaves_the_old_file_untouched(tmp_path, default, monkeypatch):
+    path = tmp_path / "d.png"
+    path.write_bytes(b"old")
+
+    def broken(self, handle, **kwargs):
+        handle.write(b"half")
+        raise RuntimeError("renderer crashed")
+
+    monkeypatch.setattr(Figure, "savefig", broken)
+    with pytest.raises(RuntimeError):
+        save(default, path)
+    assert path.read_bytes() == b"old"
+    assert [p.name for p in tmp_path.iterdir()] == ["d.png"]
+
+
+def test_unknown_suffix_and_unwritable_folder(tmp_path, default):
+    with pytest.raises(OutputError, match="unknown image format '.gif'"):
+        save(default, tmp_path / "d.gif")
+    with pytest.raises(OutputError, match="cannot write"):
+        save(default, tmp_path / "missing" / "d.png")
+
+
+def test_large_graph_draws_only_involved_parties_and_top_paths():
+    names = [f"S{i:03d}" for i in range(160)]
+    relations = [
+        {"type": "backing", "from": names[i], "to": "S000", "level": "military"} for i in range(2, 12)
+    ]
+    relations += [{"type": "hostility", "between": [names[i], names[i + 1]]} for i in range(20, 150)]
+    result = escalation_paths(
+        build_scenario(actors={n: {} for n in names}, relations=relations), "S000", "S001"
+    )
+    _, ax = drawn(result)
+    assert len(labels(ax)) == 2 + len(result.parties)
+    edges = [p for p in ax.patches if (p.get_gid() or "").startswith("edge:")]
+    assert len(edges) == 10
+
+
+@pytest.mark.image
+def test_default_diagram_matches_the_baseline(tmp_path, default):
+    """Regenerate with: ESCALATE_REGEN_BASELINE=1 python -m pytest tests/test_drawing.py -k baseline."""
+    actual = save(default, tmp_path / "actual.png", dpi=60)
+    if os.environ.get("ESCALATE_REGEN_BASELINE"):
+        actual.replace(BASELINE)
+        pytest.skip("baseline regenerated")
+    assert compare_images(BASELINE, str(actual), tol=3) is None
+
+
+def test_cli_draw_writes_a_png(runner, tmp_path):
+    out = tmp_path / "k.png"
+    result = runner.invoke(
+        app, ["draw", "Armenia", "Azerbaijan", "-o", str(out), "--dpi", "40", "--size", "8x5"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout == ""
+    assert matplotlib.image.imread(out).shape[:2] == (200, 320)
+
+
+def test_cli_paths_png_writes_beside_the_table(runner, tmp_path):
+    out = tmp_path / "k.svg"
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--png", str(out)])
+    assert result.exit_code == 0
+    assert "Russia" in result.stdout and out.read_bytes().startswith(b"<?xml")
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (["-o", "{tmp}/missing/k.png"], 1, "Error: cannot write"),
+        (["-o", "{tmp}/k.gif"], 2, "unknown image format '.gif'"),
+        (["-o", "{tmp}/k.png", "--size", "big"], 2, "not WIDTHxHEIGHT"),
+        (["-o", "{tmp}/k.png", "--layout", "tree"], 2, "Invalid value for '--layout'"),
+    ],
+)
+def test_cli_draw_errors(runner, tmp_path, args, code, message):
+    args = [a.format(tmp=tmp_path) for a in args]
+    result = runner.invoke(app, ["draw", "Armenia", "Azerbaijan", *args])
+    assert result.exit_code == code
+    assert message in result.stderr
+    assert "Traceback" not in result.stderr
+    assert not list(tmp_path.rglob("*.png"))
+
+
+@pytest.mark.parametrize("layout", ["spring", "circular"])
+def test_other_layouts(tmp_path, background, layout):
+    path = save(background, tmp_path / f"{layout}.png", dpi=40, layout=layout)
+    assert path.stat().st_size > 1000
