@@ -17,6 +17,7 @@ from escalate.errors import (
     UnknownActorError,
     UnknownRelationError,
 )
+from escalate.interchange import EscalateWarning, from_networkx, read_scenario, to_networkx, write_scenario
 from escalate.likelihoods import LikelihoodTable, load_likelihoods
 from escalate.loading import build_scenario, bundled_scenarios, load_scenario
 from escalate.model import Actor, ActorKind, BackingLevel, Relation, RelationType, Role, Scenario, Source
@@ -28,6 +29,7 @@ __all__ = [
     "ActorKind",
     "BackingLevel",
     "EscalateError",
+    "EscalateWarning",
     "Escalation",
     "FlareUpError",
     "GraphFileError",
@@ -46,6 +48,10 @@ __all__ = [
     "build_scenario",
     "bundled_scenarios",
     "escalation_paths",
+    "from_networkx",
     "load_likelihoods",
     "load_scenario",
+    "read_scenario",
+    "to_networkx",
+    "write_scenario",
 ]

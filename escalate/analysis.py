@@ -176,6 +176,30 @@ class Escalation:
         """``to_dict()`` as indented JSON text (stable key order)."""
         return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
 
+    def to_frame(self) -> Any:
+        """The parties as a pandas DataFrame, one row per party and side (needs pandas)."""
+        from escalate.frames import parties_frame
+
+        return parties_frame(self)
+
+    def _repr_html_(self) -> str:
+        from escalate.frames import result_html
+
+        return result_html(self)
+
+    def _repr_png_(self) -> bytes | None:
+        """The diagram as PNG bytes, for Jupyter (None when matplotlib is missing)."""
+        import importlib.util
+
+        if importlib.util.find_spec("matplotlib") is None:
+            return None
+        import tempfile
+
+        from escalate.drawing import save
+
+        with tempfile.TemporaryDirectory() as folder:
+            return save(self, os.path.join(folder, "result.png"), dpi=80).read_bytes()
+
     def draw(self, ax: Any = None, **options: Any) -> Any:
         """Draw the result on a matplotlib Axes and return it (see :func:`escalate.drawing.draw`)."""
         from escalate.drawing import draw

@@ -210,6 +210,43 @@ def draw_cmd(
     typer.echo(f"Wrote {output}", err=True)
 
 
+@app.command("convert")
+def convert_cmd(
+    source: Annotated[
+        Path, typer.Argument(metavar="IN", help="A scenario: .toml, .json, .graphml, .gexf or .csv.")
+    ],
+    target: Annotated[
+        Path, typer.Argument(metavar="OUT", help="Where to write; the format follows the suffix.")
+    ],
+    to: Annotated[str | None, typer.Option(help="Output format instead of OUT's suffix.")] = None,
+    source_format: Annotated[
+        str | None, typer.Option("--from", help="Input format instead of IN's suffix.")
+    ] = None,
+) -> None:
+    """Convert a scenario between TOML, node-link JSON, GraphML, GEXF and CSV.
+
+    \b
+    Example: escalate convert graphs/caucasus-2020.toml caucasus.graphml
+    """  # noqa: D301
+    import warnings
+
+    from escalate.interchange import format_of, read_scenario, write_scenario
+
+    try:
+        fmt_in, fmt_out = format_of(source, source_format), format_of(target, to)
+    except EscalateError as exc:
+        raise typer.BadParameter(str(exc)) from exc
+    with user_errors(), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        scenario = read_scenario(source, fmt=fmt_in)
+        write_scenario(scenario, target, fmt=fmt_out)
+    for warning in caught:
+        typer.echo(f"Warning: {warning.message}", err=True)
+    typer.echo(
+        f"Wrote {target} ({len(scenario.actors)} actors, {len(scenario.relations)} relations)", err=True
+    )
+
+
 @app.command("graphs")
 def graphs_cmd() -> None:
     """List the bundled scenarios with their titles.

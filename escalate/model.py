@@ -183,7 +183,8 @@ class Scenario:
     sources: Mapping[str, Source] = field(default_factory=dict)
     title: str | None = None
     as_of: dt.date | None = None
-    path: str | None = None
+    #: The file it was read from, if any (not part of equality).
+    path: str | None = field(default=None, compare=False)
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.actors)
@@ -254,6 +255,66 @@ class Scenario:
             r for r in self.relations if not ((type is None or r.type == type) and names <= set(r.actors))
         )
         return dataclasses.replace(self, relations=kept)
+
+    def with_actor(self, name: str, **attributes: Any) -> Scenario:
+        """Return a copy with one more actor (attributes as in a file: kind, aliases, ...).
+
+        Examples
+        --------
+        >>> from escalate import build_scenario
+        >>> s = build_scenario(actors={"A": {}}).with_actor("Gondor", kind="state")
+        >>> "Gondor" in s
+        True
+        """
+        from escalate.interchange import scenario_to_data
+        from escalate.loading import scenario_from_data
+
+        data = scenario_to_data(self)
+        if name in data["actors"]:
+            raise ValueError(f"{name!r} is already an actor")
+        data["actors"][name] = attributes
+        return dataclasses.replace(scenario_from_data(data, path=None), path=self.path)
+
+    def without_actor(self, name: str) -> Scenario:
+        """Return a copy without the actor ``name`` and every relation that names it.
+
+        Regions located in it lose their ``located_in``; alliances drop it as a member.
+        """
+        actor_id = self.resolve(name)
+        actors = {}
+        for actor in self.actors.values():
+            if actor.id == actor_id:
+                continue
+            located_in = None if actor.located_in == actor_id else actor.located_in
+            members = tuple(m for m in actor.members if m != actor_id)
+            actors[actor.id] = dataclasses.replace(actor, located_in=located_in, members=members)
+        relations = []
+        for r in self.relations:
+            if r.origin == actor_id or r.covers == (actor_id,):
+                continue
+            targets = tuple(t for t in r.targets if t != actor_id)
+            if not targets or (len(targets) < len(r.targets) and r.type is not RelationType.MEDIATION):
+                continue
+            covers = tuple(c for c in r.covers if c != actor_id)
+            relations.append(dataclasses.replace(r, targets=targets, covers=covers))
+        return dataclasses.replace(self, actors=actors, relations=tuple(relations))
+
+    def to_networkx(self) -> Any:
+        """A networkx MultiDiGraph of the scenario (see :func:`escalate.interchange.to_networkx`)."""
+        from escalate.interchange import to_networkx
+
+        return to_networkx(self)
+
+    def to_frame(self) -> Any:
+        """The relations as a pandas DataFrame, one row per relation (needs pandas)."""
+        from escalate.frames import relations_frame
+
+        return relations_frame(self)
+
+    def _repr_html_(self) -> str:
+        from escalate.frames import scenario_html
+
+        return scenario_html(self)
 
     def _lookup(self) -> dict[str, str]:
         table: dict[str, str] = {}

@@ -1,0 +1,620 @@
+"""Move scenarios between escalate and the formats analysts use.
+
+======================  ==========================  ==========================================
+format (suffix)         tools                       what it cannot hold (named in a warning)
+======================  ==========================  ==========================================
+TOML (``.toml``)        escalate's own format       nothing
+node-link JSON          D3, networkx                nothing
+(``.json``)
+GraphML (``.graphml``)  yEd, Cytoscape, Gephi       nothing (lists and dates as JSON/ISO text)
+GEXF (``.gexf``)        Gephi                       the title, as-of date and sources table
+CSV (``.csv``)          spreadsheets, Kumu          the title and as-of date; with no
+                                                    ``-actors.csv`` beside it, actor details
+======================  ==========================  ==========================================
+
+A CSV scenario is ``NAME.csv`` (relations: From, To, Type and attributes), with
+``NAME-actors.csv`` (Label, Kind, ...) and ``NAME-sources.csv`` (Key, Title, ...) beside it.
+
+Examples
+--------
+>>> import tempfile, pathlib
+>>> from escalate import load_scenario
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> s = load_scenario()
+>>> write_scenario(s, folder / "nk.graphml")
+PosixPath('...nk.graphml')
+>>> read_scenario(folder / "nk.graphml") == s
+True
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import json
+import os
+import re
+import warnings
+from collections.abc import Iterable, Mapping
+from pathlib import Path
+from typing import Any
+
+from escalate.errors import EscalateError, GraphFileError, close_matches, did_you_mean
+from escalate.loading import read_text, scenario_from_data
+from escalate.model import Relation, Scenario
+from escalate.output import atomic_write
+
+FORMATS = ("toml", "json", "graphml", "gexf", "csv")
+_LIST_KEYS = {"aliases", "members", "covers", "to", "between"}
+_DATE_KEYS = {"as_of", "since", "until", "date"}
+
+
+class EscalateWarning(UserWarning):
+    """A conversion could not keep everything: the message names what was lost."""
+
+
+def format_of(path: str | os.PathLike[str], explicit: str | None = None) -> str:
+    """The interchange format of ``path``: ``explicit`` or the one its suffix names."""
+    fmt = (explicit or Path(path).suffix.lstrip(".")).lower()
+    if fmt not in FORMATS:
+        hint = did_you_mean(close_matches(fmt, FORMATS)) or f"; use one of {', '.join(FORMATS)}"
+        raise EscalateError(f"{path}: unknown scenario format {fmt!r}{hint}")
+    return fmt
+
+
+# -- the file-shaped data that every format maps to and from -------------------------
+
+
+def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
+    """The scenario as plain data shaped like a scenario file (what TOML holds).
+
+    Examples
+    --------
+    >>> from escalate import build_scenario
+    >>> scenario_to_data(build_scenario(actors={"A": {}}))["actors"]
+    {'A': {'kind': 'state'}}
+    """
+    data: dict[str, Any] = {"name": scenario.name}
+    if scenario.title:
+        data["title"] = scenario.title
+    if scenario.as_of:
+        data["as_of"] = scenario.as_of
+    data["relations"] = [relation_to_data(r) for r in scenario.relations]
+    data["sources"] = {
+        key: _drop_none(
+            {"title": s.title, "date": s.date, "url": s.url, "publisher": s.publisher, "note": s.note}
+        )
+        for key, s in scenario.sources.items()
+    }
+    data["actors"] = {
+        a.id: _drop_none(
+            {
+                "kind": a.kind.value,
+                "aliases": list(a.aliases) or None,
+                "located_in": a.located_in,
+                "members": list(a.members) or None,
+                "collective_defense": a.collective_defense or None,
+                "likelihood": a.likelihood,
+                "source": a.source,
+                "note": a.note,
+            }
+        )
+        for a in scenario.actors.values()
+    }
+    return data
+
+
+def relation_to_data(r: Relation) -> dict[str, Any]:
+    """One relation as a scenario file writes it."""
+    data: dict[str, Any] = {"type": r.type.value}
+    if r.type.is_symmetric:
+        data["between"] = [r.origin, *r.targets]
+    else:
+        data["from"] = r.origin
+        data["to"] = list(r.targets) if r.type == "mediation" else r.targets[0]
+    extra = {
+        "level": r.level.value if r.level else None,
+        "likelihood": r.likelihood,
+        "covers": list(r.covers) or None,
+        "since": r.since,
+        "until": r.until,
+        "source": r.source,
+        "quote": r.quote,
+        "note": r.note,
+    }
+    return data | _drop_none(extra)
+
+
+def _drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    return {k: v for k, v in mapping.items() if v is not None}
+
+
+# -- TOML ---------------------------------------------------------------------------
+
+
+def to_toml(scenario: Scenario) -> str:
+    """The scenario as TOML text that :func:`escalate.load_scenario` reads back equal."""
+    data = scenario_to_data(scenario)
+    lines = [f"{key} = {_toml_value(data[key])}" for key in ("name", "title", "as_of") if key in data]
+    lines.append("")
+    lines.append("relations = [")
+    lines += [f"  {_toml_value(r)}," for r in data["relations"]]
+    lines += ["]", ""]
+    for key, source in data["sources"].items():
+        lines.append(f"[sources.{_toml_key(key)}]")
+        lines += [f"{k} = {_toml_value(v)}" for k, v in source.items()]
+        lines.append("")
+    lines.append("[actors]")
+    lines += [f"{_toml_key(name)} = {_toml_value(actor)}" for name, actor in data["actors"].items()]
+    return "\n".join(lines) + "\n"
+
+
+def _toml_key(key: str) -> str:
+    return key if re.fullmatch(r"[A-Za-z0-9_-]+", key) else json.dumps(key, ensure_ascii=False)
+
+
+def _toml_value(value: Any) -> str:
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return repr(value)
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(_toml_value(v) for v in value) + "]"
+    if isinstance(value, dict):
+        return "{ " + ", ".join(f"{_toml_key(k)} = {_toml_value(v)}" for k, v in value.items()) + " }"
+    raise TypeError(f"cannot write {type(value).__name__} to TOML")
+
+
+# -- networkx -----------------------------------------------------------------------
+
+
+def to_networkx(scenario: Scenario) -> Any:
+    """A ``networkx.MultiDiGraph``: actors as nodes, relations as edges, with every attribute.
+
+    A symmetric relation is two directed edges (the second has ``reverse=True``); all
+    edges of one relation share ``relation_id``. A relation's or actor's source key is the
+    attribute ``source_key`` (``source`` and ``target`` name an edge's ends in node-link
+    JSON). The graph keeps name, title, as_of and sources in ``G.graph``.
+
+    Examples
+    --------
+    >>> from escalate import load_scenario
+    >>> G = to_networkx(load_scenario())
+    >>> sorted(d["relation"] for _, _, d in G.edges("Russia", data=True))
+    ['defense_pact', 'mediation', 'mediation']
+    """
+    import networkx as nx
+
+    data = scenario_to_data(scenario)
+    graph: Any = nx.MultiDiGraph()
+    graph.graph.update({k: data[k] for k in ("name", "title", "as_of") if k in data})
+    graph.graph["sources"] = data["sources"]
+    for name, actor in data["actors"].items():
+        graph.add_node(name, **_rename(actor, "source", "source_key"))
+    for index, relation in enumerate(data["relations"]):
+        attributes = {k: v for k, v in relation.items() if k not in ("type", "from", "to", "between")}
+        attributes = _rename(attributes, "source", "source_key")
+        attributes |= {"relation": relation["type"], "relation_id": index}
+        if "between" in relation:
+            x, y = relation["between"]
+            graph.add_edge(x, y, **attributes)
+            graph.add_edge(y, x, **attributes, reverse=True)
+        else:
+            targets = relation["to"] if isinstance(relation["to"], list) else [relation["to"]]
+            for position, target in enumerate(targets):
+                graph.add_edge(relation["from"], target, **attributes, target_position=position)
+    return graph
+
+
+def from_networkx(graph: Any, *, path: str | os.PathLike[str] | None = None) -> Scenario:
+    """Build a scenario from a graph shaped like :func:`to_networkx` makes (round-trips).
+
+    Edges without ``relation_id`` each become one relation; nodes need no attributes.
+    """
+    where = str(path) if path is not None else "<graph>"
+    attrs = dict(graph.graph)
+    data: dict[str, Any] = {k: attrs[k] for k in ("name", "title", "as_of") if attrs.get(k) is not None}
+    data["sources"] = attrs.get("sources") or {}
+    data["actors"] = {str(n): _rename(_clean(d), "source_key", "source") for n, d in graph.nodes(data=True)}
+    grouped: dict[Any, list[tuple[str, str, dict[str, Any]]]] = {}
+    for number, (x, y, d) in enumerate(graph.edges(data=True)):
+        if "relation" not in d:
+            message = f"{where}: edge {x} -> {y} has no 'relation' attribute (its type)"
+            raise GraphFileError(where if path is not None else None, [message])
+        key = d.get("relation_id", f"edge{number}")
+        grouped.setdefault(key, []).append((str(x), str(y), d))
+    relations = []
+    for key in sorted(grouped, key=lambda k: (isinstance(k, str), str(k).zfill(12))):
+        edges = grouped[key]
+        x, y, d = next((e for e in edges if not e[2].get("reverse")), edges[0])
+        relation = {"type": d["relation"]} | {
+            k: v
+            for k, v in _rename(_clean(d), "source_key", "source").items()
+            if k not in ("relation", "relation_id", "reverse", "target_position", "id", "key", "networkx_key")
+        }
+        if d["relation"] in ("defense_pact", "entente", "hostility", "neutrality_pact", "nonaggression_pact"):
+            relation["between"] = [x, y]
+        elif d["relation"] == "mediation":
+            ordered = sorted(edges, key=lambda e: int(e[2].get("target_position", 0)))
+            relation |= {"from": x, "to": [e[1] for e in ordered]}
+        else:
+            relation |= {"from": x, "to": y}
+        relations.append(relation)
+    data["relations"] = relations
+    if not data["sources"]:  # a format that cannot hold the sources table (GEXF): keep the keys
+        cited = [r.get("source") for r in relations] + [a.get("source") for a in data["actors"].values()]
+        data["sources"] = {key: {"title": key} for key in cited if isinstance(key, str)}
+    return scenario_from_data(data, path=Path(path) if path is not None else None)
+
+
+def _rename(mapping: Mapping[str, Any], old: str, new: str) -> dict[str, Any]:
+    return {(new if k == old else k): v for k, v in mapping.items()}
+
+
+def _clean(attributes: Mapping[str, Any]) -> dict[str, Any]:
+    """Undo the text encodings of GraphML, GEXF and JSON: lists, dates, numbers, booleans."""
+    cleaned: dict[str, Any] = {}
+    for key, value in attributes.items():
+        if value is None or key in ("label", "id"):
+            continue
+        if isinstance(value, str) and key in _LIST_KEYS and value.startswith("["):
+            try:
+                value = json.loads(value)
+            except ValueError:
+                pass
+        if isinstance(value, str) and key in _DATE_KEYS:
+            try:
+                value = dt.date.fromisoformat(value)
+            except ValueError:
+                pass
+        if key == "collective_defense" and isinstance(value, str):
+            value = value.lower() == "true"
+        if key in ("likelihood",) and isinstance(value, str):
+            try:
+                value = float(value)
+            except ValueError:
+                pass
+        cleaned[key] = value
+    return cleaned
+
+
+def _flat(graph: Any) -> Any:
+    """A copy whose attributes are all text or numbers: lists as JSON, dates as ISO."""
+    flat = graph.copy()
+
+    def encode(d: dict[str, Any]) -> None:
+        for key, value in list(d.items()):
+            if isinstance(value, list | dict):
+                d[key] = json.dumps(value, default=str, ensure_ascii=False)
+            elif isinstance(value, dt.date):
+                d[key] = value.isoformat()
+
+    encode(flat.graph)
+    for _, d in flat.nodes(data=True):
+        encode(d)
+    for _, _, d in flat.edges(data=True):
+        encode(d)
+    return flat
+
+
+# -- reading and writing files ------------------------------------------------------------
+
+
+def read_scenario(path: str | os.PathLike[str], *, fmt: str | None = None) -> Scenario:
+    """Read a scenario in any supported format (by suffix, or ``fmt``)."""
+    path = Path(path)
+    kind = format_of(path, fmt)
+    if kind == "toml":
+        from escalate.loading import load_scenario
+
+        return load_scenario(path)
+    text = read_text(path)
+    if kind == "csv":
+        return _read_csv(path, text)
+    if kind == "json":
+        try:
+            data = json.loads(text)
+        except json.JSONDecodeError as exc:
+            raise GraphFileError(path, [f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"]) from exc
+        return _from_node_link(path, data)
+    return _read_xml(path, text, kind)
+
+
+def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, fmt: str | None = None) -> Path:
+    """Write ``scenario`` atomically in the format of ``path`` (or ``fmt``); return the path.
+
+    Warns with :class:`EscalateWarning` naming whatever the format cannot hold.
+    """
+    path = Path(path)
+    kind = format_of(path, fmt)
+    if kind == "csv":
+        _write_csv(scenario, path)
+        return path
+    if kind == "toml":
+        payload = to_toml(scenario).encode()
+    elif kind == "json":
+        import networkx as nx
+
+        data = nx.node_link_data(_flat(to_networkx(scenario)), edges="edges")
+        payload = (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
+    else:
+        payload = _xml_bytes(scenario, kind)
+    with atomic_write(path) as handle:
+        handle.write(payload)
+    return path
+
+
+def _from_node_link(path: Path, data: Any) -> Scenario:
+    import networkx as nx
+
+    if not isinstance(data, dict) or "nodes" not in data or "edges" not in data:
+        raise GraphFileError(
+            path, [f"{path}: not node-link JSON; expected an object with 'nodes' and 'edges'"]
+        )
+    try:
+        graph = nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
+    except (KeyError, TypeError, nx.NetworkXError) as exc:
+        raise GraphFileError(path, [f"{path}: malformed node-link JSON: {exc!r}"]) from exc
+    sources = graph.graph.get("sources")
+    if isinstance(sources, str):
+        graph.graph["sources"] = json.loads(sources)
+    return from_networkx(graph, path=path)
+
+
+def _xml_bytes(scenario: Scenario, kind: str) -> bytes:
+    import networkx as nx
+
+    flat = _flat(to_networkx(scenario))
+    buffer = io.BytesIO()
+    if kind == "graphml":
+        nx.write_graphml(flat, buffer)
+        return buffer.getvalue()
+    lost = [k for k in ("title", "as_of") if k in flat.graph] + (["sources"] if scenario.sources else [])
+    if lost:
+        warnings.warn(
+            f"GEXF cannot hold the scenario's {', '.join(lost)}; relations keep their source keys",
+            EscalateWarning,
+            stacklevel=3,
+        )
+    for key in ("title", "as_of", "sources"):
+        flat.graph.pop(key, None)
+    nx.write_gexf(flat, buffer)
+    return re.sub(rb'lastmodifieddate="[^"]*"', b'lastmodifieddate="1970-01-01"', buffer.getvalue())
+
+
+def _read_xml(path: Path, text: str, kind: str) -> Scenario:
+    import xml.etree.ElementTree as ET
+
+    import networkx as nx
+
+    if re.search(r"<!(DOCTYPE|ENTITY)", text):
+        raise GraphFileError(path, [f"{path}: DOCTYPE and ENTITY declarations are not allowed"])
+    try:
+        graph = (
+            nx.parse_graphml(text, force_multigraph=True)
+            if kind == "graphml"
+            else nx.read_gexf(io.BytesIO(text.encode()))
+        )
+    except ET.ParseError as exc:
+        line = exc.position[0] if hasattr(exc, "position") else "?"
+        raise GraphFileError(path, [f"{path}:{line}: invalid {kind.upper()}: {exc}"]) from exc
+    except (nx.NetworkXError, KeyError, ValueError, TypeError) as exc:
+        raise GraphFileError(path, [f"{path}: malformed {kind.upper()}: {exc}"]) from exc
+    sources = graph.graph.get("sources")
+    if isinstance(sources, str):
+        try:
+            graph.graph["sources"] = json.loads(sources)
+        except ValueError as exc:
+            raise GraphFileError(path, [f"{path}: the graph's 'sources' attribute is not JSON"]) from exc
+    graph.graph.setdefault("name", path.stem)
+    return from_networkx(graph, path=path)
+
+
+# -- CSV --------------------------------------------------------------------------------
+
+_RELATION_COLUMNS = (
+    "From",
+    "To",
+    "Type",
+    "Level",
+    "Likelihood",
+    "Covers",
+    "Since",
+    "Until",
+    "Source",
+    "Quote",
+    "Note",
+)
+_ACTOR_COLUMNS = (
+    "Label",
+    "Kind",
+    "Aliases",
+    "Located In",
+    "Members",
+    "Collective Defense",
+    "Likelihood",
+    "Source",
+    "Note",
+)
+_SOURCE_COLUMNS = ("Key", "Title", "Date", "URL", "Publisher", "Note")
+
+
+def _siblings(path: Path) -> tuple[Path, Path]:
+    return path.with_name(f"{path.stem}-actors.csv"), path.with_name(f"{path.stem}-sources.csv")
+
+
+def _write_csv(scenario: Scenario, path: Path) -> None:
+    actors_path, sources_path = _siblings(path)
+    rows = []
+    for r in scenario.relations:
+        d = relation_to_data(r)
+        ends = d.get("between") or [d["from"], d["to"]]
+        to = ends[1] if not isinstance(ends[1], list) else ";".join(ends[1])
+        rows.append(
+            [
+                ends[0],
+                to,
+                d["type"],
+                d.get("level", ""),
+                d.get("likelihood", ""),
+                ";".join(d.get("covers", [])),
+                d.get("since", ""),
+                d.get("until", ""),
+                d.get("source", ""),
+                d.get("quote", ""),
+                d.get("note", ""),
+            ]
+        )
+    actors = []
+    for a in scenario.actors.values():
+        actors.append(
+            [
+                a.id,
+                a.kind.value,
+                ";".join(a.aliases),
+                a.located_in or "",
+                ";".join(a.members),
+                "true" if a.collective_defense else "",
+                "" if a.likelihood is None else a.likelihood,
+                a.source or "",
+                a.note or "",
+            ]
+        )
+    sources = [
+        [s.key, s.title, s.date or "", s.url or "", s.publisher or "", s.note or ""]
+        for s in scenario.sources.values()
+    ]
+    lost = [k for k in ("title", "as_of") if getattr(scenario, k)]
+    if lost:
+        warnings.warn(f"CSV cannot hold the scenario's {' and '.join(lost)}", EscalateWarning, stacklevel=3)
+    for target, header, body in (
+        (actors_path, _ACTOR_COLUMNS, actors),
+        (sources_path, _SOURCE_COLUMNS, sources),
+        (path, _RELATION_COLUMNS, rows),
+    ):
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows(body)
+        with atomic_write(target) as handle:
+            handle.write(text.getvalue().encode())
+
+
+def _rows(path: Path, text: str, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
+    reader = csv.DictReader(io.StringIO(text, newline=""))
+    header = reader.fieldnames or []
+    missing = [c for c in required if c not in header]
+    if missing:
+        hint = "; ".join(f"{c!r}{did_you_mean(close_matches(c, header))}" for c in missing)
+        raise GraphFileError(
+            path, [f"{path}:1: missing column {hint}; the header is {', '.join(header) or 'empty'}"]
+        )
+    rows = []
+    try:
+        for row in reader:
+            if None in row or any(v is None for v in row.values()):
+                count = "more" if None in row else "fewer"
+                message = f"{path}:{reader.line_num}: row has {count} fields than the header"
+                raise GraphFileError(path, [message])
+            rows.append((reader.line_num, {k: v.strip() for k, v in row.items() if v and v.strip()}))
+    except csv.Error as exc:
+        raise GraphFileError(path, [f"{path}:{reader.line_num}: invalid CSV: {exc}"]) from exc
+    return rows
+
+
+def _split(value: str | None) -> list[str]:
+    return [v.strip() for v in (value or "").split(";") if v.strip()]
+
+
+def _read_csv(path: Path, text: str) -> Scenario:
+    actors_path, sources_path = _siblings(path)
+    relations: list[dict[str, Any]] = []
+    actors: dict[str, dict[str, Any]] = {}
+    problems = []
+    for line, row in _rows(path, text, ("From", "To", "Type")):
+        kind = row.get("Type", "")
+        relation: dict[str, Any] = {"type": kind}
+        targets = _split(row.get("To"))
+        if kind in ("defense_pact", "entente", "hostility", "neutrality_pact", "nonaggression_pact"):
+            relation["between"] = [row.get("From", ""), *targets]
+        else:
+            relation["from"] = row.get("From", "")
+            relation["to"] = (
+                targets if kind == "mediation" else (targets[0] if len(targets) == 1 else targets)
+            )
+        for column in _RELATION_COLUMNS[3:]:
+            if column in row:
+                value: Any = row[column]
+                if column == "Likelihood":
+                    try:
+                        value = float(value)
+                    except ValueError:
+                        problems.append(
+                            f"{path}:{line}: Likelihood {value!r} is not a number; use one such as 0.75"
+                        )
+                        continue
+                elif column == "Covers":
+                    value = _split(value)
+                relation[column.lower()] = value
+        relations.append(relation)
+        for name in (relation.get("from"), *relation.get("between", []), *_split(row.get("To"))):
+            if name:
+                actors.setdefault(name, {})
+    if problems:
+        raise GraphFileError(path, problems)
+    if actors_path.exists():
+        actors = {}
+        for _, row in _rows(actors_path, read_text(actors_path), ("Label",)):
+            actors[row["Label"]] = _drop_none(
+                {
+                    "kind": row.get("Kind"),
+                    "aliases": _split(row.get("Aliases")) or None,
+                    "located_in": row.get("Located In"),
+                    "members": _split(row.get("Members")) or None,
+                    "collective_defense": (row.get("Collective Defense", "").lower() == "true") or None,
+                    "likelihood": float(row["Likelihood"])
+                    if _is_number(row.get("Likelihood"))
+                    else row.get("Likelihood"),
+                    "source": row.get("Source"),
+                    "note": row.get("Note"),
+                }
+            )
+    elif any(r.get("source") for r in relations):
+        warnings.warn(
+            f"{path}: no {actors_path.name} beside it; actors are taken as plain states",
+            EscalateWarning,
+            stacklevel=3,
+        )
+    sources = {}
+    if sources_path.exists():
+        for _, row in _rows(sources_path, read_text(sources_path), ("Key", "Title")):
+            sources[row["Key"]] = _drop_none(
+                {
+                    "title": row.get("Title"),
+                    "date": row.get("Date"),
+                    "url": row.get("URL"),
+                    "publisher": row.get("Publisher"),
+                    "note": row.get("Note"),
+                }
+            )
+    data = {"name": path.stem, "relations": relations, "actors": actors, "sources": sources}
+    return scenario_from_data(data, path=path, text=_relation_lines(text))
+
+
+def _is_number(value: str | None) -> bool:
+    try:
+        float(value or "")
+    except ValueError:
+        return False
+    return True
+
+
+def _relation_lines(text: str) -> str:
+    """Text whose line scan maps relation #n to its CSV row (the header is line 1)."""
+    count = max(0, len(text.splitlines()) - 1)
+    return "relations = [\n" + "{}\n" * count + "]\n"

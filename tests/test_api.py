@@ -1,0 +1,94 @@
+"""The notebook API: what-ifs without mutation, DataFrames, rich display, JSON parity."""
+
+import json
+
+import pytest
+
+import escalate
+from escalate import EscalateError, build_scenario, escalation_paths, load_scenario
+from escalate.cli import app
+
+
+def test_what_ifs_never_mutate_the_original():
+    s = load_scenario()
+    before = escalate.escalation_paths(s, "Armenia", "Azerbaijan").to_json()
+    no_pact = s.without_relations(type="defense_pact", between=["Russia", "Armenia"])
+    assert escalation_paths(no_pact, "Armenia", "Azerbaijan").probability("Russia", "Armenia") == 0.0
+    with_georgia = s.with_actor("Georgia", kind="state").with_relation(
+        {"type": "mediation", "from": "Georgia", "to": ["Armenia", "Azerbaijan"], "likelihood": 0.5}
+    )
+    assert escalation_paths(with_georgia, "Armenia", "Azerbaijan").probability("Georgia", None) == 0.5
+    assert escalation_paths(s, "Armenia", "Azerbaijan").to_json() == before
+    assert "Georgia" not in s
+
+
+def test_without_actor_drops_its_relations_and_links():
+    s = load_scenario("caucasus-2020").without_actor("Azerbaijan")
+    assert "Azerbaijan" not in s and s.actors["Nagorno-Karabakh"].located_in is None
+    assert all("Azerbaijan" not in r.actors for r in s.relations)
+    mediations = [r for r in s.relations if r.type == "mediation"]
+    assert mediations and all(r.targets == ("Armenia",) for r in mediations)
+    assert "Azerbaijan" in load_scenario("caucasus-2020")
+
+
+def test_with_actor_rejects_duplicates_and_validates():
+    s = load_scenario()
+    with pytest.raises(ValueError, match="already an actor"):
+        s.with_actor("Russia")
+    with pytest.raises(EscalateError, match="unknown kind 'nation'"):
+        s.with_actor("Gondor", kind="nation")
+
+
+def test_to_dict_matches_cli_json_exactly(runner):
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--json", "-g", "caucasus-2020"])
+    assert json.loads(result.stdout) == escalation_paths("caucasus-2020", "Armenia", "Azerbaijan").to_dict()
+
+
+def test_to_frame():
+    pytest.importorskip("pandas")
+    frame = escalation_paths(None, "Armenia", "Azerbaijan").to_frame()
+    assert list(frame.columns[:4]) == ["actor", "side", "role", "probability"]
+    assert frame.loc[frame.actor == "Turkey", "probability"].item() == pytest.approx(0.625)
+    relations = load_scenario().to_frame()
+    assert len(relations) == 6 and set(relations["type"]) >= {"backing", "defense_pact"}
+
+
+def test_to_frame_without_pandas_names_the_extra(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def no_pandas(name, *args, **kwargs):
+        if name == "pandas":
+            raise ImportError("no pandas")
+        return real(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_pandas)
+    with pytest.raises(EscalateError, match=r"pip install 'escalate\[pandas\]'"):
+        load_scenario().to_frame()
+
+
+def test_rich_display():
+    result = escalation_paths(None, "Armenia", "Azerbaijan")
+    html = result._repr_html_()
+    assert html.startswith("<div>") and html.count("<tr>") == 1 + len(result.parties)
+    assert "<td>Turkey</td><td>Azerbaijan</td>" in html
+    png = result._repr_png_()
+    assert png.startswith(b"\x89PNG\r\n\x1a\n")
+    scenario_html = load_scenario()._repr_html_()
+    assert "6 actors, 6 relations" in scenario_html
+
+
+def test_html_is_escaped():
+    s = build_scenario(
+        actors={"<A>": {}, "B": {}, "C&D": {}}, relations=[{"type": "hostility", "between": ["C&D", "B"]}]
+    )
+    html = escalation_paths(s, "<A>", "B")._repr_html_()
+    assert "&lt;A&gt;" in html and "C&amp;D" in html and "<A>" not in html
+
+
+def test_result_draws_itself():
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    assert escalation_paths(None, "Armenia", "Azerbaijan").draw(ax=ax) is ax

@@ -1,0 +1,165 @@
+"""Interchange: every format round-trips the bundled and generated scenarios."""
+
+import warnings
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+
+from escalate import (
+    EscalateWarning,
+    GraphFileError,
+    escalation_paths,
+    from_networkx,
+    load_scenario,
+    read_scenario,
+    to_networkx,
+    write_scenario,
+)
+from escalate.cli import app
+from escalate.interchange import to_toml
+
+from .test_properties import scenarios
+
+LOSSLESS = ["toml", "json", "graphml"]
+LOSSY = {"gexf": "GEXF cannot hold", "csv": "CSV cannot hold"}
+
+
+def answers(scenario):
+    return {(p.actor, p.side): p.probability for p in escalation_paths(scenario, "Armenia", "Azerbaijan")}
+
+
+@pytest.mark.parametrize("name", ["nagorno-karabakh-2020", "caucasus-2020"])
+@pytest.mark.parametrize("fmt", LOSSLESS)
+def test_lossless_formats_round_trip_the_bundled_scenarios(tmp_path, name, fmt):
+    s = load_scenario(name)
+    path = write_scenario(s, tmp_path / f"s.{fmt}")
+    assert read_scenario(path) == s
+
+
+@pytest.mark.parametrize("name", ["nagorno-karabakh-2020", "caucasus-2020"])
+@pytest.mark.parametrize("fmt", sorted(LOSSY))
+def test_lossy_formats_warn_and_keep_the_answers(tmp_path, name, fmt):
+    s = load_scenario(name)
+    with pytest.warns(EscalateWarning, match=LOSSY[fmt]):
+        path = write_scenario(s, tmp_path / f"s.{fmt}")
+    back = read_scenario(path)
+    assert back.actors == s.actors and back.relations == s.relations
+    assert answers(back) == pytest.approx(answers(s))
+
+
+def test_networkx_round_trip_and_attributes():
+    s = load_scenario("caucasus-2020")
+    G = to_networkx(s)
+    assert G.is_multigraph() and G.is_directed()
+    assert G.nodes["Nagorno-Karabakh"]["located_in"] == "Azerbaijan"
+    pact = [d for _, _, d in G.edges("Russia", data=True) if d["relation"] == "defense_pact"]
+    assert pact[0]["covers"] == ["Armenia"] and pact[0]["source_key"] == "seed"
+    assert G.has_edge("Armenia", "Russia")  # a pact is two directed edges
+    assert G.graph["sources"]["nato"]["title"].startswith("The North Atlantic Treaty")
+    assert from_networkx(G) == s
+
+
+def test_same_scenario_same_bytes(tmp_path):
+    s = load_scenario("caucasus-2020")
+    for fmt in ["toml", "json", "graphml", "gexf"]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", EscalateWarning)
+            one = write_scenario(s, tmp_path / f"one.{fmt}").read_bytes()
+            two = write_scenario(s, tmp_path / f"two.{fmt}").read_bytes()
+        assert one == two, fmt
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(scenarios())
+def test_generated_scenarios_round_trip_every_format(tmp_path, s):
+    for fmt in [*LOSSLESS, *LOSSY]:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", EscalateWarning)
+            back = read_scenario(write_scenario(s, tmp_path / f"g.{fmt}"))
+        assert back.relations == s.relations and back.actors == s.actors, fmt
+        assert (
+            escalation_paths(back, "A", "B").to_dict()["parties"]
+            == escalation_paths(s, "A", "B").to_dict()["parties"]
+        )
+
+
+def test_toml_writer_escapes_awkward_text(tmp_path):
+    from escalate import build_scenario
+
+    s = build_scenario(
+        actors={
+            'Côte "d\'Ivoire"': {"aliases": ["CIV", "back\\slash"]},
+            "B": {"kind": "region", "located_in": 'Côte "d\'Ivoire"'},
+        },
+        relations=[{"type": "hostility", "between": ['Côte "d\'Ivoire"', "B"], "note": "line\nbreak\ttab"}],
+    )
+    path = tmp_path / "awkward.toml"
+    path.write_text(to_toml(s), encoding="utf-8")
+    assert load_scenario(path) == s
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "message"),
+    [
+        ("truncated.json", '{"nodes": [{"id": "A"}], "edges": [', r":1: invalid JSON"),
+        ("wrong.json", '{"actors": []}', r"not node-link JSON"),
+        (
+            "truncated.graphml",
+            '<?xml version="1.0"?>\n<graphml xmlns="http://graphml.graphdrawing.org/xmlns">\n<graph edgedefault="directed">\n<node id="A"/>',
+            r"invalid GRAPHML",
+        ),
+        (
+            "entity.graphml",
+            '<?xml version="1.0"?>\n<!DOCTYPE x [<!ENTITY a "aaaa">]>\n<graphml/>',
+            r"DOCTYPE and ENTITY declarations are not allowed",
+        ),
+        (
+            "truncated.gexf",
+            '<?xml version="1.0"?>\n<gexf xmlns="http://www.gexf.net/1.2draft" version="1.2">\n<graph>\n<nodes>',
+            r"invalid GEXF",
+        ),
+        (
+            "nocolumn.csv",
+            "From,Target,Type\nA,B,hostility\n",
+            r":1: missing column 'To'; the header is From, Target, Type",
+        ),
+        (
+            "short.csv",
+            "From,To,Type,Likelihood\nA,B,hostility,0.5\nA,C\n",
+            r":3: row has fewer fields than the header",
+        ),
+        (
+            "badnumber.csv",
+            "From,To,Type,Likelihood\nA,B,hostility,high\n",
+            r":2: Likelihood 'high' is not a number",
+        ),
+        (
+            "badtype.csv",
+            "From,To,Type\nA,B,hostilty\n",
+            r":2: relation #1: unknown relation type 'hostilty'; did you mean 'hostility'\?",
+        ),
+    ],
+)
+def test_malformed_interchange_files(tmp_path, name, text, message):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    with pytest.raises(GraphFileError, match=message) as info:
+        read_scenario(path)
+    assert str(info.value).startswith(str(path))
+
+
+def test_cli_convert(runner, tmp_path):
+    out = tmp_path / "c.graphml"
+    result = runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert read_scenario(out) == load_scenario("caucasus-2020")
+    result = runner.invoke(
+        app, ["convert", "graphs/caucasus-2020.toml", str(tmp_path / "c.out"), "--to", "gexf"]
+    )
+    assert result.exit_code == 0 and "Warning: GEXF cannot hold" in result.stderr
+    assert (
+        runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(tmp_path / "c.xlsx")]).exit_code == 2
+    )
+    missing = runner.invoke(app, ["convert", str(tmp_path / "missing.csv"), str(tmp_path / "x.toml")])
+    assert missing.exit_code == 1 and "no such file" in missing.stderr
+    assert not (tmp_path / "x.toml").exists()
