@@ -89,6 +89,8 @@ def is_path_like(graph: str | os.PathLike[str]) -> bool:
 def load_scenario(graph: str | os.PathLike[str] | None = None) -> Scenario:
     """Load a scenario: a bundled name, a file path, or the default when None.
 
+    A path ending in .json, .graphml, .gexf or .csv is read as that interchange format.
+
     Examples
     --------
     >>> load_scenario("nagorno-karabakh-2020").resolve("Artsakh")
@@ -97,6 +99,10 @@ def load_scenario(graph: str | os.PathLike[str] | None = None) -> Scenario:
     if graph is None:
         graph = DEFAULT_SCENARIO
     path = Path(graph) if is_path_like(graph) else bundled_path(os.fspath(graph))
+    if path.suffix.lower() in (".json", ".graphml", ".gexf", ".csv"):
+        from escalate.interchange import read_scenario
+
+        return read_scenario(path)
     return _load_file(path, seen=())
 
 

@@ -1,12 +1,18 @@
 """Fuzz the loaders with generated text and bytes: only escalate's own errors come out."""
 
+import os
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escalate import EscalateError, load_likelihoods, load_scenario
+from escalate import EscalateError, load_likelihoods, load_scenario, read_scenario
 
-FUZZ = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+FUZZ = settings(
+    max_examples=int(os.environ.get("ESCALATE_EXAMPLES", "60")),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
 
 TOML_PIECES = st.sampled_from(
     [
@@ -67,3 +73,31 @@ def test_likelihood_file_errors(tmp_path, text):
     path.write_text(text)
     with pytest.raises(EscalateError, match=str(path)):
         load_likelihoods(path)
+
+
+INTERCHANGE_PIECES = st.sampled_from(
+    [
+        '{"nodes": [', '{"id": "A"}', ", ", "]", '"edges": [', '{"source": "A", "target": "B", "relation": "hostility"}',
+        "}", '<?xml version="1.0"?>', "<graphml>", "<graph>", '<node id="A"/>', '<edge source="A" target="B"/>',
+        "</graph>", "</graphml>", "<gexf>", "From,To,Type\n", "A,B,hostility\n", "A,B\n", '"', "\n", "x",
+    ]
+)  # fmt: skip
+
+
+@FUZZ
+@given(
+    st.sampled_from(["json", "graphml", "gexf", "csv"]),
+    st.lists(INTERCHANGE_PIECES, max_size=15).map("".join),
+)
+def test_interchange_loaders_on_structured_text(tmp_path, fmt, text):
+    path = tmp_path / f"fuzz.{fmt}"
+    path.write_text(text, encoding="utf-8")
+    check(path, read_scenario)
+
+
+@FUZZ
+@given(st.sampled_from(["json", "graphml", "gexf", "csv"]), st.binary(max_size=200))
+def test_interchange_loaders_on_bytes(tmp_path, fmt, data):
+    path = tmp_path / f"fuzz.{fmt}"
+    path.write_bytes(data)
+    check(path, read_scenario)
