@@ -33,7 +33,14 @@ from escalate.model import Role, Scenario
 
 @dataclass(frozen=True)
 class Step:
-    """One link of a chain: ``target`` is drawn in because ``source`` is fighting."""
+    """One link of a chain: ``target`` is drawn in because ``source`` is fighting.
+
+    Examples
+    --------
+    >>> step = escalation_paths(None, "Armenia", "Azerbaijan").party("Russia").paths[0].steps[0]
+    >>> step.source, step.target, step.relation
+    ('Armenia', 'Russia', 'defense_pact')
+    """
 
     source: str
     target: str
@@ -60,7 +67,14 @@ class Step:
 
 @dataclass(frozen=True)
 class Path:
-    """A chain of commitments from a belligerent to a party; probability = product of steps."""
+    """A chain of commitments from a belligerent to a party; probability = product of steps.
+
+    Examples
+    --------
+    >>> path = escalation_paths(None, "Armenia", "Azerbaijan").party("Turkey").paths[0]
+    >>> path.actors, path.probability
+    (('Azerbaijan', 'Turkey'), 0.5)
+    """
 
     steps: tuple[Step, ...]
     probability: float
@@ -91,7 +105,14 @@ class Path:
 
 @dataclass(frozen=True)
 class Party:
-    """An outside party that could be drawn in on one side (``side`` None: mediator)."""
+    """An outside party that could be drawn in on one side (``side`` None: mediator).
+
+    Examples
+    --------
+    >>> turkey = escalation_paths(None, "Armenia", "Azerbaijan").party("Turkey")
+    >>> turkey.side, turkey.role, turkey.probability
+    ('Azerbaijan', 'ally', 0.625)
+    """
 
     actor: str
     side: str | None
@@ -118,7 +139,14 @@ class Party:
 
 @dataclass(frozen=True)
 class Escalation:
-    """The answer about one flare-up: every party that could be drawn in, most likely first."""
+    """The answer about one flare-up: every party that could be drawn in, most likely first.
+
+    Examples
+    --------
+    >>> result = escalation_paths(None, "Armenia", "Azerbaijan")
+    >>> result.method, len(result), result.probability("Russia", "Armenia")
+    ('exact', 5, 0.75)
+    """
 
     scenario: Scenario
     belligerents: tuple[str, str]
@@ -248,6 +276,12 @@ def escalation_paths(
     ------
     UnknownActorError : a name is not in the scenario
     FlareUpError : the question does not make sense (same actor twice, ...)
+
+    Examples
+    --------
+    >>> result = escalation_paths(None, "Armenia", "Azerbaijan", theatre=["Nagorno-Karabakh"])
+    >>> result.probability("Russia", "Armenia")
+    0.0
     """
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)

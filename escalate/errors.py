@@ -23,13 +23,28 @@ from pathlib import Path
 
 
 class EscalateError(Exception):
-    """Base class of every error that bad input can cause."""
+    """Base class of every error that bad input can cause.
+
+    Examples
+    --------
+    >>> from escalate import load_scenario
+    >>> try:
+    ...     load_scenario("no-such-scenario")
+    ... except EscalateError as exc:
+    ...     print(type(exc).__name__)
+    UnknownActorError
+    """
 
 
 class GraphFileError(EscalateError):
     """A scenario or data file is malformed; ``problems`` lists every problem found.
 
     Each problem is one line that names the place, as ``file:line: message``.
+
+    Examples
+    --------
+    >>> GraphFileError("war.toml", ["war.toml:3: bad", "war.toml:9: worse"]).problems[1]
+    'war.toml:9: worse'
     """
 
     def __init__(self, path: str | Path | None, problems: Sequence[str]) -> None:
@@ -39,7 +54,13 @@ class GraphFileError(EscalateError):
 
 
 class UnknownActorError(EscalateError):
-    """A name matches no actor, alias or id of the scenario."""
+    """A name matches no actor, alias or id of the scenario.
+
+    Examples
+    --------
+    >>> UnknownActorError("Rusia", ["Russia"]).suggestions
+    ['Russia']
+    """
 
     def __init__(self, name: str, suggestions: Sequence[str] = (), *, what: str = "actor") -> None:
         self.name = name
@@ -49,7 +70,13 @@ class UnknownActorError(EscalateError):
 
 
 class UnknownRelationError(EscalateError):
-    """A relation type or backing level is not one escalate knows."""
+    """A relation type or backing level is not one escalate knows.
+
+    Examples
+    --------
+    >>> str(UnknownRelationError("defence_pact", ["defense_pact", "guarantee"]))
+    "unknown relation type 'defence_pact'; did you mean 'defense_pact'?"
+    """
 
     def __init__(self, value: str, allowed: Sequence[str]) -> None:
         self.value = value
@@ -59,7 +86,18 @@ class UnknownRelationError(EscalateError):
 
 
 class OutputError(EscalateError):
-    """An output file could not be written; nothing was left behind."""
+    """An output file could not be written; nothing was left behind.
+
+    Examples
+    --------
+    >>> from escalate.output import atomic_write
+    >>> try:
+    ...     with atomic_write("/no/such/folder/out.png"):
+    ...         pass
+    ... except OutputError as exc:
+    ...     print(exc)
+    cannot write /no/such/folder/out.png: No such file or directory
+    """
 
 
 def close_matches(word: str, candidates: Iterable[str], n: int = 3) -> list[str]:
@@ -94,4 +132,14 @@ def did_you_mean(suggestions: Sequence[str]) -> str:
 
 
 class FlareUpError(EscalateError):
-    """The flare-up asked about does not make sense (same actor twice, bad initiator, ...)."""
+    """The flare-up asked about does not make sense (same actor twice, bad initiator, ...).
+
+    Examples
+    --------
+    >>> from escalate import escalation_paths
+    >>> try:
+    ...     escalation_paths(None, "Armenia", "armenia")
+    ... except FlareUpError as exc:
+    ...     print(exc)
+    the two belligerents are the same actor (Armenia); name two
+    """

@@ -51,7 +51,18 @@ _DATE_KEYS = {"as_of", "since", "until", "date"}
 
 
 class EscalateWarning(UserWarning):
-    """A conversion could not keep everything: the message names what was lost."""
+    """A conversion could not keep everything: the message names what was lost.
+
+    Examples
+    --------
+    >>> import warnings, tempfile, pathlib
+    >>> from escalate import load_scenario
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = write_scenario(load_scenario(), pathlib.Path(tempfile.mkdtemp()) / "nk.gexf")
+    >>> caught[0].category.__name__
+    'EscalateWarning'
+    """
 
 
 def format_of(path: str | os.PathLike[str], explicit: str | None = None) -> str:
@@ -215,6 +226,13 @@ def from_networkx(graph: Any, *, path: str | os.PathLike[str] | None = None) -> 
     """Build a scenario from a graph shaped like :func:`to_networkx` makes (round-trips).
 
     Edges without ``relation_id`` each become one relation; nodes need no attributes.
+
+    Examples
+    --------
+    >>> from escalate import load_scenario
+    >>> s = load_scenario()
+    >>> from_networkx(to_networkx(s)) == s
+    True
     """
     where = str(path) if path is not None else "<graph>"
     attrs = dict(graph.graph)
@@ -306,7 +324,16 @@ def _flat(graph: Any) -> Any:
 
 
 def read_scenario(path: str | os.PathLike[str], *, fmt: str | None = None) -> Scenario:
-    """Read a scenario in any supported format (by suffix, or ``fmt``)."""
+    """Read a scenario in any supported format (by suffix, or ``fmt``).
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from escalate import load_scenario
+    >>> path = write_scenario(load_scenario(), pathlib.Path(tempfile.mkdtemp()) / "nk.json")
+    >>> read_scenario(path).name
+    'nagorno-karabakh-2020'
+    """
     path = Path(path)
     kind = format_of(path, fmt)
     if kind == "toml":
@@ -329,6 +356,13 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, fmt: str
     """Write ``scenario`` atomically in the format of ``path`` (or ``fmt``); return the path.
 
     Warns with :class:`EscalateWarning` naming whatever the format cannot hold.
+
+    Examples
+    --------
+    >>> import tempfile, pathlib
+    >>> from escalate import load_scenario
+    >>> write_scenario(load_scenario(), pathlib.Path(tempfile.mkdtemp()) / "nk.toml").suffix
+    '.toml'
     """
     path = Path(path)
     kind = format_of(path, fmt)

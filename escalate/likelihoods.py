@@ -59,7 +59,13 @@ _KEYS = tuple(key for key, _, _ in DEFAULTS)
 
 @dataclass(frozen=True)
 class LikelihoodTable:
-    """Likelihoods per relation type (and backing level), with their reasons."""
+    """Likelihoods per relation type (and backing level), with their reasons.
+
+    Examples
+    --------
+    >>> LikelihoodTable().updated({"hostility": 0.1}).get("hostility")
+    0.1
+    """
 
     values: Mapping[str, float] = field(default_factory=lambda: {k: v for k, v, _ in DEFAULTS})
     origin: str = "defaults"
@@ -88,7 +94,16 @@ class LikelihoodTable:
 
 
 def load_likelihoods(path: str | Path) -> LikelihoodTable:
-    """Read a likelihood table from a TOML file; every problem is reported at once."""
+    """Read a likelihood table from a TOML file; every problem is reported at once.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "table.toml"
+    >>> _ = path.write_text(chr(10).join(["[backing]", "military = 0.4"]))
+    >>> load_likelihoods(path).get("backing", "military")
+    0.4
+    """
     path = Path(path)
     from escalate.loading import read_text
 

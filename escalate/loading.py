@@ -60,7 +60,13 @@ def bundled_dir() -> Path:
 
 
 def bundled_scenarios() -> list[tuple[str, str]]:
-    """List the bundled scenarios as ``(name, title)`` pairs, sorted by name."""
+    """List the bundled scenarios as ``(name, title)`` pairs, sorted by name.
+
+    Examples
+    --------
+    >>> dict(bundled_scenarios())["nagorno-karabakh-2020"]
+    'Nagorno-Karabakh flare-up, 27-28 September 2020'
+    """
     found = []
     for path in sorted(bundled_dir().glob("*.toml")):
         with path.open("rb") as f:

@@ -29,7 +29,13 @@ from escalate.errors import UnknownActorError, close_matches
 
 
 class ActorKind(StrEnum):
-    """What an actor is."""
+    """What an actor is.
+
+    Examples
+    --------
+    >>> ActorKind("region") is ActorKind.REGION
+    True
+    """
 
     STATE = "state"
     REGION = "region"
@@ -38,7 +44,13 @@ class ActorKind(StrEnum):
 
 
 class RelationType(StrEnum):
-    """The kinds of tie between two actors, named as in scenario files."""
+    """The kinds of tie between two actors, named as in scenario files.
+
+    Examples
+    --------
+    >>> RelationType.DEFENSE_PACT.is_symmetric, RelationType.GUARANTEE.is_symmetric
+    (True, False)
+    """
 
     DEFENSE_PACT = "defense_pact"
     GUARANTEE = "guarantee"
@@ -77,7 +89,13 @@ FILE_RELATION_TYPES = tuple(t.value for t in RelationType if t is not RelationTy
 
 
 class BackingLevel(StrEnum):
-    """How far a backer supports its client."""
+    """How far a backer supports its client.
+
+    Examples
+    --------
+    >>> [level.value for level in BackingLevel]
+    ['diplomatic', 'material', 'military']
+    """
 
     DIPLOMATIC = "diplomatic"
     MATERIAL = "material"
@@ -90,6 +108,11 @@ class Role(StrEnum):
     ``ally`` fights on a side (a combatant: through a defence obligation, military
     backing or hostility); ``supporter`` helps a side without fighting; ``mediator``
     works for peace on no side.
+
+    Examples
+    --------
+    >>> Role.ALLY.value
+    'ally'
     """
 
     BELLIGERENT = "belligerent"
@@ -100,7 +123,13 @@ class Role(StrEnum):
 
 @dataclass(frozen=True)
 class Source:
-    """Where a relation comes from: an article, a treaty, a data set."""
+    """Where a relation comes from: an article, a treaty, a data set.
+
+    Examples
+    --------
+    >>> Source("nato", "The North Atlantic Treaty", dt.date(1949, 4, 4)).cite()
+    'The North Atlantic Treaty, 1949-04-04'
+    """
 
     key: str
     title: str
@@ -116,7 +145,14 @@ class Source:
 
 @dataclass(frozen=True)
 class Actor:
-    """A state, breakaway region, alliance or non-state group."""
+    """A state, breakaway region, alliance or non-state group.
+
+    Examples
+    --------
+    >>> from escalate import load_scenario
+    >>> load_scenario().actors["Nagorno-Karabakh"].located_in
+    'Azerbaijan'
+    """
 
     id: str
     kind: ActorKind = ActorKind.STATE
@@ -135,6 +171,13 @@ class Relation:
 
     Symmetric types (``between = [X, Y]``) have ``origin = X`` and ``targets = (Y,)``;
     a mediation has one target per party it mediates between.
+
+    Examples
+    --------
+    >>> from escalate import load_scenario
+    >>> pact = load_scenario().relations[1]
+    >>> pact.label(), pact.covers
+    ('Russia <-> Armenia', ('Armenia',))
     """
 
     type: RelationType
@@ -175,6 +218,13 @@ class Scenario:
     """A graph of actors and relations, with the sources it cites.
 
     Build one with :func:`build_scenario` or :func:`escalate.load_scenario`.
+
+    Examples
+    --------
+    >>> from escalate import load_scenario
+    >>> s = load_scenario()
+    >>> len(s), s.resolve("artsakh")
+    (6, 'Nagorno-Karabakh')
     """
 
     name: str

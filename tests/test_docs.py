@@ -42,3 +42,10 @@ def test_all_is_sorted_and_complete():
     public = {n for n in dir(escalate) if not n.startswith("_") and n[0].isupper() or n in escalate.__all__}
     modules = {"analysis", "cascade", "errors", "explain", "likelihoods", "loading", "model", "report", "cli"}
     assert public - modules <= set(escalate.__all__)
+
+
+def test_every_public_name_has_a_docstring_with_an_example():
+    import inspect
+
+    missing = [n for n in escalate.__all__ if ">>>" not in (inspect.getdoc(getattr(escalate, n)) or "")]
+    assert missing == []
