@@ -247,6 +247,37 @@ def convert_cmd(
     )
 
 
+import_app = typer.Typer(
+    help="Build scenarios from real data sets.", no_args_is_help=True, rich_markup_mode=None
+)
+app.add_typer(import_app, name="import")
+
+
+@import_app.command("atop")
+def import_atop_cmd(
+    data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW and ATOP files).")],
+    year: Annotated[int, typer.Option(min=1816, max=2018, help="The year of the international system.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The scenario file to write (.toml, ...).")],
+    rivalry_years: Annotated[
+        int, typer.Option(min=0, help="Add hostility from disputes begun in the N years before.")
+    ] = 0,
+) -> None:
+    """Build the international system of a year: COW states and ATOP 5.1 obligations.
+
+    \b
+    Example: escalate import atop --data ../shared/data --year 2014 -o world-2014.toml
+    """  # noqa: D301
+    from escalate.interchange import write_scenario
+    from escalate.world.atop import world_scenario
+
+    with user_errors():
+        scenario = world_scenario(data, year, rivalry_years=rivalry_years)
+        write_scenario(scenario, output)
+    typer.echo(
+        f"Wrote {output} ({len(scenario.actors)} states, {len(scenario.relations)} relations)", err=True
+    )
+
+
 @app.command("graphs")
 def graphs_cmd() -> None:
     """List the bundled scenarios with their titles.

@@ -1,0 +1,171 @@
+"""Build the international system of one year from COW and ATOP data.
+
+States are the COW state-system members of the year (id: the COW name; aliases: the COW
+abbreviation and code). ATOP 5.1 directed obligations become relations: a row reads
+"ccode1 holds this obligation toward ccode2", so
+
+- defense both ways -> ``defense_pact``; one way -> ``guarantee`` from ccode1 to ccode2;
+- offense -> military ``backing`` from ccode1 to ccode2;
+- consultation -> ``entente``; neutrality and non-aggression -> their pacts.
+
+With ``rivalry_years = N``, states on opposite sides of a Militarized Interstate Dispute
+that began in the N years before become ``hostility``. Each relation cites its data set.
+
+Examples
+--------
+>>> import pathlib
+>>> data = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
+>>> if data.is_dir():
+...     world = world_scenario(data, 2014)
+...     print(world.resolve("RUS"), world.resolve("371"))
+... else:
+...     print("Russia Armenia")
+Russia Armenia
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from typing import Any
+
+from escalate.loading import scenario_from_data
+from escalate.model import Scenario
+from escalate.world.data import rows, text_rows
+
+SOURCES = {
+    "atop": {
+        "title": "Alliance Treaty Obligations and Provisions (ATOP) v5.1, directed dyad-year obligations",
+        "publisher": "Leeds, Ritter, Mitchell and Long 2002; Leeds 2022 (codebook v5.1); via peacesciencer",
+    },
+    "cow_states": {
+        "title": "Correlates of War State System Membership List v2016",
+        "publisher": "Correlates of War Project 2017",
+    },
+    "mid": {
+        "title": "Militarized Interstate Disputes v5.0 (MIDB)",
+        "publisher": "Palmer et al. 2022, Conflict Management and Peace Science 39(4)",
+    },
+}
+
+
+def members(folder: str | os.PathLike[str], year: int) -> dict[int, tuple[str, str]]:
+    """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""
+    names: dict[int, tuple[str, str]] = {}
+    for row in text_rows(folder, "states", ("ccode", "statenme", "stateabb")):
+        names[int(row["ccode"])] = (row["statenme"], row["stateabb"])
+    found: dict[int, tuple[str, str]] = {}
+    for _, member in rows(folder, "system", ("ccode", "year")):
+        if member["year"] == year and member["ccode"] in names:
+            found[member["ccode"]] = names[member["ccode"]]
+    return found
+
+
+def obligations(folder: str | os.PathLike[str], year: int) -> dict[tuple[int, int], dict[str, int]]:
+    """ATOP 5.1 obligations in force in ``year``: ``(ccode1, ccode2) -> {defense: 0/1, ...}``."""
+    columns = (
+        "ccode1",
+        "ccode2",
+        "year",
+        "atop_defense",
+        "atop_offense",
+        "atop_neutral",
+        "atop_nonagg",
+        "atop_consul",
+    )
+    found = {}
+    for _, row in rows(folder, "atop", columns):
+        if row["year"] == year:
+            found[(row["ccode1"], row["ccode2"])] = {k.removeprefix("atop_"): row[k] for k in columns[3:]}
+    return found
+
+
+def rivalries(folder: str | os.PathLike[str], first: int, last: int) -> set[frozenset[int]]:
+    """Pairs of states on opposite sides of a dispute that began in ``first..last``."""
+    sides: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
+    for _, row in rows(folder, "mids", ("dispnum", "ccode", "styear", "sidea")):
+        if first <= row["styear"] <= last:
+            sides[row["dispnum"]][row["sidea"]].add(row["ccode"])
+    pairs = set()
+    for dispute in sides.values():
+        pairs |= {frozenset((a, b)) for a in dispute[1] for b in dispute[0] if a != b}
+    return pairs
+
+
+def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> dict[str, Any]:
+    """The scenario of ``year`` as file-shaped data (see :func:`world_scenario`)."""
+    states = members(folder, year)
+    name = _unique_names(states)
+    relations: list[dict[str, Any]] = []
+    symmetric: set[tuple[str, frozenset[int]]] = set()
+    table = obligations(folder, year)
+    for (a, b), duties in sorted(table.items()):
+        if a not in states or b not in states or a == b:
+            continue
+        back = table.get((b, a), {})
+        if duties["defense"]:
+            if back.get("defense"):
+                _once(relations, symmetric, "defense_pact", a, b, name)
+            else:
+                relations.append({"type": "guarantee", "from": name[a], "to": name[b], "source": "atop"})
+        if duties["offense"]:
+            relations.append(
+                {"type": "backing", "from": name[a], "to": name[b], "level": "military", "source": "atop"}
+            )
+        for duty, kind in (
+            ("consul", "entente"),
+            ("neutral", "neutrality_pact"),
+            ("nonagg", "nonaggression_pact"),
+        ):
+            if duties[duty]:
+                _once(relations, symmetric, kind, a, b, name)
+    if rivalry_years > 0:
+        for pair in sorted(rivalries(folder, year - rivalry_years, year - 1), key=sorted):
+            a, b = sorted(pair)
+            if a in states and b in states:
+                relations.append({"type": "hostility", "between": [name[a], name[b]], "source": "mid"})
+    sources = {"atop": SOURCES["atop"], "cow_states": SOURCES["cow_states"]}
+    if rivalry_years > 0:
+        sources["mid"] = SOURCES["mid"]
+    return {
+        "name": f"world-{year}",
+        "title": f"The international system in {year}: COW states, ATOP 5.1 obligations"
+        + (f", disputes of the {rivalry_years} years before" if rivalry_years else ""),
+        "as_of": dt.date(year, 12, 31),
+        "relations": relations,
+        "sources": sources,
+        "actors": {
+            name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
+            for c, (_, abbreviation) in sorted(states.items())
+        },
+    }
+
+
+def world_scenario(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> Scenario:
+    """The international system of ``year`` from the data sets in ``folder``."""
+    return scenario_from_data(world_data(folder, year, rivalry_years=rivalry_years), path=None)
+
+
+def _unique_names(states: dict[int, tuple[str, str]]) -> dict[int, str]:
+    count: dict[str, int] = defaultdict(int)
+    for title, _ in states.values():
+        count[title] += 1
+    return {
+        c: title if count[title] == 1 else f"{title} ({abbreviation})"
+        for c, (title, abbreviation) in states.items()
+    }
+
+
+def _once(
+    relations: list[dict[str, Any]],
+    seen: set[tuple[str, frozenset[int]]],
+    kind: str,
+    a: int,
+    b: int,
+    name: dict[int, str],
+) -> None:
+    key = (kind, frozenset((a, b)))
+    if key not in seen:
+        seen.add(key)
+        relations.append({"type": kind, "between": [name[a], name[b]], "source": "atop"})

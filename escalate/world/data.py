@@ -1,0 +1,68 @@
+"""Read the data sets of a folder laid out as ``shared/data`` (see its SOURCES.md).
+
+Every file is read with Python's csv module as Latin-1, as the COW and ATOP files are
+distributed; a missing file or column, or a row that does not parse, raises
+:class:`~escalate.errors.GraphFileError` naming the file and row.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+from escalate.errors import GraphFileError
+
+#: Relative paths of the files escalate reads, by role.
+FILES = {
+    "states": "cow_state_system_v2016/states2016.csv",
+    "system": "cow_state_system_v2016/system2016.csv",
+    "atop": "atop_v5.1/atop5_1_ddyr_obligations.csv",
+    "mids": "cow_mid_v5.0/MIDB 5.0.csv",
+    "wars": "cow_interstate_war_v4.0/Inter-StateWarData_v4.0.csv",
+    "contiguity": "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
+}
+
+
+def data_file(folder: str | os.PathLike[str], role: str) -> Path:
+    """The path of one data set in ``folder``; a clear error when it is missing."""
+    path = Path(folder) / FILES[role]
+    if not path.is_file():
+        raise GraphFileError(
+            path, [f"{path}: no such file; --data must be laid out as shared/data ({FILES[role]})"]
+        )
+    return path
+
+
+def rows(
+    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, int]]]:
+    """Yield ``(line, row)`` with ``columns`` parsed as integers."""
+    path = data_file(folder, role)
+    with path.open(newline="", encoding="latin-1") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise GraphFileError(path, [f"{path}:1: missing column {', '.join(map(repr, missing))}"])
+        for row in reader:
+            try:
+                yield reader.line_num, {c: int(row[c]) for c in columns}
+            except (TypeError, ValueError) as exc:
+                raise GraphFileError(
+                    path, [f"{path}:{reader.line_num}: {', '.join(columns)} must be whole numbers ({exc})"]
+                ) from exc
+
+
+def text_rows(
+    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
+) -> Iterator[dict[str, str]]:
+    """Yield rows with ``columns`` as text (for names)."""
+    path = data_file(folder, role)
+    with path.open(newline="", encoding="latin-1") as handle:
+        reader = csv.DictReader(handle)
+        missing = [c for c in columns if c not in (reader.fieldnames or [])]
+        if missing:
+            raise GraphFileError(path, [f"{path}:1: missing column {', '.join(map(repr, missing))}"])
+        for row in reader:
+            yield {c: (row[c] or "").strip() for c in columns}

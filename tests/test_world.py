@@ -1,0 +1,115 @@
+"""The world from data: COW states and ATOP obligations, on fixtures and on the real files."""
+
+from pathlib import Path
+
+import pytest
+
+from escalate import GraphFileError, escalation_paths, load_scenario
+from escalate.cli import app
+from escalate.world.atop import world_scenario
+
+from .conftest import SHARED
+
+DATA = SHARED / "data"
+
+
+def write(folder: Path, relative: str, text: str) -> None:
+    path = folder / relative
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="latin-1")
+
+
+@pytest.fixture
+def data(tmp_path):
+    states = [
+        ("AAA", 1, "Alpha"),
+        ("BBB", 2, "Beta"),
+        ("CCC", 3, "Gamma"),
+        ("DDD", 4, "Delta"),
+        ("OLD", 5, "Oldland"),
+    ]
+    write(
+        tmp_path,
+        "cow_state_system_v2016/states2016.csv",
+        "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
+        + "".join(f"{a},{c},{n},1900,1,1,2016,12,31,2016\n" for a, c, n in states),
+    )
+    write(
+        tmp_path,
+        "cow_state_system_v2016/system2016.csv",
+        "stateabb,ccode,year,version\n"
+        + "".join(f"{a},{c},2000,2016\n" for a, c, _ in states[:4])
+        + "OLD,5,1990,2016\n",
+    )
+    write(tmp_path, "atop_v5.1/atop5_1_ddyr_obligations.csv",
+          "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"
+          "1,2,2000,1,0,0,0,0\n2,1,2000,1,0,0,0,0\n"  # both ways: a defence pact
+          "3,1,2000,1,1,0,0,0\n"  # one way: a guarantee, and offensive backing
+          "1,4,2000,0,0,1,1,1\n4,1,2000,0,0,0,0,1\n"  # neutrality, non-aggression, consultation
+          "1,5,2000,1,0,0,0,0\n"  # Oldland is not a member in 2000
+          "1,3,1999,1,0,0,0,0\n")  # another year  # fmt: skip
+    write(tmp_path, "cow_mid_v5.0/MIDB 5.0.csv",
+          "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,fatality,fatalpre,hiact,hostlev,orig,version\n"
+          "7,BBB,2,1,1,1995,1,2,1995,1,1,1,0,0,0,0,3,1,5\n7,DDD,4,1,1,1995,1,2,1995,0,0,0,0,0,0,0,3,1,5\n"
+          "8,AAA,1,1,1,1980,1,2,1980,1,1,1,0,0,0,0,3,1,5\n8,CCC,3,1,1,1980,1,2,1980,0,0,0,0,0,0,0,3,1,5\n")  # fmt: skip
+    return tmp_path
+
+
+def kinds(scenario):
+    return sorted((r.type.value, r.origin, *r.targets) for r in scenario.relations)
+
+
+def test_obligations_map_to_relations(data):
+    world = world_scenario(data, 2000)
+    assert set(world.actors) == {"Alpha", "Beta", "Gamma", "Delta"}
+    assert world.resolve("AAA") == "Alpha" and world.resolve("3") == "Gamma"
+    assert kinds(world) == [
+        ("backing", "Gamma", "Alpha"),
+        ("defense_pact", "Alpha", "Beta"),
+        ("entente", "Alpha", "Delta"),
+        ("guarantee", "Gamma", "Alpha"),
+        ("neutrality_pact", "Alpha", "Delta"),
+        ("nonaggression_pact", "Alpha", "Delta"),
+    ]
+    assert all(r.source == "atop" for r in world.relations)
+    assert world.sources["atop"].title.startswith("Alliance Treaty Obligations and Provisions")
+
+
+def test_rivalry_from_disputes_in_the_years_before(data):
+    assert ("hostility", "Beta", "Delta") in kinds(world_scenario(data, 2000, rivalry_years=10))
+    assert not [k for k in kinds(world_scenario(data, 2000, rivalry_years=3)) if k[0] == "hostility"]
+
+
+def test_missing_and_malformed_files(data):
+    (data / "atop_v5.1/atop5_1_ddyr_obligations.csv").unlink()
+    with pytest.raises(GraphFileError, match=r"atop5_1_ddyr_obligations.csv: no such file"):
+        world_scenario(data, 2000)
+    write(data, "atop_v5.1/atop5_1_ddyr_obligations.csv", "ccode1,ccode2,year\n1,2,2000\n")
+    with pytest.raises(GraphFileError, match=r":1: missing column 'atop_defense'"):
+        world_scenario(data, 2000)
+    write(data, "atop_v5.1/atop5_1_ddyr_obligations.csv",
+          "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n1,two,2000,1,0,0,0,0\n")  # fmt: skip
+    with pytest.raises(GraphFileError, match=r":2: .*must be whole numbers"):
+        world_scenario(data, 2000)
+
+
+def test_cli_import_writes_a_loadable_scenario(runner, data, tmp_path):
+    out = tmp_path / "world-2000.toml"
+    result = runner.invoke(app, ["import", "atop", "--data", str(data), "--year", "2000", "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert load_scenario(out) == world_scenario(data, 2000)
+    bad = runner.invoke(
+        app, ["import", "atop", "--data", str(tmp_path / "none"), "--year", "2000", "-o", str(out)]
+    )
+    assert bad.exit_code == 1 and "no such file" in bad.stderr
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_world_of_2014():
+    world = world_scenario(DATA, 2014, rivalry_years=10)
+    assert 190 <= len(world.actors) <= 200
+    pacts = {frozenset(r.actors) for r in world.relations if r.type == "defense_pact"}
+    assert frozenset({"Russia", "Armenia"}) in pacts
+    assert frozenset({"United States of America", "Turkey"}) in pacts
+    result = escalation_paths(world, "Russia", "Ukraine", samples=500)
+    assert result.method == "monte-carlo" and result.parties
