@@ -78,6 +78,14 @@ class FlareUp:
     theatre: frozenset[str] = frozenset()
     as_of: object = None
     max_hops: int | None = None
+    #: Further belligerents fighting from the start on each side (coalitions).
+    coalitions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    @property
+    def fighting(self) -> tuple[tuple[str, int], ...]:
+        """Every belligerent with its side: the two leaders first, then their coalitions."""
+        leaders = tuple((b, side) for side, b in enumerate(self.belligerents))
+        return leaders + tuple((c, side) for side in (0, 1) for c in self.coalitions[side])
 
     def side_of(self, actor: str) -> int:
         """0 or 1: the side a belligerent leads."""
@@ -264,11 +272,9 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
 
     flare = compiled.flare_up
     attacking = flare.attacking_side
-    state: dict[str, Joined] = {
-        b: Joined(side, Role.BELLIGERENT, 0, ()) for side, b in enumerate(flare.belligerents)
-    }
+    state: dict[str, Joined] = {b: Joined(side, Role.BELLIGERENT, 0, ()) for b, side in flare.fighting}
     theatre = set(flare.theatre)
-    frontier = list(flare.belligerents)
+    frontier = list(state)
     waiting: list[Arc] = []  # defence obligations whose territory the theatre has not reached
     max_hops = flare.max_hops
     theatre_grew = False
@@ -545,7 +551,7 @@ def pulled_sides(compiled: Compiled, tally: Tally, actor: str) -> set[int]:
     for hostility); mediation pulls nowhere.
     """
     fighting: dict[str, set[int]] = defaultdict(set)
-    for side, b in enumerate(compiled.flare_up.belligerents):
+    for b, side in compiled.flare_up.fighting:
         fighting[b].add(side)
     for (other, side), role_p in tally.probabilities.items():
         if side != NO_SIDE and role_p > 0 and _can_fight(tally, other, side):

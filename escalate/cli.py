@@ -278,6 +278,31 @@ def import_atop_cmd(
     )
 
 
+@app.command("backtest")
+def backtest_cmd(
+    data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
+    likelihoods: LikelihoodsOpt = None,
+    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per war.")] = 200,
+    seed: SeedOpt = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Replay every COW inter-state war and score the model against simple baselines.
+
+    \b
+    Example: escalate backtest --data ../shared/data
+    """  # noqa: D301
+    import json
+
+    from escalate.world.backtest import predict, report, summary
+
+    with user_errors():
+        table_ = load_likelihoods(likelihoods) if likelihoods else None
+        figures = summary(predict(data, likelihoods=table_, samples=samples, seed=seed))
+    figures["model"]["out_of_sample"] = True  # the likelihoods were not fitted on these wars
+    figures["likelihoods"] = table_.origin if table_ else "defaults"
+    typer.echo(json.dumps(figures, indent=1) if as_json else report(figures))
+
+
 @app.command("graphs")
 def graphs_cmd() -> None:
     """List the bundled scenarios with their titles.

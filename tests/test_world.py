@@ -113,3 +113,93 @@ def test_real_world_of_2014():
     assert frozenset({"United States of America", "Turkey"}) in pacts
     result = escalation_paths(world, "Russia", "Ukraine", samples=500)
     assert result.method == "monte-carlo" and result.parties
+
+
+WAR_HEADER = "WarNum,WarName,WarType,ccode,StateName,Side,StartMonth1,StartDay1,StartYear1,EndMonth1,EndDay1,EndYear1,StartMonth2,StartDay2,StartYear2,EndMonth2,EndDay2,EndYear2,TransFrom,WhereFought,Initiator,Outcome,TransTo,BatDeath,Version"
+
+
+def war_row(number, ccode, side, month, day, year, initiator):
+    return f"{number},War {number},1,{ccode},S{ccode},{side},{month},{day},{year},12,31,{year},-8,-8,-8,-8,-8,-8,-8,1,{initiator},1,-8,1000,4"
+
+
+@pytest.fixture
+def history(data):
+    # War 1 (2001): Alpha attacks Beta; Gamma (guarantees Alpha) joins later on Alpha's side.
+    lines = [
+        WAR_HEADER,
+        war_row(1, 1, 1, 3, 1, 2001, 1),
+        war_row(1, 2, 2, 3, 1, 2001, 2),
+        war_row(1, 3, 1, 5, 1, 2001, 2),
+    ]
+    write(
+        data, "cow_interstate_war_v4.0/Inter-StateWarData_v4.0.csv", "\r".join(lines) + "\r"
+    )  # CR-only, as COW ships it
+    system = (data / "cow_state_system_v2016/system2016.csv").read_text()
+    write(
+        data,
+        "cow_state_system_v2016/system2016.csv",
+        system + "".join(f"X,{c},2001,2016\n" for c in (1, 2, 3, 4)),
+    )
+    write(
+        data,
+        "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
+        "statelno,statehno,conttype,begin,end\n2,4,1,199001,201612\n",
+    )
+    return data
+
+
+def test_backtest_protocol_on_a_fixture(history):
+    from escalate.world.backtest import predict, summary, wars
+
+    (war,) = wars(history)
+    assert war.originators == {1: 0, 2: 1} and war.joiners == {3: 0} and war.initiators == {1}
+    predictions = {p.ccode: p for p in predict(history, samples=200)}
+    assert set(predictions) == {3, 4}  # every member but the originators
+    assert predictions[3].joined and predictions[3].baselines["defence obligation"] == 1.0
+    assert (
+        predictions[4].baselines["land contiguity"] == 1.0
+        and predictions[4].baselines["recent dispute"] == 1.0
+    )
+    assert predictions[3].probability > 0 and predictions[3].side == 0
+    figures = summary(list(predictions.values()))
+    assert figures["model"]["pairs"] == 2 and figures["model"]["joiners"] == 1
+    assert figures["baselines"]["defence obligation"]["auc"] == 1.0
+    assert figures["wars"] == [
+        {"war": 1, "predicted": [3] if predictions[3].probability >= 0.5 else [], "actual": [3]}
+    ]
+
+
+def test_auc_and_brier_by_hand():
+    from escalate.world.backtest import auc, brier, top_k
+
+    assert auc([3, 2, 1], [True, False, False]) == 1.0
+    assert auc([1, 1, 1, 1], [True, False, True, False]) == 0.5
+    assert auc([0.9, 0.8, 0.3, 0.1], [True, False, True, False]) == 0.75
+    assert brier([1.0, 0.0, 0.5], [True, False, True]) == pytest.approx(0.25 / 3)
+    assert top_k([0.9, 0.8, 0.1], [False, True, True], 2) == (0.5, 0.5)
+
+
+def test_cli_backtest(runner, history):
+    result = runner.invoke(app, ["backtest", "--data", str(history), "--samples", "100"])
+    assert result.exit_code == 0, result.stderr
+    assert "ROC AUC" in result.stdout and "land contiguity" in result.stdout
+    data = __import__("json").loads(runner.invoke(app, ["backtest", "--data", str(history), "--json"]).stdout)
+    assert data["model"]["out_of_sample"] is True and set(data["baselines"]) == {
+        "defence obligation",
+        "land contiguity",
+        "recent dispute",
+        "sum of the three",
+    }
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_war_list_matches_the_protocol():
+    from escalate.world.atop import WorldData
+    from escalate.world.backtest import wars
+
+    found = wars(DATA)
+    system = WorldData(DATA, with_disputes=False).system
+    assert len(found) == 95
+    pairs = sum(len(system[w.start.year] - set(w.originators)) for w in found)
+    joiners = sum(len(set(w.joiners) & system[w.start.year]) for w in found)
+    assert (pairs, joiners) == (7739, 97)

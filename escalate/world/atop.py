@@ -50,96 +50,112 @@ SOURCES = {
 }
 
 
-def members(folder: str | os.PathLike[str], year: int) -> dict[int, tuple[str, str]]:
-    """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""
-    names: dict[int, tuple[str, str]] = {}
-    for row in text_rows(folder, "states", ("ccode", "statenme", "stateabb")):
-        names[int(row["ccode"])] = (row["statenme"], row["stateabb"])
-    found: dict[int, tuple[str, str]] = {}
-    for _, member in rows(folder, "system", ("ccode", "year")):
-        if member["year"] == year and member["ccode"] in names:
-            found[member["ccode"]] = names[member["ccode"]]
-    return found
+class WorldData:
+    """The COW and ATOP tables of a data folder, read once (what a backtest reuses).
 
+    Reading takes about a second for the full data sets; everything after is in memory.
+    """
 
-def obligations(folder: str | os.PathLike[str], year: int) -> dict[tuple[int, int], dict[str, int]]:
-    """ATOP 5.1 obligations in force in ``year``: ``(ccode1, ccode2) -> {defense: 0/1, ...}``."""
-    columns = (
-        "ccode1",
-        "ccode2",
-        "year",
-        "atop_defense",
-        "atop_offense",
-        "atop_neutral",
-        "atop_nonagg",
-        "atop_consul",
-    )
-    found = {}
-    for _, row in rows(folder, "atop", columns):
-        if row["year"] == year:
-            found[(row["ccode1"], row["ccode2"])] = {k.removeprefix("atop_"): row[k] for k in columns[3:]}
-    return found
+    def __init__(self, folder: str | os.PathLike[str], *, with_disputes: bool = True) -> None:
+        self.folder = folder
+        self.names: dict[int, tuple[str, str]] = {}
+        for state in text_rows(folder, "states", ("ccode", "statenme", "stateabb")):
+            self.names[int(state["ccode"])] = (state["statenme"], state["stateabb"])
+        self.system: dict[int, set[int]] = defaultdict(set)
+        for _, member in rows(folder, "system", ("ccode", "year")):
+            self.system[member["year"]].add(member["ccode"])
+        columns = (
+            "ccode1",
+            "ccode2",
+            "year",
+            "atop_defense",
+            "atop_offense",
+            "atop_neutral",
+            "atop_nonagg",
+            "atop_consul",
+        )
+        self.atop: dict[int, dict[tuple[int, int], dict[str, int]]] = defaultdict(dict)
+        for _, row in rows(folder, "atop", columns):
+            self.atop[row["year"]][(row["ccode1"], row["ccode2"])] = {
+                k.removeprefix("atop_"): row[k] for k in columns[3:]
+            }
+        self.disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
+        if with_disputes:
+            for _, party in rows(folder, "mids", ("dispnum", "ccode", "styear", "sidea")):
+                _, sides = self.disputes.setdefault(party["dispnum"], (party["styear"], {0: set(), 1: set()}))
+                sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
 
+    def members(self, year: int) -> dict[int, tuple[str, str]]:
+        """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""
+        return {c: self.names[c] for c in sorted(self.system.get(year, ())) if c in self.names}
 
-def rivalries(folder: str | os.PathLike[str], first: int, last: int) -> set[frozenset[int]]:
-    """Pairs of states on opposite sides of a dispute that began in ``first..last``."""
-    sides: dict[int, dict[int, set[int]]] = defaultdict(lambda: defaultdict(set))
-    for _, row in rows(folder, "mids", ("dispnum", "ccode", "styear", "sidea")):
-        if first <= row["styear"] <= last:
-            sides[row["dispnum"]][row["sidea"]].add(row["ccode"])
-    pairs = set()
-    for dispute in sides.values():
-        pairs |= {frozenset((a, b)) for a in dispute[1] for b in dispute[0] if a != b}
-    return pairs
+    def obligations(self, year: int) -> dict[tuple[int, int], dict[str, int]]:
+        """ATOP 5.1 obligations in force in ``year``: ``(ccode1, ccode2) -> {defense: 0/1, ...}``."""
+        return self.atop.get(year, {})
+
+    def rivalries(self, first: int, last: int) -> set[frozenset[int]]:
+        """Pairs of states on opposite sides of a dispute that began in ``first..last``."""
+        pairs: set[frozenset[int]] = set()
+        for year, sides in self.disputes.values():
+            if first <= year <= last:
+                pairs |= {frozenset((a, b)) for a in sides[1] for b in sides[0] if a != b}
+        return pairs
+
+    def scenario_data(
+        self, year: int, *, rivalries: tuple[int, int] | None = None, label: str | None = None
+    ) -> dict[str, Any]:
+        """File-shaped data of the system in ``year``; hostility from disputes begun in ``rivalries``."""
+        states = self.members(year)
+        name = _unique_names(states)
+        relations: list[dict[str, Any]] = []
+        symmetric: set[tuple[str, frozenset[int]]] = set()
+        table = self.obligations(year)
+        for (a, b), duties in sorted(table.items()):
+            if a not in states or b not in states or a == b:
+                continue
+            if duties["defense"]:
+                if table.get((b, a), {}).get("defense"):
+                    _once(relations, symmetric, "defense_pact", a, b, name)
+                else:
+                    relations.append({"type": "guarantee", "from": name[a], "to": name[b], "source": "atop"})
+            if duties["offense"]:
+                relations.append(
+                    {"type": "backing", "from": name[a], "to": name[b], "level": "military", "source": "atop"}
+                )
+            for duty, kind in (
+                ("consul", "entente"),
+                ("neutral", "neutrality_pact"),
+                ("nonagg", "nonaggression_pact"),
+            ):
+                if duties[duty]:
+                    _once(relations, symmetric, kind, a, b, name)
+        sources = {"atop": SOURCES["atop"], "cow_states": SOURCES["cow_states"]}
+        if rivalries is not None:
+            sources["mid"] = SOURCES["mid"]
+            for pair in sorted(self.rivalries(*rivalries), key=sorted):
+                a, b = sorted(pair)
+                if a in states and b in states:
+                    relations.append({"type": "hostility", "between": [name[a], name[b]], "source": "mid"})
+        return {
+            "name": f"world-{year}",
+            "title": label or f"The international system in {year}: COW states, ATOP 5.1 obligations",
+            "relations": relations,
+            "sources": sources,
+            "actors": {
+                name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
+                for c, (_, abbreviation) in states.items()
+            },
+        }
 
 
 def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> dict[str, Any]:
     """The scenario of ``year`` as file-shaped data (see :func:`world_scenario`)."""
-    states = members(folder, year)
-    name = _unique_names(states)
-    relations: list[dict[str, Any]] = []
-    symmetric: set[tuple[str, frozenset[int]]] = set()
-    table = obligations(folder, year)
-    for (a, b), duties in sorted(table.items()):
-        if a not in states or b not in states or a == b:
-            continue
-        back = table.get((b, a), {})
-        if duties["defense"]:
-            if back.get("defense"):
-                _once(relations, symmetric, "defense_pact", a, b, name)
-            else:
-                relations.append({"type": "guarantee", "from": name[a], "to": name[b], "source": "atop"})
-        if duties["offense"]:
-            relations.append(
-                {"type": "backing", "from": name[a], "to": name[b], "level": "military", "source": "atop"}
-            )
-        for duty, kind in (
-            ("consul", "entente"),
-            ("neutral", "neutrality_pact"),
-            ("nonagg", "nonaggression_pact"),
-        ):
-            if duties[duty]:
-                _once(relations, symmetric, kind, a, b, name)
-    if rivalry_years > 0:
-        for pair in sorted(rivalries(folder, year - rivalry_years, year - 1), key=sorted):
-            a, b = sorted(pair)
-            if a in states and b in states:
-                relations.append({"type": "hostility", "between": [name[a], name[b]], "source": "mid"})
-    sources = {"atop": SOURCES["atop"], "cow_states": SOURCES["cow_states"]}
-    if rivalry_years > 0:
-        sources["mid"] = SOURCES["mid"]
-    return {
-        "name": f"world-{year}",
-        "title": f"The international system in {year}: COW states, ATOP 5.1 obligations"
-        + (f", disputes of the {rivalry_years} years before" if rivalry_years else ""),
-        "as_of": dt.date(year, 12, 31),
-        "relations": relations,
-        "sources": sources,
-        "actors": {
-            name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
-            for c, (_, abbreviation) in sorted(states.items())
-        },
-    }
+    data = WorldData(folder, with_disputes=rivalry_years > 0)
+    title = f"The international system in {year}: COW states, ATOP 5.1 obligations"
+    if rivalry_years:
+        title += f", disputes of the {rivalry_years} years before"
+    window = (year - rivalry_years, year - 1) if rivalry_years > 0 else None
+    return data.scenario_data(year, rivalries=window, label=title) | {"as_of": dt.date(year, 12, 31)}
 
 
 def world_scenario(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> Scenario:
