@@ -101,6 +101,15 @@ class WorldData:
                 pairs |= {frozenset((a, b)) for a in sides[1] for b in sides[0] if a != b}
         return pairs
 
+    def shared_disputes(self, first: int, last: int) -> set[frozenset[int]]:
+        """Pairs of states in the same dispute (either side) that began in ``first..last``."""
+        pairs: set[frozenset[int]] = set()
+        for year, sides in self.disputes.values():
+            if first <= year <= last:
+                parties = sides[0] | sides[1]
+                pairs |= {frozenset((a, b)) for a in parties for b in parties if a != b}
+        return pairs
+
     def scenario_data(
         self, year: int, *, rivalries: tuple[int, int] | None = None, label: str | None = None
     ) -> dict[str, Any]:

@@ -7,9 +7,10 @@ war's start year except the originators (7,739 pairs with 97 joiners in COW v4.0
 is asked of a graph built from data before it: ATOP obligations of the year before, and
 hostility from disputes begun in the ten years before. No knowledge of the war leaks in.
 
-Baselines score the same pairs in the same run: a defence obligation toward an originator;
-land contiguity with an originator; a dispute with an originator in the ten years before;
-and the sum of those three.
+Baselines score the same pairs in the same run: a defence obligation toward an originator
+(ATOP, the year before); land contiguity with an originator in the start year; a dispute
+shared with an originator (either side) that began in the ten years before; and the sum of
+those three. With COW v4.0 they reach ROC AUCs of 0.592, 0.658, 0.677 and 0.735.
 
 Examples
 --------
@@ -115,14 +116,14 @@ def predict(
         graph = _war_graph(data, year)
         names = {int(a.aliases[1]): a.id for a in graph.actors.values()}
         probabilities = _model(graph, war, names, likelihoods, samples, seed)
-        month = year * 100 + war.start.month
         neighbours = {
             x if y in war.originators else y
             for x, y, kind, begin, end in borders
-            if kind == 1 and begin <= month <= end and (x in war.originators or y in war.originators)
-        }
+            if kind == 1 and begin <= year * 100 + 12 and end >= year * 100 + 1
+            and (x in war.originators or y in war.originators)
+        }  # fmt: skip
         obligations = data.obligations(year - 1)
-        rivals = data.rivalries(year - RIVALRY_YEARS, year - 1)
+        rivals = data.shared_disputes(year - RIVALRY_YEARS, year - 1)
         for c in candidates:
             defence = any(obligations.get((c, o), {}).get("defense") for o in war.originators)
             dispute = any(frozenset((c, o)) in rivals for o in war.originators)
