@@ -10,7 +10,9 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 from escalate.errors import GraphFileError
 
@@ -35,16 +37,24 @@ def data_file(folder: str | os.PathLike[str], role: str) -> Path:
     return path
 
 
-def rows(
+@contextmanager
+def _reader(
     folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
-) -> Iterator[tuple[int, dict[str, int]]]:
-    """Yield ``(line, row)`` with ``columns`` parsed as integers."""
+) -> Iterator[tuple[Path, Any]]:
     path = data_file(folder, role)
     with path.open(newline="", encoding="latin-1") as handle:
         reader = csv.DictReader(handle)
         missing = [c for c in columns if c not in (reader.fieldnames or [])]
         if missing:
             raise GraphFileError(path, [f"{path}:1: missing column {', '.join(map(repr, missing))}"])
+        yield path, reader
+
+
+def rows(
+    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
+) -> Iterator[tuple[int, dict[str, int]]]:
+    """Yield ``(line, row)`` with ``columns`` parsed as integers."""
+    with _reader(folder, role, columns) as (path, reader):
         for row in reader:
             try:
                 yield reader.line_num, {c: int(row[c]) for c in columns}
@@ -58,11 +68,6 @@ def text_rows(
     folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
 ) -> Iterator[dict[str, str]]:
     """Yield rows with ``columns`` as text (for names)."""
-    path = data_file(folder, role)
-    with path.open(newline="", encoding="latin-1") as handle:
-        reader = csv.DictReader(handle)
-        missing = [c for c in columns if c not in (reader.fieldnames or [])]
-        if missing:
-            raise GraphFileError(path, [f"{path}:1: missing column {', '.join(map(repr, missing))}"])
+    with _reader(folder, role, columns) as (_, reader):
         for row in reader:
             yield {c: (row[c] or "").strip() for c in columns}
