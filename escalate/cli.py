@@ -282,6 +282,10 @@ def import_atop_cmd(
 def backtest_cmd(
     data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
     likelihoods: LikelihoodsOpt = None,
+    calibrate_before: Annotated[
+        int | None,
+        typer.Option(help="Fit the likelihoods on the wars before this year; score only the later ones."),
+    ] = None,
     samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per war.")] = 200,
     seed: SeedOpt = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
@@ -289,18 +293,57 @@ def backtest_cmd(
     """Replay every COW inter-state war and score the model against simple baselines.
 
     \b
-    Example: escalate backtest --data ../shared/data
+    Example: escalate backtest --data ../shared/data --calibrate-before 1946
     """  # noqa: D301
     import json
 
+    from escalate.world.atop import WorldData
     from escalate.world.backtest import predict, report, summary
+    from escalate.world.calibrate import calibrate
 
     with user_errors():
+        world = WorldData(data)
         table_ = load_likelihoods(likelihoods) if likelihoods else None
-        figures = summary(predict(data, likelihoods=table_, samples=samples, seed=seed))
-    figures["model"]["out_of_sample"] = True  # the likelihoods were not fitted on these wars
-    figures["likelihoods"] = table_.origin if table_ else "defaults"
+        scored = None
+        if calibrate_before is not None:
+            year = calibrate_before
+            table_ = calibrate(data, only=lambda war: war.start.year < year, data=world)
+            scored = lambda war: war.start.year >= year  # noqa: E731
+        figures = summary(
+            predict(data, likelihoods=table_, samples=samples, seed=seed, only=scored, data=world)
+        )
+    # Default likelihoods were set without these wars; fitted ones only on earlier wars.
+    figures["model"]["out_of_sample"] = likelihoods is None
+    figures["likelihoods"] = (
+        f"fitted on wars before {calibrate_before}, scored on the later ones"
+        if calibrate_before is not None
+        else (table_.origin if table_ else "defaults")
+    )
     typer.echo(json.dumps(figures, indent=1) if as_json else report(figures))
+
+
+@app.command("calibrate")
+def calibrate_cmd(
+    data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The likelihood table to write (TOML).")],
+    before: Annotated[int | None, typer.Option(help="Fit only on wars that began before this year.")] = None,
+) -> None:
+    """Fit the likelihood table to the COW wars by maximum likelihood; use it with --likelihoods.
+
+    \b
+    Example: escalate calibrate --data ../shared/data --before 1946 -o fitted.toml
+    """  # noqa: D301
+    from escalate.output import atomic_write
+    from escalate.world.calibrate import calibrate, table_toml
+
+    with user_errors():
+        table_ = calibrate(data, only=None if before is None else (lambda war: war.start.year < before))
+        scope = f"wars before {before}" if before is not None else "all wars"
+        with atomic_write(output) as handle:
+            handle.write(table_toml(table_, f"Fitted by escalate calibrate on the COW {scope}").encode())
+    for key, value, _ in table_.rows():
+        typer.echo(f"{key:<20} {value:.4g}", err=True)
+    typer.echo(f"Wrote {output}", err=True)
 
 
 @app.command("graphs")

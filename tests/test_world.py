@@ -203,3 +203,21 @@ def test_real_war_list_matches_the_protocol():
     pairs = sum(len(system[w.start.year] - set(w.originators)) for w in found)
     joiners = sum(len(set(w.joiners) & system[w.start.year]) for w in found)
     assert (pairs, joiners) == (7739, 97)
+
+
+def test_calibrate_fits_and_writes_a_table_that_loads(runner, history, tmp_path):
+    from escalate import load_likelihoods
+    from escalate.world.calibrate import calibrate, fit
+
+    table = calibrate(history)
+    assert table.get("guarantee") >= 0.5  # the one guarantor joined
+    assert fit([{"hostility": 1}] * 4, [True, False, False, False])["hostility"] == pytest.approx(
+        0.25, abs=0.05
+    )
+    out = tmp_path / "fitted.toml"
+    result = runner.invoke(app, ["calibrate", "--data", str(history), "-o", str(out)])
+    assert result.exit_code == 0, result.stderr
+    assert load_likelihoods(out).get("guarantee") == table.get("guarantee")
+    result = runner.invoke(app, ["backtest", "--data", str(history), "--calibrate-before", "2001", "--json"])
+    assert result.exit_code == 0
+    assert "fitted on wars before 2001" in __import__("json").loads(result.stdout)["likelihoods"]
