@@ -42,6 +42,10 @@ FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 LAYOUTS = ("camps", "spring", "circular")
 #: Scenarios this large draw only the relations on the parties' top paths.
 LARGE = 150
+#: At most this many parties are drawn by default, the most likely ones.
+MAX_PARTIES = 24
+#: A column of one side and hop distance wraps into sub-columns past this many actors.
+COLUMN_HEIGHT = 7
 
 
 @dataclass(frozen=True)
@@ -93,6 +97,7 @@ def draw(
     show_all: bool = False,
     title: str | None = None,
     seed: int = 0,
+    max_parties: int = MAX_PARTIES,
 ) -> Axes:
     """Draw ``result`` on ``ax`` (a new pyplot figure when None) and return the Axes.
 
@@ -104,6 +109,7 @@ def draw(
     show_all : also draw actors that are not involved (faded, along the bottom)
     title : replaces the default title
     seed : seed of the spring layout
+    max_parties : draw at most this many parties, the most likely (the footer says so)
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {', '.join(LAYOUTS)}, not {layout!r}")
@@ -111,7 +117,7 @@ def draw(
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(11, 7.5))
-    nodes = _nodes(result, show_all)
+    nodes = _nodes(result, show_all, max_parties)
     positions = _positions(result, nodes, layout, seed)
     edges = _edges(result, nodes)
     emphasised = _top_path_edges(result)
@@ -121,7 +127,8 @@ def draw(
     _frame(ax, positions)
     _legend(ax, edges, nodes)
     ax.set_title(title or _title(result), fontsize=11, loc="left")
-    _footer(ax, result, edges)
+    shown = len([n for n in nodes.values() if n.role not in ("belligerent", "uninvolved")])
+    _footer(ax, result, edges, shown)
     return ax
 
 
@@ -167,10 +174,10 @@ def _primary(result: Escalation) -> dict[str, Party]:
     return first
 
 
-def _nodes(result: Escalation, show_all: bool) -> dict[str, Node]:
+def _nodes(result: Escalation, show_all: bool, max_parties: int = 10**9) -> dict[str, Node]:
     a, b = result.belligerents
     nodes = {a: Node(a, 0, "belligerent", 1.0, 0), b: Node(b, 1, "belligerent", 1.0, 0)}
-    for actor, party in _primary(result).items():
+    for actor, party in list(_primary(result).items())[:max_parties]:
         side = None if party.side is None else result.belligerents.index(party.side)
         hops = len(party.paths[0].steps) if party.paths else 1
         nodes[actor] = Node(actor, side, party.role, party.probability, hops)
@@ -184,7 +191,7 @@ def _edges(result: Escalation, nodes: dict[str, Node]) -> list[tuple[str, str, R
     """Relations in force between drawn actors, one entry per drawn line."""
     scenario = result.scenario
     if len(scenario) >= LARGE:
-        return sorted(_top_path_relations(result), key=lambda e: (e[0], e[1], e[2].type))
+        return sorted(_top_path_relations(result, nodes), key=lambda e: (e[0], e[1], e[2].type))
     edges = []
     for relation in scenario.relations:
         if not relation.in_force(result.as_of):
@@ -201,16 +208,26 @@ def _edges(result: Escalation, nodes: dict[str, Node]) -> list[tuple[str, str, R
     return edges
 
 
-def _top_path_relations(result: Escalation) -> set[tuple[str, str, Relation]]:
+def _top_path_relations(result: Escalation, nodes: dict[str, Node]) -> set[tuple[str, str, Relation]]:
+    """The relations on the most likely path of each drawn party."""
+    by_type: dict[str, list[Relation]] = defaultdict(list)
+    for relation in result.scenario.relations:
+        by_type[relation.type.value].append(relation)
     found = set()
-    relations = {r.type.value: r for r in result.scenario.relations}
     for party in result.parties:
-        for path in party.paths[:1]:
-            for step in path.steps:
-                relation = relations.get(step.relation) or Relation(
-                    RelationType(step.relation), step.source, (step.target,)
+        if party.actor not in nodes or not party.paths:
+            continue
+        for step in party.paths[0].steps:
+            if step.source in nodes and step.target in nodes:
+                ends = {step.source, step.target}
+                match = next((r for r in by_type[step.relation] if ends <= set(r.actors)), None)
+                found.add(
+                    (
+                        step.source,
+                        step.target,
+                        match or Relation(RelationType(step.relation), step.source, (step.target,)),
+                    )
                 )
-                found.add((step.source, step.target, relation))
     return found
 
 
@@ -255,12 +272,20 @@ def _camps(nodes: dict[str, Node]) -> dict[str, tuple[float, float]]:
             uninvolved.append(node)
     positions: dict[str, tuple[float, float]] = {}
     tallest = 1
-    for (side, hops), column in sorted(columns.items()):
+    edge = {0: 1.0, 1: 1.0}  # how far out each side's columns reach
+    for (side, hops), column in sorted(columns.items(), key=lambda item: (item[0][0], item[0][1])):
         column.sort(key=lambda n: (-n.probability, n.actor))
-        tallest = max(tallest, len(column))
-        x = (1.0 + 2.2 * hops) * (-1 if side == 0 else 1)
-        for i, node in enumerate(column):
-            positions[node.actor] = (x, (len(column) - 1) / 2 * 1.6 - i * 1.6)
+        x0 = 1.0 if hops == 0 else edge[side] + 2.2
+        for j, chunk in enumerate(_rows(column, COLUMN_HEIGHT)):
+            tallest = max(tallest, len(chunk))
+            x = x0 + 1.6 * j
+            edge[side] = x
+            for i, node in enumerate(chunk):
+                offset = 0.8 if j % 2 else 0.0  # stagger sub-columns so labels do not line up
+                positions[node.actor] = (
+                    x * (-1 if side == 0 else 1),
+                    (len(chunk) - 1) / 2 * 1.6 - i * 1.6 - offset,
+                )
     top = (tallest - 1) / 2 * 1.6 + 2.0
     for row in _rows(sorted(mediators, key=lambda n: (-n.probability, n.actor)), 4):
         for i, node in enumerate(row):
@@ -476,12 +501,15 @@ def _title(result: Escalation) -> str:
     return f"{name}\n{a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}"
 
 
-def _footer(ax: Axes, result: Escalation, edges: list[tuple[str, str, Relation]]) -> None:
+def _footer(ax: Axes, result: Escalation, edges: list[tuple[str, str, Relation]], shown: int) -> None:
     citations = sorted(
         {c.removeprefix(" (source: ").removesuffix(")") for *_, r in edges if (c := cite(result.scenario, r))}
     )
     colours = "Blue: {} side; orange: {} side; grey: mediators. Fill and size: probability.".format(
         *result.belligerents
     )
+    total = len({p.actor for p in result.parties})
+    if shown < total:
+        colours += f" Showing the {shown} most likely of {total} parties."
     text = "\n".join(textwrap.wrap(colours + " Sources: " + ("; ".join(citations) or "none") + ".", 150))
     ax.figure.text(0.02, 0.015, text, fontsize=7, color="#444444", va="bottom", ha="left", gid="footer")

@@ -228,3 +228,26 @@ def test_cli_draw_errors(runner, tmp_path, args, code, message):
 def test_other_layouts(tmp_path, background, layout):
     path = save(background, tmp_path / f"{layout}.png", dpi=40, layout=layout)
     assert path.stat().st_size > 1000
+
+
+def test_many_parties_draw_only_the_most_likely_and_say_so():
+    names = [f"S{i:02d}" for i in range(40)]
+    relations = [
+        {"type": "backing", "from": n, "to": "S00", "level": "military", "likelihood": 0.3 + i / 100}
+        for i, n in enumerate(names[2:])
+    ]
+    result = escalation_paths(
+        build_scenario(actors={n: {} for n in names}, relations=relations),
+        "S00",
+        "S01",
+        method="monte-carlo",
+        samples=300,
+    )
+    figure, ax = drawn(result)
+    assert len(labels(ax)) == 2 + 24
+    (footer,) = [t for t in figure.texts if t.get_gid() == "footer"]
+    assert "Showing the 24 most likely of 38 parties." in footer.get_text()
+    xs = sorted(
+        {round(c.get_offsets()[0][0], 3) for c in ax.collections if (c.get_gid() or "").startswith("node:")}
+    )
+    assert len(xs) >= 4  # one hop column wraps into sub-columns
