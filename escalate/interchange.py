@@ -29,14 +29,13 @@ True
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import io
 import json
 import os
 import re
 import warnings
-from collections.abc import Iterable, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -93,13 +92,13 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
         data["as_of"] = scenario.as_of
     data["relations"] = [relation_to_data(r) for r in scenario.relations]
     data["sources"] = {
-        key: _drop_none(
+        key: drop_none(
             {"title": s.title, "date": s.date, "url": s.url, "publisher": s.publisher, "note": s.note}
         )
         for key, s in scenario.sources.items()
     }
     data["actors"] = {
-        a.id: _drop_none(
+        a.id: drop_none(
             {
                 "kind": a.kind.value,
                 "aliases": list(a.aliases) or None,
@@ -134,10 +133,11 @@ def relation_to_data(r: Relation) -> dict[str, Any]:
         "quote": r.quote,
         "note": r.note,
     }
-    return data | _drop_none(extra)
+    return data | drop_none(extra)
 
 
-def _drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
+def drop_none(mapping: Mapping[str, Any]) -> dict[str, Any]:
+    """The mapping without its None values."""
     return {k: v for k, v in mapping.items() if v is not None}
 
 
@@ -342,7 +342,9 @@ def read_scenario(path: str | os.PathLike[str], *, fmt: str | None = None) -> Sc
         return load_scenario(path)
     text = read_text(path)
     if kind == "csv":
-        return _read_csv(path, text)
+        from escalate.spreadsheets import read_csv
+
+        return read_csv(path, text)
     if kind == "json":
         try:
             data = json.loads(text)
@@ -367,7 +369,9 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, fmt: str
     path = Path(path)
     kind = format_of(path, fmt)
     if kind == "csv":
-        _write_csv(scenario, path)
+        from escalate.spreadsheets import write_csv
+
+        write_csv(scenario, path)
         return path
     if kind == "toml":
         payload = to_toml(scenario).encode()
@@ -447,208 +451,3 @@ def _read_xml(path: Path, text: str, kind: str) -> Scenario:
             raise GraphFileError(path, [f"{path}: the graph's 'sources' attribute is not JSON"]) from exc
     graph.graph.setdefault("name", path.stem)
     return from_networkx(graph, path=path)
-
-
-# -- CSV --------------------------------------------------------------------------------
-
-_RELATION_COLUMNS = (
-    "From",
-    "To",
-    "Type",
-    "Level",
-    "Likelihood",
-    "Covers",
-    "Since",
-    "Until",
-    "Source",
-    "Quote",
-    "Note",
-)
-_ACTOR_COLUMNS = (
-    "Label",
-    "Kind",
-    "Aliases",
-    "Located In",
-    "Members",
-    "Collective Defense",
-    "Likelihood",
-    "Source",
-    "Note",
-)
-_SOURCE_COLUMNS = ("Key", "Title", "Date", "URL", "Publisher", "Note")
-
-
-def _siblings(path: Path) -> tuple[Path, Path]:
-    return path.with_name(f"{path.stem}-actors.csv"), path.with_name(f"{path.stem}-sources.csv")
-
-
-def _write_csv(scenario: Scenario, path: Path) -> None:
-    actors_path, sources_path = _siblings(path)
-    rows = []
-    for r in scenario.relations:
-        d = relation_to_data(r)
-        ends = d.get("between") or [d["from"], d["to"]]
-        to = ends[1] if not isinstance(ends[1], list) else ";".join(ends[1])
-        rows.append(
-            [
-                ends[0],
-                to,
-                d["type"],
-                d.get("level", ""),
-                d.get("likelihood", ""),
-                ";".join(d.get("covers", [])),
-                d.get("since", ""),
-                d.get("until", ""),
-                d.get("source", ""),
-                d.get("quote", ""),
-                d.get("note", ""),
-            ]
-        )
-    actors = []
-    for a in scenario.actors.values():
-        actors.append(
-            [
-                a.id,
-                a.kind.value,
-                ";".join(a.aliases),
-                a.located_in or "",
-                ";".join(a.members),
-                "true" if a.collective_defense else "",
-                "" if a.likelihood is None else a.likelihood,
-                a.source or "",
-                a.note or "",
-            ]
-        )
-    sources = [
-        [s.key, s.title, s.date or "", s.url or "", s.publisher or "", s.note or ""]
-        for s in scenario.sources.values()
-    ]
-    lost = [k for k in ("title", "as_of") if getattr(scenario, k)]
-    if lost:
-        warnings.warn(f"CSV cannot hold the scenario's {' and '.join(lost)}", EscalateWarning, stacklevel=3)
-    for target, header, body in (
-        (actors_path, _ACTOR_COLUMNS, actors),
-        (sources_path, _SOURCE_COLUMNS, sources),
-        (path, _RELATION_COLUMNS, rows),
-    ):
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows(body)
-        with atomic_write(target) as handle:
-            handle.write(text.getvalue().encode())
-
-
-def _rows(path: Path, text: str, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
-    reader = csv.DictReader(io.StringIO(text, newline=""))
-    header = reader.fieldnames or []
-    missing = [c for c in required if c not in header]
-    if missing:
-        hint = "; ".join(f"{c!r}{did_you_mean(close_matches(c, header))}" for c in missing)
-        raise GraphFileError(
-            path, [f"{path}:1: missing column {hint}; the header is {', '.join(header) or 'empty'}"]
-        )
-    rows = []
-    try:
-        for row in reader:
-            if None in row or any(v is None for v in row.values()):
-                count = "more" if None in row else "fewer"
-                message = f"{path}:{reader.line_num}: row has {count} fields than the header"
-                raise GraphFileError(path, [message])
-            rows.append((reader.line_num, {k: v.strip() for k, v in row.items() if v and v.strip()}))
-    except csv.Error as exc:
-        raise GraphFileError(path, [f"{path}:{reader.line_num}: invalid CSV: {exc}"]) from exc
-    return rows
-
-
-def _split(value: str | None) -> list[str]:
-    return [v.strip() for v in (value or "").split(";") if v.strip()]
-
-
-def _read_csv(path: Path, text: str) -> Scenario:
-    actors_path, sources_path = _siblings(path)
-    relations: list[dict[str, Any]] = []
-    actors: dict[str, dict[str, Any]] = {}
-    problems = []
-    for line, row in _rows(path, text, ("From", "To", "Type")):
-        kind = row.get("Type", "")
-        relation: dict[str, Any] = {"type": kind}
-        targets = _split(row.get("To"))
-        if kind in ("defense_pact", "entente", "hostility", "neutrality_pact", "nonaggression_pact"):
-            relation["between"] = [row.get("From", ""), *targets]
-        else:
-            relation["from"] = row.get("From", "")
-            relation["to"] = (
-                targets if kind == "mediation" else (targets[0] if len(targets) == 1 else targets)
-            )
-        for column in _RELATION_COLUMNS[3:]:
-            if column in row:
-                value: Any = row[column]
-                if column == "Likelihood":
-                    try:
-                        value = float(value)
-                    except ValueError:
-                        problems.append(
-                            f"{path}:{line}: Likelihood {value!r} is not a number; use one such as 0.75"
-                        )
-                        continue
-                elif column == "Covers":
-                    value = _split(value)
-                relation[column.lower()] = value
-        relations.append(relation)
-        for name in (relation.get("from"), *relation.get("between", []), *_split(row.get("To"))):
-            if name:
-                actors.setdefault(name, {})
-    if problems:
-        raise GraphFileError(path, problems)
-    if actors_path.exists():
-        actors = {}
-        for _, row in _rows(actors_path, read_text(actors_path), ("Label",)):
-            actors[row["Label"]] = _drop_none(
-                {
-                    "kind": row.get("Kind"),
-                    "aliases": _split(row.get("Aliases")) or None,
-                    "located_in": row.get("Located In"),
-                    "members": _split(row.get("Members")) or None,
-                    "collective_defense": (row.get("Collective Defense", "").lower() == "true") or None,
-                    "likelihood": float(row["Likelihood"])
-                    if _is_number(row.get("Likelihood"))
-                    else row.get("Likelihood"),
-                    "source": row.get("Source"),
-                    "note": row.get("Note"),
-                }
-            )
-    elif any(r.get("source") for r in relations):
-        warnings.warn(
-            f"{path}: no {actors_path.name} beside it; actors are taken as plain states",
-            EscalateWarning,
-            stacklevel=3,
-        )
-    sources = {}
-    if sources_path.exists():
-        for _, row in _rows(sources_path, read_text(sources_path), ("Key", "Title")):
-            sources[row["Key"]] = _drop_none(
-                {
-                    "title": row.get("Title"),
-                    "date": row.get("Date"),
-                    "url": row.get("URL"),
-                    "publisher": row.get("Publisher"),
-                    "note": row.get("Note"),
-                }
-            )
-    data = {"name": path.stem, "relations": relations, "actors": actors, "sources": sources}
-    return scenario_from_data(data, path=path, text=_relation_lines(text))
-
-
-def _is_number(value: str | None) -> bool:
-    try:
-        float(value or "")
-    except ValueError:
-        return False
-    return True
-
-
-def _relation_lines(text: str) -> str:
-    """Text whose line scan maps relation #n to its CSV row (the header is line 1)."""
-    count = max(0, len(text.splitlines()) - 1)
-    return "relations = [\n" + "{}\n" * count + "]\n"
