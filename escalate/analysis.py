@@ -23,12 +23,13 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from escalate.cascade import NO_SIDE, FlareUp, Tally, compile_scenario, pulled_sides, run_cascade
+from escalate.cascade import NO_SIDE, FlareUp, compile_scenario
 from escalate.errors import FlareUpError
 from escalate.explain import cite, explain_step
 from escalate.likelihoods import LikelihoodTable
 from escalate.loading import load_scenario
 from escalate.model import Role, Scenario
+from escalate.outcomes import Tally, pulled_sides, run_cascade
 
 
 @dataclass(frozen=True)

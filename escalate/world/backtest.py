@@ -27,10 +27,11 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from escalate.cascade import NO_SIDE, FlareUp, compile_scenario, run_cascade
+from escalate.cascade import NO_SIDE, FlareUp, compile_scenario
 from escalate.likelihoods import LikelihoodTable
 from escalate.loading import scenario_from_data
 from escalate.model import Role
+from escalate.outcomes import run_cascade
 from escalate.world.atop import WorldData
 from escalate.world.data import rows
 

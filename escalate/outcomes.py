@@ -1,0 +1,219 @@
+"""Who joins which side, and how likely: the cascade's outcomes, enumerated or sampled.
+
+Probabilities are exact under the model: :func:`run_cascade` enumerates the outcomes of
+every chance event the cascade actually consults (lazily, so ties that never trigger cost
+nothing) while they number at most ``max_outcomes``; past that it samples with a seed and
+reports standard errors. The work is bounded on dense graphs (see :func:`run_cascade`).
+
+Examples
+--------
+>>> from escalate import build_scenario
+>>> from escalate.cascade import FlareUp, compile_scenario
+>>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
+...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
+>>> tally = run_cascade(compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"}))))
+>>> tally.method, tally.probability("C", 0)
+('exact', 0.5)
+"""
+
+from __future__ import annotations
+
+import math
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+
+from escalate.cascade import NO_SIDE, Arc, Compiled, Joined, Work, propagate
+from escalate.model import Role
+
+
+@dataclass
+class Tally:
+    """What the cascade found: per (party, side) probabilities, roles and chains."""
+
+    method: str
+    samples: int | None
+    outcomes: int
+    #: Samples asked for; more than ``samples`` when the work bound stopped sampling early.
+    requested: int | None = None
+    probabilities: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
+    roles: dict[tuple[str, int, Role], float] = field(default_factory=lambda: defaultdict(float))
+    chains: dict[tuple[str, int], dict[tuple[int, ...], float]] = field(
+        default_factory=lambda: defaultdict(lambda: defaultdict(float))
+    )
+
+    def probability(self, actor: str, side: int) -> float:
+        """P(actor joins ``side``); ``NO_SIDE`` for mediation."""
+        return self.probabilities.get((actor, side), 0.0)
+
+    def stderr(self, actor: str, side: int) -> float:
+        """Standard error of :meth:`probability`: 0 when exact."""
+        if self.samples is None:
+            return 0.0
+        p = self.probability(actor, side)
+        return math.sqrt(p * (1 - p) / self.samples)
+
+    def add(self, weight: float, outcome: dict[str, Joined]) -> None:
+        """Count one outcome of the cascade with its probability ``weight``."""
+        for actor, joined in outcome.items():
+            if joined.role is Role.BELLIGERENT:
+                continue
+            key = (actor, joined.side)
+            self.probabilities[key] += weight
+            self.roles[(actor, joined.side, joined.role)] += weight
+            self.chains[key][joined.chain] += weight
+
+    def scale(self, factor: float) -> None:
+        """Multiply every tallied weight by ``factor`` (counts to frequencies)."""
+        for table in (self.probabilities, self.roles):
+            for key in table:
+                table[key] *= factor  # type: ignore[index]
+        for chains in self.chains.values():
+            for chain in chains:
+                chains[chain] *= factor
+
+
+#: Enumerate exactly while the cascade has at most this many distinct outcomes.
+MAX_OUTCOMES = 20_000
+#: Bound on the ties examined (summed over outcomes or samples): about a second of work.
+MAX_WORK = 2_000_000
+#: Monte Carlo never stops on the work bound before this many samples.
+MIN_SAMPLES = 100
+#: Skip enumeration when one run consults more chance events than this (2**64 outcomes).
+MAX_EXACT_COINS = 64
+
+
+def run_cascade(
+    compiled: Compiled,
+    *,
+    method: str = "auto",
+    samples: int = 10_000,
+    seed: int = 0,
+    max_outcomes: int = MAX_OUTCOMES,
+    max_work: int = MAX_WORK,
+    progress: Callable[[int], None] | None = None,
+) -> Tally:
+    """Compute who joins which side: exactly when feasible, else by Monte Carlo.
+
+    ``method`` is ``"auto"``, ``"exact"`` (fails past ``max_outcomes``) or ``"monte-carlo"``.
+    The work is bounded: enumeration is skipped when a single run consults more than
+    ``MAX_EXACT_COINS`` chance events and gives up past ``max_outcomes`` outcomes or
+    ``max_work`` ties examined; sampling stops early (after at least ``MIN_SAMPLES``) once
+    ``max_work`` ties have been examined, and reports the samples it drew.
+    """
+    if method not in ("auto", "exact", "monte-carlo"):
+        raise ValueError(f"method must be auto, exact or monte-carlo, not {method!r}")
+    if samples < 1:
+        raise ValueError("samples must be at least 1")
+    if method != "monte-carlo":
+        limited = method == "auto"
+        tally = None
+        if not limited or _consulted_when_all_fire(compiled) <= MAX_EXACT_COINS:
+            tally = _enumerate(compiled, max_outcomes, max_work if limited else None)
+        if tally is not None:
+            return tally
+        if method == "exact":
+            raise ValueError(f"more than {max_outcomes:,} outcomes; use Monte Carlo")
+    return _sample(compiled, samples, seed, max_work, progress)
+
+
+def _enumerate(compiled: Compiled, max_outcomes: int, max_work: int | None) -> Tally | None:
+    tally = Tally(method="exact", samples=None, outcomes=0)
+    stack: list[tuple[bool, ...]] = [()]
+    work = Work()
+    while stack:
+        replay = _Replay(stack.pop(), stack)
+        outcome = propagate(compiled, replay, work)
+        tally.outcomes += 1
+        if tally.outcomes > max_outcomes or (max_work is not None and work.checks > max_work):
+            return None
+        tally.add(replay.weight, outcome)
+    return tally
+
+
+def _consulted_when_all_fire(compiled: Compiled) -> int:
+    asked: set[int] = set()
+
+    def coin(index: int, p: float) -> bool:
+        asked.add(index)
+        return True
+
+    propagate(compiled, coin)
+    return len(asked)
+
+
+class _Replay:
+    """A coin that replays known answers, then answers yes and queues the "no" branch."""
+
+    def __init__(self, prefix: tuple[bool, ...], stack: list[tuple[bool, ...]]) -> None:
+        self.decisions = list(prefix)
+        self.stack = stack
+        self.position = 0
+        self.weight = 1.0
+
+    def __call__(self, index: int, p: float) -> bool:
+        if self.position < len(self.decisions):
+            fired = self.decisions[self.position]
+        else:
+            fired = True
+            self.stack.append((*self.decisions, False))
+            self.decisions.append(True)
+        self.position += 1
+        self.weight *= p if fired else 1.0 - p
+        return fired
+
+
+def _sample(
+    compiled: Compiled,
+    samples: int,
+    seed: int,
+    max_work: int,
+    progress: Callable[[int], None] | None,
+) -> Tally:
+    import random  # only sampling needs it
+
+    rng = random.Random(seed)
+    tally = Tally(method="monte-carlo", samples=samples, outcomes=0, requested=samples)
+
+    def coin(index: int, p: float) -> bool:
+        return rng.random() < p
+
+    work = Work()
+    for done in range(1, samples + 1):
+        tally.add(1.0, propagate(compiled, coin, work))
+        if progress is not None and done % 1000 == 0:
+            progress(done)
+        if work.checks > max_work and done >= MIN_SAMPLES:
+            break
+    tally.samples = tally.outcomes = done
+    tally.scale(1.0 / done)
+    return tally
+
+
+def pulled_sides(compiled: Compiled, tally: Tally, actor: str) -> set[int]:
+    """The sides ``actor``'s ties could pull it toward, fired or not.
+
+    A tie to a party that can fight on side ``s`` pulls toward ``s`` (toward ``1 - s``
+    for hostility); mediation pulls nowhere.
+    """
+    fighting: dict[str, set[int]] = defaultdict(set)
+    for b, side in compiled.flare_up.fighting:
+        fighting[b].add(side)
+    for (other, side), role_p in tally.probabilities.items():
+        if side != NO_SIDE and role_p > 0 and _can_fight(tally, other, side):
+            fighting[other].add(side)
+    sides: set[int] = set()
+    for arc in _arcs_into(compiled, actor):
+        if arc.role is Role.MEDIATOR:
+            continue
+        for side in fighting.get(arc.source, ()):
+            sides.add(side if arc.same_side else 1 - side)
+    return sides
+
+
+def _can_fight(tally: Tally, actor: str, side: int) -> bool:
+    return tally.roles.get((actor, side, Role.ALLY), 0.0) > 0
+
+
+def _arcs_into(compiled: Compiled, actor: str) -> Iterable[Arc]:
+    return compiled.arcs_into.get(actor, ())
