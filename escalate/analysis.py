@@ -217,10 +217,14 @@ class Escalation:
         return result_html(self)
 
     def _repr_png_(self) -> bytes | None:
-        """The diagram as PNG bytes, for Jupyter (None when matplotlib is missing)."""
-        import importlib.util
+        """The diagram as PNG bytes, for Jupyter, once matplotlib is in use; None before.
 
-        if importlib.util.find_spec("matplotlib") is None:
+        Jupyter asks every displayed object for a PNG, so rendering waits until the
+        notebook has imported matplotlib (for example by ``result.draw()``).
+        """
+        import sys
+
+        if "matplotlib" not in sys.modules:
             return None
         import tempfile
 

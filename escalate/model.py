@@ -280,14 +280,19 @@ class Scenario:
         return self.sources.get(relation.source) if relation.source else None
 
     def with_relation(self, relation: Relation | Mapping[str, Any]) -> Scenario:
-        """Return a copy with one more relation (a :class:`Relation` or a file-style dict)."""
-        if not isinstance(relation, Relation):
-            from escalate.loading import build_scenario
+        """Return a copy with one more relation (a :class:`Relation` or a file-style dict).
 
-            relation = build_scenario(actors={a: {} for a in self.actors}, relations=[relation]).relations[0]
-        for name in relation.actors:
-            self.resolve(name)
-        return dataclasses.replace(self, relations=(*self.relations, relation))
+        The relation is checked against the whole scenario: its actors (ids or aliases),
+        sources and duplicates, as in a scenario file.
+        """
+        from escalate.interchange import relation_to_data, scenario_to_data
+        from escalate.loading import scenario_from_data
+
+        data = scenario_to_data(self)
+        data["relations"].append(
+            relation_to_data(relation) if isinstance(relation, Relation) else dict(relation)
+        )
+        return dataclasses.replace(scenario_from_data(data, path=None), path=self.path)
 
     def without_relations(self, *, type: str | None = None, between: Iterable[str] = ()) -> Scenario:
         """Return a copy without the relations of ``type`` that name all of ``between``.

@@ -73,6 +73,8 @@ def test_rich_display():
     html = result._repr_html_()
     assert html.startswith("<div>") and html.count("<tr>") == 1 + len(result.parties)
     assert "<td>Turkey</td><td>Azerbaijan</td>" in html
+    import matplotlib  # noqa: F401  (the notebook has asked for matplotlib)
+
     png = result._repr_png_()
     assert png.startswith(b"\x89PNG\r\n\x1a\n")
     scenario_html = load_scenario()._repr_html_()
@@ -92,3 +94,29 @@ def test_result_draws_itself():
 
     ax = Figure().subplots()
     assert escalation_paths(None, "Armenia", "Azerbaijan").draw(ax=ax) is ax
+
+
+def test_with_relation_checks_against_the_whole_scenario():
+    s = load_scenario()
+    added = s.with_relation({"type": "hostility", "between": ["RUS", "Turkey"], "source": "seed"})
+    assert added.relations[-1].actors == ("Russia", "Turkey") and added.relations[-1].source == "seed"
+    with pytest.raises(EscalateError, match="duplicates relation #2"):
+        s.with_relation(
+            {
+                "type": "defense_pact",
+                "between": ["Armenia", "Russia"],
+                "covers": ["Armenia"],
+                "source": "seed",
+            }
+        )
+    with pytest.raises(EscalateError, match="did you mean 'Russia'"):
+        s.with_relation({"type": "hostility", "between": ["Rusia", "Turkey"]})
+
+
+def test_no_png_until_matplotlib_is_in_use():
+    import subprocess
+    import sys
+
+    code = "import escalate, sys; r = escalate.escalation_paths(None, 'Armenia', 'Azerbaijan'); print(r._repr_png_(), 'matplotlib' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "None False"
