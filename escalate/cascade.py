@@ -314,11 +314,7 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
         settled = dict(state)  # promises bind toward partners in before this round
         for target in sorted(candidates):
             if target in state:  # a supporter called to fight on its side
-                pulls = candidates[target]
-                arc, side = max(
-                    pulls, key=lambda pull: (pull[0].strength, pull[0].likelihood, -pull[0].index)
-                )
-                choice: tuple[Arc, int] | None = (arc, side)
+                choice: tuple[Arc, int] | None = max(candidates[target], key=_pull_rank)
             else:
                 choice = _choose(compiled, settled, candidates[target], target, ask)
             if choice is None:
@@ -342,24 +338,25 @@ def _choose(
     ask: Coin,
 ) -> tuple[Arc, int] | None:
     """Pick the pull a party follows, after its neutrality promises have had their say."""
-    if len(pulls) == 1:
-        arc, side = pulls[0]
-        held = (
-            side != NO_SIDE and target in compiled.damping and _held_back(compiled, state, target, side, ask)
-        )
-        return None if held else pulls[0]
-    allowed = []
-    for arc, side in sorted(pulls, key=lambda pull: (-pull[0].strength, pull[0].index)):
-        if side != NO_SIDE and _held_back(compiled, state, target, side, ask):
-            continue
-        allowed.append((arc, side))
-    if not allowed:
-        return None
+    ordered = pulls if len(pulls) == 1 else sorted(pulls, key=lambda pull: (-pull[0].strength, pull[0].index))
+    allowed = [
+        (arc, side)
+        for arc, side in ordered
+        if side == NO_SIDE or not _held_back(compiled, state, target, side, ask)
+    ]
+    if len(allowed) <= 1:
+        return allowed[0] if allowed else None
     top = allowed[0][0].strength
     strongest = [(a, s) for a, s in allowed if a.strength == top]
     if len({s for _, s in strongest}) > 1:
         return None  # torn between the two sides this round
-    return max(strongest, key=lambda pull: (pull[0].likelihood, -pull[0].index))
+    return max(strongest, key=_pull_rank)
+
+
+def _pull_rank(pull: tuple[Arc, int]) -> tuple[int, float, int]:
+    """Order of pulls: strongest tie, then most likely, then first written."""
+    arc = pull[0]
+    return (arc.strength, arc.likelihood, -arc.index)
 
 
 def _held_back(
