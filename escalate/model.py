@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
@@ -285,14 +285,10 @@ class Scenario:
         The relation is checked against the whole scenario: its actors (ids or aliases),
         sources and duplicates, as in a scenario file.
         """
-        from escalate.interchange import relation_to_data, scenario_to_data
-        from escalate.loading import scenario_from_data
+        from escalate.interchange import relation_to_data
 
-        data = scenario_to_data(self)
-        data["relations"].append(
-            relation_to_data(relation) if isinstance(relation, Relation) else dict(relation)
-        )
-        return dataclasses.replace(scenario_from_data(data, path=None), path=self.path)
+        added = relation_to_data(relation) if isinstance(relation, Relation) else dict(relation)
+        return self._rebuilt(lambda data: data["relations"].append(added))
 
     def without_relations(self, *, type: str | None = None, between: Iterable[str] = ()) -> Scenario:
         """Return a copy without the relations of ``type`` that name all of ``between``.
@@ -321,13 +317,17 @@ class Scenario:
         >>> "Gondor" in s
         True
         """
+        if name in self.actors:
+            raise ValueError(f"{name!r} is already an actor")
+        return self._rebuilt(lambda data: data["actors"].__setitem__(name, attributes))
+
+    def _rebuilt(self, change: Callable[[dict[str, Any]], object]) -> Scenario:
+        """Apply ``change`` to the scenario as file-shaped data and validate the result."""
         from escalate.interchange import scenario_to_data
         from escalate.loading import scenario_from_data
 
         data = scenario_to_data(self)
-        if name in data["actors"]:
-            raise ValueError(f"{name!r} is already an actor")
-        data["actors"][name] = attributes
+        change(data)
         return dataclasses.replace(scenario_from_data(data, path=None), path=self.path)
 
     def without_actor(self, name: str) -> Scenario:
