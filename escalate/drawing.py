@@ -30,6 +30,7 @@ from escalate.errors import OutputError
 from escalate.explain import cite
 from escalate.model import Relation, RelationType
 from escalate.output import atomic_write
+from escalate.report import flare_up_line
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
@@ -494,11 +495,7 @@ def _legend(ax: Axes, edges: list[tuple[str, str, Relation]], nodes: dict[str, N
 
 
 def _title(result: Escalation) -> str:
-    a, b = result.belligerents
-    name = result.scenario.title or result.scenario.name
-    who = f"{result.initiator} attacks" if result.initiator else "no initiator"
-    when = f"as of {result.as_of.isoformat()}" if result.as_of else "all relations"
-    return f"{name}\n{a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}"
+    return f"{result.scenario.title or result.scenario.name}\n{flare_up_line(result)}"
 
 
 def _footer(ax: Axes, result: Escalation, edges: list[tuple[str, str, Relation]], shown: int) -> None:

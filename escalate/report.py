@@ -43,11 +43,16 @@ def table(result: Escalation, *, width: int = 100) -> str:
     return "\n".join(lines)
 
 
-def header(result: Escalation) -> str:
-    """Three lines naming the scenario, the flare-up and how the numbers were computed."""
+def flare_up_line(result: Escalation) -> str:
+    """``A vs B (who attacks); theatre: ...; as of ...``: the question, in one line."""
     a, b = result.belligerents
     who = f"{result.initiator} attacks" if result.initiator else "no initiator"
     when = f"as of {result.as_of.isoformat()}" if result.as_of else "all relations"
+    return f"{a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}"
+
+
+def header(result: Escalation) -> str:
+    """Three lines naming the scenario, the flare-up and how the numbers were computed."""
     title = f": {result.scenario.title}" if result.scenario.title else ""
     if result.method == "exact":
         how = f"exact, {result.outcomes:,} outcomes enumerated"
@@ -57,7 +62,7 @@ def header(result: Escalation) -> str:
             how += f" (stopped at the work bound; {result.samples_requested:,} asked)"
     return "\n".join(
         [
-            f"Flare-up: {a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}",
+            f"Flare-up: {flare_up_line(result)}",
             f"Scenario: {result.scenario.name}{title}",
             f"Method: {how}; likelihoods: {result.likelihoods}",
         ]
