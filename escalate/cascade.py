@@ -113,6 +113,9 @@ class Arc:
     covers: frozenset[str] | None = None
     #: The arc needs ``source`` to be on a defending side.
     defensive: bool = False
+    #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
+    #: to the defending side, which is ``source``'s own unless ``source`` attacked.
+    toward_defender: bool = False
 
 
 @dataclass(frozen=True)
@@ -303,6 +306,8 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
                     waiting.append(arc)
                     continue
             side = source.side if arc.same_side else 1 - source.side
+            if arc.toward_defender and source.side == attacking:
+                side = 1 - source.side
             if arc.role is Role.MEDIATOR:
                 side = NO_SIDE
             if current is not None and current.side != side:

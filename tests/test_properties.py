@@ -10,6 +10,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escalate import build_scenario, escalation_paths
+from escalate.analysis import make_flare_up
+from escalate.cascade import compile_scenario
+from escalate.sampling import python_sample, sample_cascade
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
 ALIGNED = ["defense_pact", "guarantee", "backing", "entente"]
@@ -159,3 +162,23 @@ def _as_dict(r):
     if r.level:
         data["level"] = r.level.value
     return data
+
+
+@SETTINGS
+@given(
+    scenarios(max_relations=8),
+    st.sampled_from([None, "A", "B"]),
+    st.sampled_from([None, 1, 2]),
+    st.integers(0, 2**31),
+)
+def test_vectorised_sampler_replays_the_python_cascade_outcome_by_outcome(s, initiator, hops, seed):
+    flare = make_flare_up(s, "A", "B", initiator=initiator, max_hops=hops)
+    compiled = compile_scenario(s, flare)
+    vectorised, reference = (
+        sample_cascade(compiled, samples=200, seed=seed),
+        python_sample(compiled, 200, seed),
+    )
+    assert vectorised.probabilities.keys() == reference.probabilities.keys()
+    assert vectorised.roles == pytest.approx(reference.roles, abs=1e-9)
+    for key, chains in reference.chains.items():
+        assert vectorised.chains[key] == pytest.approx(chains, abs=1e-9)

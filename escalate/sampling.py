@@ -1,0 +1,358 @@
+"""Monte Carlo of the cascade with numpy: every sample at once, round by round.
+
+:func:`sample_cascade` runs the rules of :func:`escalate.cascade.propagate` on arrays of
+shape (samples, actors), so a world graph of 190 states and thousands of ties takes
+milliseconds for 10,000 samples instead of seconds. Its chance events are *hashed coins*:
+the coin of tie ``i`` in sample ``s`` is the uniform number :func:`uniform` of
+``(seed, i, s)``. Being a pure function of its arguments, a coin gives the same answer
+however often and in whatever order it is asked, so the vectorised sampler and the plain
+Python cascade fed the same coins (:func:`python_sample`) agree outcome by outcome; the
+tests hold them to that.
+
+Examples
+--------
+>>> from escalate import build_scenario
+>>> from escalate.cascade import FlareUp, compile_scenario
+>>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
+...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
+>>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
+>>> tally = sample_cascade(compiled, samples=10_000, seed=1)
+>>> round(tally.probability("C", 0), 1)
+0.5
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from typing import Any
+
+import numpy as np
+
+from escalate.cascade import NO_SIDE, Compiled, Work, propagate
+from escalate.model import Role
+from escalate.outcomes import Tally
+
+_ROLES = (Role.BELLIGERENT, Role.ALLY, Role.SUPPORTER, Role.MEDIATOR)
+_CODE = {role: code for code, role in enumerate(_ROLES)}
+_OUT = -2  # side of a party not (yet) in
+_WAITS = -3  # a defence obligation waiting for the theatre to reach what it covers
+_U64 = np.uint64
+
+
+def uniform(seed: int, coins: Any, samples: Any) -> Any:
+    """Uniform numbers in [0, 1) for each ``(coin, sample)``: a pure hash, no state.
+
+    Examples
+    --------
+    >>> u = uniform(0, [3, 3, 4], [7, 7, 7])
+    >>> bool(u[0] == u[1] != u[2]), bool(0.0 <= u.min() and u.max() < 1.0)
+    (True, True)
+    """
+    coins = np.asarray(coins, dtype=np.uint64)
+    samples = np.asarray(samples, dtype=np.uint64)
+    x = coins * _U64(0x9E3779B97F4A7C15) ^ samples * _U64(0xC2B2AE3D27D4EB4F)
+    x = x ^ _U64((seed * 0xD6E8FEB86659FD93 + 0x632BE59BD9B4E019) % 2**64)
+    x = (x ^ (x >> _U64(33))) * _U64(0xFF51AFD7ED558CCD)  # MurmurHash3's 64-bit finaliser
+    x = (x ^ (x >> _U64(33))) * _U64(0xC4CEB9FE1A85EC53)
+    x = x ^ (x >> _U64(33))
+    return (x >> _U64(11)).astype(np.float64) * (1.0 / 2**53)
+
+
+def coin_for_sample(seed: int, sample: int) -> Any:
+    """The Python cascade's coin for one sample, answering as :func:`sample_cascade` does.
+
+    Examples
+    --------
+    >>> coin = coin_for_sample(0, 5)
+    >>> coin(2, 1.0), coin(2, 0.0), coin(2, 0.5) == coin(2, 0.5)
+    (True, False, True)
+    """
+
+    def coin(index: int, p: float) -> bool:
+        return bool(uniform(seed, np.array([index]), np.array([sample]))[0] < p)
+
+    return coin
+
+
+def python_sample(compiled: Compiled, samples: int, seed: int = 0, work: Work | None = None) -> Tally:
+    """The same Monte Carlo, one sample at a time in plain Python (the reference; slow).
+
+    Examples
+    --------
+    >>> from escalate import build_scenario
+    >>> from escalate.cascade import FlareUp, compile_scenario
+    >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
+    ...     relations=[{"type": "entente", "between": ["A", "C"], "likelihood": 0.5}])
+    >>> c = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
+    >>> one, two = python_sample(c, 300, seed=2), sample_cascade(c, samples=300, seed=2)
+    >>> round(one.probability("C", 0), 9) == round(two.probability("C", 0), 9)
+    True
+    """
+    tally = Tally(method="monte-carlo", samples=samples, outcomes=samples, requested=samples)
+    for s in range(samples):
+        tally.add(1.0, propagate(compiled, coin_for_sample(seed, s), work))
+    tally.scale(1.0 / samples)
+    return tally
+
+
+class _Arrays:
+    """The compiled cascade as flat arrays (actors and territories numbered)."""
+
+    def __init__(self, compiled: Compiled) -> None:
+        arcs = compiled.arcs
+        names = list(compiled.actors)
+        for arc in arcs:
+            names += [arc.source, arc.target]
+        for b, _ in compiled.flare_up.fighting:
+            names.append(b)
+        self.actors = list(dict.fromkeys(names))
+        self.index = {a: i for i, a in enumerate(self.actors)}
+        places = set(compiled.flare_up.theatre)
+        for arc in arcs:
+            places |= arc.covers or frozenset()
+        for actor in self.actors:
+            places |= compiled.territory.get(actor, frozenset({actor}))
+        self.places = {p: i for i, p in enumerate(sorted(places))}
+        self.source = np.array([self.index[a.source] for a in arcs], dtype=np.int64)
+        self.target = np.array([self.index[a.target] for a in arcs], dtype=np.int64)
+        self.coin = np.array([a.coin for a in arcs], dtype=np.int64)
+        self.p = np.array([a.likelihood for a in arcs], dtype=np.float64)
+        self.strength = np.array([int(a.strength) for a in arcs], dtype=np.int64)
+        self.role = np.array([_CODE[a.role] for a in arcs], dtype=np.int8)
+        self.same = np.array([a.same_side for a in arcs], dtype=bool)
+        self.defender = np.array([a.toward_defender for a in arcs], dtype=bool)
+        self.defensive = np.array([a.defensive for a in arcs], dtype=bool)
+        self.mediator = self.role == _CODE[Role.MEDIATOR]
+        # Territory each defensive arc must see in the theatre, as compressed rows.
+        covers = [sorted(self.places[c] for c in a.covers or ()) for a in arcs]
+        self.covers_start = np.cumsum([0] + [len(c) for c in covers])
+        self.covers_place = np.array([p for c in covers for p in c], dtype=np.int64)
+        self.has_covers = np.array([a.covers is not None for a in arcs], dtype=bool)
+        #: Arcs in the order a party prefers their pulls: strongest, most likely, first written.
+        self.rank = np.empty(len(arcs), dtype=np.int64)
+        self.rank[np.lexsort((np.arange(len(arcs)), -self.p, -self.strength))] = np.arange(len(arcs))
+        order = np.argsort(self.source, kind="stable")
+        self.by_source = order
+        self.source_start = np.searchsorted(self.source[order], np.arange(len(self.actors) + 1))
+        self.territory = [
+            np.array(
+                [self.places[t] for t in sorted(compiled.territory.get(a, frozenset({a})))], dtype=np.int64
+            )
+            for a in self.actors
+        ]
+        damping = [compiled.damping.get(a, ()) for a in self.actors]
+        self.damp_start = np.cumsum([0] + [len(d) for d in damping])
+        self.damp_partner = np.array([self.index[x] for d in damping for x, _, _ in d], dtype=np.int64)
+        self.damp_coin = np.array([c for d in damping for _, c, _ in d], dtype=np.int64)
+        self.damp_p = np.array([p for d in damping for _, _, p in d], dtype=np.float64)
+
+    def arcs_from(self, sources: Any) -> Any:
+        """Indices of the arcs leaving any of ``sources``."""
+        parts = [self.by_source[self.source_start[s] : self.source_start[s + 1]] for s in sources]
+        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+
+
+#: Cells of the (samples x actors) arrays of one batch: about 16 MB in all.
+BATCH_CELLS = 2_000_000
+#: Ties examined per batch (summed over its samples and rounds): bounds the batch's memory.
+BATCH_CHECKS = 4_000_000
+#: The first batch, which measures how much work one sample is.
+FIRST_BATCH = 256
+
+
+def sample_cascade(
+    compiled: Compiled,
+    *,
+    samples: int = 10_000,
+    seed: int = 0,
+    max_work: int | None = None,
+    min_samples: int = 100,
+) -> Tally:
+    """Run the cascade ``samples`` times at once; the same outcomes as :func:`python_sample`.
+
+    Samples run in batches sized to the work one sample takes. With ``max_work``, sampling
+    stops after the batch in which that many ties have been examined (but not before
+    ``min_samples``); the tally then reports the samples drawn and those asked for.
+    """
+    g = _Arrays(compiled)
+    cells = max(1, BATCH_CELLS // max(len(g.actors), 1))
+    found: dict[tuple[int, ...], int] = defaultdict(int)
+    work = Work()
+    done, batch = 0, min(FIRST_BATCH, cells)
+    while done < samples:
+        batch = min(batch, samples - done)
+        before = work.checks
+        side, role, via = _run(compiled, g, done, batch, seed, work)
+        for row, count in _joinings(g, side, role, via):
+            found[row] += count
+        done += batch
+        if max_work is not None and work.checks > max_work and done >= min_samples:
+            break
+        per_sample = max((work.checks - before) / batch, 1.0)
+        batch = int(max(1, min(cells, BATCH_CHECKS / per_sample)))
+    tally = _tally(g, found, done)
+    tally.requested = samples
+    return tally
+
+
+def _run(
+    compiled: Compiled, g: _Arrays, first: int, samples: int, seed: int, work: Work
+) -> tuple[Any, Any, Any]:
+    """Samples ``first .. first + samples - 1``: each party's side, role and joining arc."""
+    n, attacking = len(g.actors), compiled.flare_up.attacking_side
+    attack = -9 if attacking is None else attacking
+    side = np.full((samples, n), _OUT, dtype=np.int8)
+    role = np.full((samples, n), -1, dtype=np.int8)
+    hops = np.zeros((samples, n), dtype=np.int32)
+    via = np.full((samples, n), -1, dtype=np.int32)
+    theatre = np.zeros((samples, len(g.places)), dtype=bool)
+    theatre[:, [g.places[t] for t in compiled.flare_up.theatre]] = True
+    frontier = np.zeros((samples, n), dtype=bool)
+    for b, s in compiled.flare_up.fighting:
+        side[:, g.index[b]], role[:, g.index[b]] = s, _CODE[Role.BELLIGERENT]
+        frontier[:, g.index[b]] = True
+    grew = np.zeros(samples, dtype=bool)
+    waiting_s = np.zeros(0, dtype=np.int64)
+    waiting_a = np.zeros(0, dtype=np.int64)
+    max_hops = compiled.flare_up.max_hops
+    while frontier.any() or grew[waiting_s].any():
+        # Ties to examine: those of parties that just joined to fight, and waiting ones.
+        spreading = frontier & (role <= _CODE[Role.ALLY])
+        if max_hops is not None:
+            spreading &= hops < max_hops
+        arcs = g.arcs_from(np.flatnonzero(spreading.any(axis=0)))
+        s_idx, j = np.nonzero(spreading[:, g.source[arcs]])
+        a_idx = arcs[j]
+        again = grew[waiting_s]
+        s_idx = np.concatenate([s_idx, waiting_s[again]])
+        a_idx = np.concatenate([a_idx, waiting_a[again]])
+        waiting_s, waiting_a = waiting_s[~again], waiting_a[~again]
+        work.checks += len(s_idx)
+        s_idx, a_idx, pull = _pulls(g, side, role, theatre, s_idx, a_idx, attack)
+        waits = pull == _WAITS
+        waiting_s = np.concatenate([waiting_s, s_idx[waits]])
+        waiting_a = np.concatenate([waiting_a, a_idx[waits]])
+        fired = ~waits & (uniform(seed, g.coin[a_idx], s_idx + first) < g.p[a_idx])
+        s_idx, a_idx, pull = _choose(g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first)
+        target = g.target[a_idx]
+        frontier = np.zeros((samples, n), dtype=bool)
+        frontier[s_idx, target] = True
+        hops[s_idx, target] = hops[s_idx, g.source[a_idx]] + 1
+        side[s_idx, target] = pull
+        role[s_idx, target] = g.role[a_idx]
+        via[s_idx, target] = a_idx
+        grew = np.zeros(samples, dtype=bool)
+        growing = (g.role[a_idx] == _CODE[Role.ALLY]) & (pull != attack)
+        if growing.any():
+            places = [g.territory[t] for t in target[growing]]
+            rows = np.repeat(s_idx[growing], [len(p) for p in places])
+            cols = np.concatenate(places)
+            grew[rows[~theatre[rows, cols]]] = True
+            theatre[rows, cols] = True
+    return side, role, via
+
+
+def _pulls(g: _Arrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: Any, attack: int) -> Any:
+    """Drop ties that cannot pull; the side each remaining tie pulls to (-3: waits for the theatre)."""
+    target, source = g.target[a_idx], g.source[a_idx]
+    current_role = role[s_idx, target]
+    is_in = current_role >= 0
+    keep = ~is_in | ((current_role == _CODE[Role.SUPPORTER]) & (g.role[a_idx] == _CODE[Role.ALLY]))
+    source_side = side[s_idx, source].astype(np.int64)
+    defensive = g.defensive[a_idx]
+    keep &= ~(defensive & (source_side == attack))
+    s_idx, a_idx, target, source_side, is_in = (x[keep] for x in (s_idx, a_idx, target, source_side, is_in))
+    pull = np.where(g.same[a_idx], source_side, 1 - source_side)
+    pull = np.where(g.defender[a_idx] & (source_side == attack), 1 - source_side, pull)
+    pull = np.where(g.mediator[a_idx], NO_SIDE, pull)
+    keep = ~is_in | (side[s_idx, target] == pull)
+    s_idx, a_idx, pull = s_idx[keep], a_idx[keep], pull[keep]
+    checked = g.defensive[a_idx] & g.has_covers[a_idx]
+    check = np.flatnonzero(checked)
+    if len(check):
+        counts = g.covers_start[a_idx[check] + 1] - g.covers_start[a_idx[check]]
+        rows = np.repeat(check, counts)
+        entry = np.repeat(g.covers_start[a_idx[check]] - np.cumsum(counts) + counts, counts) + np.arange(
+            len(rows)
+        )
+        seen = theatre[s_idx[rows], g.covers_place[entry]]
+        reached = np.zeros(len(a_idx), dtype=bool)
+        reached[rows[seen]] = True
+        pull = np.where(checked & ~reached, _WAITS, pull)
+    return s_idx, a_idx, pull
+
+
+def _choose(
+    g: _Arrays, side: Any, role: Any, s_idx: Any, a_idx: Any, pull: Any, seed: int, first: int
+) -> Any:
+    """One pull per (sample, party): promises first, then the strongest tie; torn ones stay out."""
+    target = g.target[a_idx]
+    new = role[s_idx, target] < 0
+    held = np.zeros(len(a_idx), dtype=bool)
+    counts = g.damp_start[target + 1] - g.damp_start[target]
+    candidates = new & (pull != NO_SIDE) & (counts > 0)
+    if candidates.any():
+        rows = np.repeat(np.flatnonzero(candidates), counts[candidates])
+        starts = np.repeat(g.damp_start[target[candidates]], counts[candidates])
+        offsets = np.arange(len(rows)) - np.repeat(
+            np.cumsum(counts[candidates]) - counts[candidates], counts[candidates]
+        )
+        entry = starts + offsets
+        partner = g.damp_partner[entry]
+        partner_side = side[s_idx[rows], partner]
+        binds = (
+            (role[s_idx[rows], partner] >= 0)
+            & (role[s_idx[rows], partner] <= _CODE[Role.ALLY])
+            & (partner_side != NO_SIDE)
+            & (partner_side != pull[rows])
+            & (uniform(seed, g.damp_coin[entry], s_idx[rows] + first) < g.damp_p[entry])
+        )
+        held[rows[binds]] = True
+    s_idx, a_idx, pull, target = s_idx[~held], a_idx[~held], pull[~held], target[~held]
+    if not len(a_idx):
+        return s_idx, a_idx, pull
+    # Best pull first within each (sample, party): strength, likelihood, then first written.
+    order = np.argsort((s_idx * len(g.actors) + target) * len(g.p) + g.rank[a_idx], kind="stable")
+    s_idx, a_idx, pull, target = s_idx[order], a_idx[order], pull[order], target[order]
+    leads = np.ones(len(a_idx), dtype=bool)  # the best pull of each (sample, party)
+    leads[1:] = (s_idx[1:] != s_idx[:-1]) | (target[1:] != target[:-1])
+    group = np.cumsum(leads) - 1
+    top = g.strength[a_idx][leads][group]
+    strongest = g.strength[a_idx] == top
+    low = np.full(group[-1] + 1, 9, dtype=np.int64)
+    high = np.full(group[-1] + 1, -9, dtype=np.int64)
+    np.minimum.at(low, group[strongest], pull[strongest])
+    np.maximum.at(high, group[strongest], pull[strongest])
+    chosen = leads & (low[group] == high[group])
+    return s_idx[chosen], a_idx[chosen], pull[chosen]
+
+
+def _joinings(g: _Arrays, side: Any, role: Any, via: Any) -> Any:
+    """``((actor, side, role, *chain), count)`` over the samples of a batch."""
+    s_idx, actor = np.nonzero(role > _CODE[Role.BELLIGERENT])
+    if not len(s_idx):
+        return []
+    # The chain of each joining, walked back through the arcs that brought parties in.
+    links = []
+    current = actor
+    step = via[s_idx, current].astype(np.int64)
+    while (step >= 0).any():
+        links.append(step)
+        current = np.where(step >= 0, g.source[np.maximum(step, 0)], current)
+        step = np.where(step >= 0, via[s_idx, current], -1)
+    key = np.column_stack([actor, side[s_idx, actor], role[s_idx, actor], *reversed(links)])
+    rows, counts = np.unique(key.astype(np.int64), axis=0, return_counts=True)
+    return [
+        ((*row[:3], *(i for i in row[3:] if i >= 0)), c)
+        for row, c in zip(rows.tolist(), counts.tolist(), strict=True)
+    ]
+
+
+def _tally(g: _Arrays, found: dict[tuple[int, ...], int], samples: int) -> Tally:
+    tally = Tally(method="monte-carlo", samples=samples, outcomes=samples, requested=samples)
+    for (actor, s, r, *chain), count in sorted(found.items()):
+        name, share = g.actors[actor], count / samples
+        tally.probabilities[(name, s)] += share
+        tally.roles[(name, s, _ROLES[r])] += share
+        tally.chains[(name, s)][tuple(chain)] += share
+    return tally

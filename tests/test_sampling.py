@@ -1,0 +1,85 @@
+"""The vectorised Monte Carlo against the plain Python cascade and against exact answers.
+
+The property test over generated scenarios is in test_properties.py.
+"""
+
+import subprocess
+import sys
+
+from escalate import build_scenario, load_scenario
+from escalate.analysis import make_flare_up
+from escalate.cascade import compile_scenario
+from escalate.outcomes import run_cascade
+from escalate.sampling import python_sample, sample_cascade, uniform
+
+NAMES = ["A", "B", "C", "D", "E", "F"]
+
+
+def same_outcomes(vectorised, reference):
+    keys = set(vectorised.probabilities) | set(reference.probabilities)
+    for key in keys:
+        assert abs(vectorised.probability(*key) - reference.probability(*key)) < 1e-9, key
+    for key in set(vectorised.roles) | set(reference.roles):
+        assert abs(vectorised.roles.get(key, 0.0) - reference.roles.get(key, 0.0)) < 1e-9, key
+    for key in keys:
+        left = {chain: round(p, 9) for chain, p in vectorised.chains[key].items()}
+        right = {chain: round(p, 9) for chain, p in reference.chains[key].items()}
+        assert left == right, key
+
+
+def test_same_outcomes_on_the_bundled_graphs_with_regions_and_alliances():
+    for name, a, b, initiator in [
+        ("nagorno-karabakh-2020", "Armenia", "Azerbaijan", None),
+        ("caucasus-2020", "Armenia", "Azerbaijan", "Azerbaijan"),
+        ("caucasus-2020", "Turkey", "Russia", None),
+    ]:
+        s = load_scenario(name)
+        compiled = compile_scenario(s, make_flare_up(s, a, b, initiator=initiator))
+        same_outcomes(sample_cascade(compiled, samples=500, seed=5), python_sample(compiled, 500, 5))
+
+
+def test_defence_obligations_wait_until_the_theatre_reaches_what_they_cover():
+    # C guarantees D's territory; D is drawn in by backing, then the theatre reaches D
+    # and C's guarantee can fire a round later.
+    s = build_scenario(
+        actors={n: {} for n in NAMES},
+        relations=[
+            {"type": "guarantee", "from": "C", "to": "A", "covers": ["D"], "likelihood": 0.5},
+            {"type": "backing", "from": "D", "to": "A", "level": "military", "likelihood": 0.5},
+        ],
+    )
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B"))
+    vectorised = sample_cascade(compiled, samples=20_000, seed=1)
+    exact = run_cascade(compiled, method="exact")
+    assert exact.probability("C", 0) == 0.25
+    assert abs(vectorised.probability("C", 0) - 0.25) < 4 * (0.25 * 0.75 / 20_000) ** 0.5
+    same_outcomes(sample_cascade(compiled, samples=300, seed=2), python_sample(compiled, 300, 2))
+
+
+def test_batches_do_not_change_the_answer(monkeypatch):
+    s = load_scenario("caucasus-2020")
+    compiled = compile_scenario(s, make_flare_up(s, "Armenia", "Azerbaijan"))
+    whole = sample_cascade(compiled, samples=1000, seed=9)
+    monkeypatch.setattr("escalate.sampling.FIRST_BATCH", 7)
+    monkeypatch.setattr("escalate.sampling.BATCH_CHECKS", 50)
+    same_outcomes(sample_cascade(compiled, samples=1000, seed=9), whole)
+
+
+def test_hashed_coins_are_uniform_and_independent_across_coins_and_samples():
+    n = 200_000
+    samples = list(range(n))
+    first = uniform(3, [1] * n, samples)
+    second = uniform(3, [2] * n, samples)
+    other_seed = uniform(4, [1] * n, samples)
+    assert 0.0 <= first.min() and first.max() < 1.0
+    assert abs(first.mean() - 0.5) < 0.005 and abs(first.var() - 1 / 12) < 0.002
+    for other in (second, other_seed):
+        correlation = ((first - 0.5) * (other - 0.5)).mean() * 12
+        assert abs(correlation) < 0.01
+    assert uniform(3, [1], [5])[0] == first[5]
+
+
+def test_importing_the_cli_does_not_load_numpy():
+    code = "import sys, escalate.cli; print('numpy' in sys.modules)"
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
