@@ -14,13 +14,16 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
 - Only fighting parties (belligerents and allies) spread involvement; supporters and
   mediators do not. A supporter that a later tie calls to fight on its own side becomes
   an ally (so that a weak early tie never keeps a party out of the fighting).
+- A ``border`` and a major power's reach (``major_power = true`` on an actor: it may
+  enter any war) have no side of their own: they draw a party to the defending side,
+  that of the fighting party unless it attacked. They are the weakest pulls to fight.
 - ``neutrality_pact`` and ``nonaggression_pact`` keep a party from joining the side
   opposite its partner: when that would happen the promise holds with its likelihood.
   It binds toward a partner already in the fight before the round; two partners who
   join opposite sides in the same round were not yet facing each other.
 - Propagation runs in rounds. A party pulled several ways in one round follows its
   strongest tie (obligation > military backing > hostility > material backing >
-  diplomatic backing > entente > mediation). Pulled equally hard to both sides, it is
+  diplomatic backing > entente > border or major power > mediation). Pulled equally hard to both sides, it is
   torn and stays out that round; ties that fire later may still bring it in. Once in, a
   party never changes side.
 
@@ -55,12 +58,13 @@ class Strength(IntEnum):
     """How hard a tie pulls; the strongest pull in a round wins."""
 
     MEDIATION = 0
-    ENTENTE = 1
-    DIPLOMATIC = 2
-    MATERIAL = 3
-    HOSTILITY = 4
-    MILITARY = 5
-    OBLIGATION = 6
+    PROXIMITY = 1
+    ENTENTE = 2
+    DIPLOMATIC = 3
+    MATERIAL = 4
+    HOSTILITY = 5
+    MILITARY = 6
+    OBLIGATION = 7
 
 
 @dataclass(frozen=True)
@@ -148,7 +152,7 @@ def compile_scenario(
 
     def add(source: str, target: str, relation: Relation, p: float, strength: Strength,
             role: Role, same_side: bool = True, covers: frozenset[str] | None = None,
-            coin: int | None = None) -> None:  # fmt: skip
+            coin: int | None = None, toward_defender: bool = False) -> None:  # fmt: skip
         index = len(arcs)
         arcs.append(
             Arc(
@@ -163,6 +167,7 @@ def compile_scenario(
                 same_side,
                 covers,
                 defensive=covers is not None,
+                toward_defender=toward_defender,
             )  # fmt: skip
         )
 
@@ -200,6 +205,10 @@ def compile_scenario(
                 shared = len(arcs)  # one decision to mediate, whichever party triggers it
                 for party in r.targets:
                     add(party, r.origin, r, p, Strength.MEDIATION, Role.MEDIATOR, coin=shared)
+            case RelationType.BORDER:
+                (other,) = r.targets
+                add(r.origin, other, r, p, Strength.PROXIMITY, Role.ALLY, toward_defender=True)
+                add(other, r.origin, r, p, Strength.PROXIMITY, Role.ALLY, toward_defender=True)
             case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
                 pacts.append((r.origin, r.targets[0], p))
     for alliance in scenario.actors.values():
@@ -212,6 +221,15 @@ def compile_scenario(
         for member in alliance.members:
             add(member, alliance.id, call, 1.0, Strength.OBLIGATION, Role.ALLY, covers=territory[member])
             add(alliance.id, member, call, p, Strength.OBLIGATION, Role.ALLY)
+    fighting = [b for b, _ in flare_up.fighting]
+    for power in scenario.actors.values():
+        if not power.major_power or power.id in fighting:
+            continue
+        p = power.likelihood if power.likelihood is not None else table.get("major_power")
+        shared = len(arcs)  # one decision to intervene, whichever belligerent it sees
+        for b in fighting:
+            reach = Relation(RelationType.MAJOR_POWER, power.id, (b,), source=power.source)
+            add(b, power.id, reach, p, Strength.PROXIMITY, Role.ALLY, coin=shared, toward_defender=True)
     # Damping coins are numbered after the arcs so that every coin has one index.
     damping: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
     for number, (x, y, p) in enumerate(pacts, start=len(arcs)):

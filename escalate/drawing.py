@@ -70,6 +70,8 @@ EDGE_STYLES: dict[RelationType, EdgeStyle] = {
     RelationType.MEDIATION: EdgeStyle("mediation", "#777777", 0.9, (0, (1, 2)), "-|>"),
     RelationType.NEUTRALITY_PACT: EdgeStyle("neutrality pact", "#CC79A7", 1.0, (0, (1, 3)), "-"),
     RelationType.NONAGGRESSION_PACT: EdgeStyle("non-aggression pact", "#CC79A7", 1.0, (0, (3, 3)), "-"),
+    RelationType.BORDER: EdgeStyle("land border", "#E69F00", 1.0, (0, (2, 2)), "-"),
+    RelationType.MAJOR_POWER: EdgeStyle("major-power reach", "#0072B2", 1.0, (0, (4, 4)), "-|>"),
 }
 ROLE_LABELS = {
     "belligerent": "belligerent",

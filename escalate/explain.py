@@ -35,6 +35,10 @@ def explain_step(scenario: Scenario, relation: Relation, *, source: str, target:
             text = f"{target} has an entente with {source}"
         case RelationType.HOSTILITY:
             text = f"{target} is hostile to {source} and may join its enemies"
+        case RelationType.BORDER:
+            text = f"{target} borders {source}, and the fighting can spill over"
+        case RelationType.MAJOR_POWER:
+            text = f"{target} is a major power and may intervene in a war involving {source}"
         case RelationType.MEDIATION:
             text = f"{target} mediates between {_and(relation.targets)}"
         case _:

@@ -41,7 +41,7 @@ from typing import Any
 
 from escalate.errors import EscalateError, GraphFileError, close_matches, did_you_mean
 from escalate.loading import read_text, scenario_from_data
-from escalate.model import Relation, Scenario
+from escalate.model import SYMMETRIC_TYPE_NAMES, Relation, Scenario
 from escalate.output import atomic_write
 
 FORMATS = ("toml", "json", "graphml", "gexf", "csv")
@@ -105,6 +105,7 @@ def scenario_to_data(scenario: Scenario) -> dict[str, Any]:
                 "located_in": a.located_in,
                 "members": list(a.members) or None,
                 "collective_defense": a.collective_defense or None,
+                "major_power": a.major_power or None,
                 "likelihood": a.likelihood,
                 "source": a.source,
                 "note": a.note,
@@ -255,7 +256,7 @@ def from_networkx(graph: Any, *, path: str | os.PathLike[str] | None = None) -> 
             for k, v in _rename(_clean(d), "source_key", "source").items()
             if k not in ("relation", "relation_id", "reverse", "target_position", "id", "key", "networkx_key")
         }
-        if d["relation"] in ("defense_pact", "entente", "hostility", "neutrality_pact", "nonaggression_pact"):
+        if d["relation"] in SYMMETRIC_TYPE_NAMES:
             relation["between"] = [x, y]
         elif d["relation"] == "mediation":
             ordered = sorted(edges, key=lambda e: int(e[2].get("target_position", 0)))
@@ -290,7 +291,7 @@ def _clean(attributes: Mapping[str, Any]) -> dict[str, Any]:
                 value = dt.date.fromisoformat(value)
             except ValueError:
                 pass
-        if key == "collective_defense" and isinstance(value, str):
+        if key in ("collective_defense", "major_power") and isinstance(value, str):
             value = value.lower() == "true"
         if key in ("likelihood",) and isinstance(value, str):
             try:

@@ -48,6 +48,12 @@ DEFAULTS: tuple[tuple[str, float, str], ...] = (
      "Rivals join wars against their rivals far more often than other states, but rarely."),
     ("mediation", 0.9,
      "A party already working for a settlement nearly always engages when fighting resumes."),
+    ("border", 0.03,
+     "About 3% of states bordering a belligerent by land joined its war "
+     "(COW inter-state wars 1823-2003, fitted by escalate calibrate)."),
+    ("major_power", 0.045,
+     "A major power joined about one war in twenty in which it had no other tie "
+     "(COW inter-state wars and major-power list, fitted by escalate calibrate)."),
     ("neutrality_pact", 0.8,
      "The chance that a neutrality promise holds against joining the partner's enemies."),
     ("nonaggression_pact", 0.8,

@@ -60,8 +60,12 @@ class RelationType(StrEnum):
     MEDIATION = "mediation"
     NEUTRALITY_PACT = "neutrality_pact"
     NONAGGRESSION_PACT = "nonaggression_pact"
+    #: A land border: a war next door can spill over (no side of its own).
+    BORDER = "border"
     #: Not written in files: an alliance's ``collective_defense = true`` creates it.
     COLLECTIVE_DEFENSE = "collective_defense"
+    #: Not written in files: an actor's ``major_power = true`` creates it.
+    MAJOR_POWER = "major_power"
 
     @property
     def is_symmetric(self) -> bool:
@@ -81,11 +85,17 @@ _SYMMETRIC = frozenset(
         RelationType.HOSTILITY,
         RelationType.NEUTRALITY_PACT,
         RelationType.NONAGGRESSION_PACT,
+        RelationType.BORDER,
     }
 )
 
+#: Names of the symmetric types, for readers that see a type before validating it.
+SYMMETRIC_TYPE_NAMES = frozenset(t.value for t in _SYMMETRIC)
+
 #: Relation types a scenario file may name (collective defence comes from alliances).
-FILE_RELATION_TYPES = tuple(t.value for t in RelationType if t is not RelationType.COLLECTIVE_DEFENSE)
+FILE_RELATION_TYPES = tuple(
+    t.value for t in RelationType if t not in (RelationType.COLLECTIVE_DEFENSE, RelationType.MAJOR_POWER)
+)
 
 
 class BackingLevel(StrEnum):
@@ -160,6 +170,9 @@ class Actor:
     located_in: str | None = None
     members: tuple[str, ...] = ()
     collective_defense: bool = False
+    #: A major power (COW's list): it may intervene in any war, on the defending side.
+    major_power: bool = False
+    #: Overrides the table's ``collective_defense`` (an alliance) or ``major_power`` (a state).
     likelihood: float | None = None
     source: str | None = None
     note: str | None = None

@@ -2,7 +2,7 @@
 
 A scenario is ``NAME.csv`` (relations: From, To, Type, Level, Likelihood, Covers, Since,
 Until, Source, Quote, Note; several names separated by ``;``), with ``NAME-actors.csv``
-(Label, Kind, Aliases, Located In, Members, Collective Defense, Likelihood, Source, Note) and
+(Label, Kind, Aliases, Located In, Members, Collective Defense, Major Power, Likelihood, Source, Note) and
 ``NAME-sources.csv`` (Key, Title, Date, URL, Publisher, Note) beside it. A lone relations
 file works too: its actors are taken as plain states.
 
@@ -30,7 +30,7 @@ from typing import Any
 from escalate.errors import GraphFileError, close_matches, did_you_mean
 from escalate.interchange import EscalateWarning, drop_none, relation_to_data
 from escalate.loading import read_text, scenario_from_data
-from escalate.model import Scenario
+from escalate.model import SYMMETRIC_TYPE_NAMES, Scenario
 from escalate.output import atomic_write
 
 _RELATION_COLUMNS = (
@@ -53,6 +53,7 @@ _ACTOR_COLUMNS = (
     "Located In",
     "Members",
     "Collective Defense",
+    "Major Power",
     "Likelihood",
     "Source",
     "Note",
@@ -97,6 +98,7 @@ def write_csv(scenario: Scenario, path: Path) -> None:
                 a.located_in or "",
                 ";".join(a.members),
                 "true" if a.collective_defense else "",
+                "true" if a.major_power else "",
                 "" if a.likelihood is None else a.likelihood,
                 a.source or "",
                 a.note or "",
@@ -158,7 +160,7 @@ def read_csv(path: Path, text: str) -> Scenario:
         kind = row.get("Type", "")
         relation: dict[str, Any] = {"type": kind}
         targets = _split(row.get("To"))
-        if kind in ("defense_pact", "entente", "hostility", "neutrality_pact", "nonaggression_pact"):
+        if kind in SYMMETRIC_TYPE_NAMES:
             relation["between"] = [row.get("From", ""), *targets]
         else:
             relation["from"] = row.get("From", "")
@@ -195,6 +197,7 @@ def read_csv(path: Path, text: str) -> Scenario:
                     "located_in": row.get("Located In"),
                     "members": _split(row.get("Members")) or None,
                     "collective_defense": (row.get("Collective Defense", "").lower() == "true") or None,
+                    "major_power": (row.get("Major Power", "").lower() == "true") or None,
                     "likelihood": float(row["Likelihood"])
                     if _is_number(row.get("Likelihood"))
                     else row.get("Likelihood"),

@@ -33,7 +33,8 @@ from escalate.model import (
 
 TOP_KEYS = ("name", "title", "as_of", "description", "extends", "relations", "sources", "actors")
 ACTOR_KEYS = (
-    "kind", "aliases", "located_in", "members", "collective_defense", "likelihood", "source", "note",
+    "kind", "aliases", "located_in", "members", "collective_defense", "major_power", "likelihood", "source",
+    "note",
 )  # fmt: skip
 SOURCE_KEYS = ("title", "date", "url", "publisher", "note")
 RELATION_KEYS = (
@@ -269,6 +270,10 @@ class _Checker:
                     line, f"{where}: 'collective_defense' must be true or false, not {show_value(collective)}"
                 )
                 collective = False
+            major = entry.get("major_power", False)
+            if not isinstance(major, bool):
+                self.problem(line, f"{where}: 'major_power' must be true or false, not {show_value(major)}")
+                major = False
             if kind != "alliance" and (members or collective):
                 self.problem(
                     line,
@@ -288,6 +293,7 @@ class _Checker:
                     located_in=located_in,
                     members=tuple(members),
                     collective_defense=collective,
+                    major_power=major,
                     likelihood=self.likelihood(entry.get("likelihood"), line, where),
                     source=source if isinstance(source, str) else None,
                     note=self.text(entry, "note", line, where),

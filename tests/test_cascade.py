@@ -267,3 +267,67 @@ def test_supporter_called_to_fight_on_its_side_becomes_an_ally():
     r = escalation_paths(s, "A", "B")
     assert r.party("C").roles == pytest.approx({"ally": 0.5, "supporter": 0.5})
     assert r.probability("E", "A") == pytest.approx(0.5)
+
+
+# -- ties with no side of their own: borders and major powers --------------------------------
+
+
+def test_a_border_draws_the_neighbour_to_the_defending_side():
+    s = scenario([{"type": "border", "between": ["A", "C"], "likelihood": 0.5}])
+    attacked = escalation_paths(s, "A", "B", initiator="A")
+    assert prob(attacked, "C", "B") == pytest.approx(0.5) and prob(attacked, "C", "A") == 0.0
+    defending = escalation_paths(s, "A", "B", initiator="B")
+    assert prob(defending, "C", "A") == pytest.approx(0.5) and prob(defending, "C", "B") == 0.0
+    explanation = defending.party("C").paths[0].explanation
+    assert "C borders A, and the fighting can spill over" in explanation
+
+
+def test_a_state_bordering_both_belligerents_with_no_initiator_is_torn_when_both_fire():
+    s = scenario(
+        [
+            {"type": "border", "between": ["A", "C"], "likelihood": 0.5},
+            {"type": "border", "between": ["B", "C"], "likelihood": 0.5},
+        ]
+    )
+    r = escalation_paths(s, "A", "B")
+    # Only A's border fires (1/4): side A; only B's (1/4): side B; both: torn, stays out.
+    assert prob(r, "C", "A") == pytest.approx(0.25) and prob(r, "C", "B") == pytest.approx(0.25)
+    # With A attacking both pulls lead to B's side: 1 - 0.5 * 0.5.
+    assert prob(escalation_paths(s, "A", "B", initiator="A"), "C", "B") == pytest.approx(0.75)
+
+
+def test_any_tie_with_a_side_outranks_a_border():
+    s = scenario(
+        [
+            {"type": "border", "between": ["B", "C"], "likelihood": 1.0},
+            {"type": "entente", "between": ["A", "C"], "likelihood": 1.0},
+        ]
+    )
+    r = escalation_paths(s, "A", "B", initiator="A")
+    assert prob(r, "C", "A") == 1.0 and r.party("C").role == "supporter"
+
+
+def test_a_major_power_decides_once_and_joins_the_defender():
+    s = scenario([], actors={"M": {"major_power": True, "likelihood": 0.4}, "C": {}})
+    r = escalation_paths(s, "A", "B", initiator="A")
+    # One decision, not one per belligerent: 0.4, not 1 - 0.6 ** 2.
+    assert prob(r, "M", "B") == pytest.approx(0.4) and prob(r, "M", "A") == 0.0
+    assert "M is a major power and may intervene in a war involving" in r.party("M").paths[0].explanation
+    # With no initiator both sides defend: a major power with no other tie has no side.
+    assert prob(escalation_paths(s, "A", "B"), "M", "A") == 0.0
+    # A belligerent major power does not reach into its own war.
+    s2 = scenario([], actors={"A": {"major_power": True}})
+    assert escalation_paths(s2, "A", "B", initiator="A").parties == ()
+
+
+def test_major_power_uses_the_table_unless_the_actor_overrides_it():
+    from escalate.likelihoods import LikelihoodTable
+
+    s = scenario([], actors={"M": {"major_power": True}})
+    r = escalation_paths(
+        s, "A", "B", initiator="B", likelihoods=LikelihoodTable().updated({"major_power": 0.2})
+    )
+    assert prob(r, "M", "A") == pytest.approx(0.2)
+    assert prob(escalation_paths(s, "A", "B", initiator="B"), "M", "A") == pytest.approx(
+        LikelihoodTable().get("major_power")
+    )

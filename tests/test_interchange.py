@@ -69,7 +69,7 @@ def test_same_scenario_same_bytes(tmp_path):
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(scenarios())
+@given(scenarios(majors=True))
 def test_generated_scenarios_round_trip_every_format(tmp_path, s):
     for fmt in [*LOSSLESS, *LOSSY]:
         with warnings.catch_warnings():

@@ -16,7 +16,7 @@ from escalate.sampling import python_sample, sample_cascade
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
 ALIGNED = ["defense_pact", "guarantee", "backing", "entente"]
-ALL_TYPES = [*ALIGNED, "hostility", "mediation", "neutrality_pact", "nonaggression_pact"]
+ALL_TYPES = [*ALIGNED, "hostility", "mediation", "neutrality_pact", "nonaggression_pact", "border"]
 LIKELIHOODS = st.sampled_from([0.2, 0.5, 0.75, 1.0])
 SETTINGS = settings(
     max_examples=int(os.environ.get("ESCALATE_EXAMPLES", "40")),
@@ -53,9 +53,14 @@ def unique(rels):
     return kept
 
 
-def scenarios(types=ALL_TYPES, max_relations=7):
-    return st.lists(relations(types), min_size=1, max_size=max_relations).map(
-        lambda rels: build_scenario(actors={n: {} for n in NAMES}, relations=unique(rels))
+def scenarios(types=ALL_TYPES, max_relations=7, majors=False):
+    """Scenarios over NAMES; with ``majors``, some of C..F are major powers."""
+    powers = st.sets(st.sampled_from(NAMES[2:]), max_size=2) if majors else st.just(set())
+    return st.tuples(st.lists(relations(types), min_size=1, max_size=max_relations), powers).map(
+        lambda drawn: build_scenario(
+            actors={n: {"major_power": True} if n in drawn[1] else {} for n in NAMES},
+            relations=unique(drawn[0]),
+        )
     )
 
 
@@ -64,7 +69,7 @@ def probabilities(result):
 
 
 @SETTINGS
-@given(scenarios(), st.sampled_from([None, "A", "B"]))
+@given(scenarios(majors=True), st.sampled_from([None, "A", "B"]))
 def test_probabilities_lie_in_0_1_and_sum_to_at_most_1_per_actor(s, initiator):
     r = escalation_paths(s, "A", "B", initiator=initiator)
     totals = {}
@@ -79,10 +84,10 @@ def test_probabilities_lie_in_0_1_and_sum_to_at_most_1_per_actor(s, initiator):
 
 
 @SETTINGS
-@given(scenarios(max_relations=5))
-def test_monte_carlo_agrees_with_exact(s):
-    exact = probabilities(escalation_paths(s, "A", "B", method="exact"))
-    sampled = escalation_paths(s, "A", "B", method="monte-carlo", samples=4000, seed=11)
+@given(scenarios(max_relations=5, majors=True), st.sampled_from([None, "A"]))
+def test_monte_carlo_agrees_with_exact(s, initiator):
+    exact = probabilities(escalation_paths(s, "A", "B", initiator=initiator, method="exact"))
+    sampled = escalation_paths(s, "A", "B", initiator=initiator, method="monte-carlo", samples=4000, seed=11)
     for key in set(exact) | set(probabilities(sampled)):
         p = exact.get(key, 0.0)
         q = probabilities(sampled).get(key, 0.0)
@@ -166,7 +171,7 @@ def _as_dict(r):
 
 @SETTINGS
 @given(
-    scenarios(max_relations=8),
+    scenarios(max_relations=8, majors=True),
     st.sampled_from([None, "A", "B"]),
     st.sampled_from([None, 1, 2]),
     st.integers(0, 2**31),
