@@ -16,14 +16,16 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
   an ally (so that a weak early tie never keeps a party out of the fighting).
 - A ``border`` and a major power's reach (``major_power = true`` on an actor: it may
   enter any war) have no side of their own: they draw a party to the defending side,
-  that of the fighting party unless it attacked. They are the weakest pulls to fight.
+  that of the fighting party unless it attacked. They are the weakest pulls to fight,
+  but a call to fight outranks a call to support.
 - ``neutrality_pact`` and ``nonaggression_pact`` keep a party from joining the side
   opposite its partner: when that would happen the promise holds with its likelihood.
   It binds toward a partner already in the fight before the round; two partners who
   join opposite sides in the same round were not yet facing each other.
 - Propagation runs in rounds. A party pulled several ways in one round follows its
-  strongest tie (obligation > military backing > hostility > material backing >
-  diplomatic backing > entente > border or major power > mediation). Pulled equally hard to both sides, it is
+  strongest tie (obligation > military backing > hostility > border or major power >
+  material backing > diplomatic backing > entente > mediation): every call to fight
+  outranks every call to support. Pulled equally hard to both sides, it is
   torn and stays out that round; ties that fire later may still bring it in. Once in, a
   party never changes side.
 
@@ -58,10 +60,10 @@ class Strength(IntEnum):
     """How hard a tie pulls; the strongest pull in a round wins."""
 
     MEDIATION = 0
-    PROXIMITY = 1
-    ENTENTE = 2
-    DIPLOMATIC = 3
-    MATERIAL = 4
+    ENTENTE = 1
+    DIPLOMATIC = 2
+    MATERIAL = 3
+    PROXIMITY = 4
     HOSTILITY = 5
     MILITARY = 6
     OBLIGATION = 7
@@ -372,7 +374,10 @@ def _choose(
     top = allowed[0][0].strength
     strongest = [(a, s) for a, s in allowed if a.strength == top]
     if len({s for _, s in strongest}) > 1:
-        return None  # torn between the two sides this round
+        attacking = compiled.flare_up.attacking_side
+        if attacking is None:
+            return None  # torn between the two sides this round
+        strongest = [(a, s) for a, s in strongest if s != attacking]  # it sides with the attacked
     return max(strongest, key=_pull_rank)
 
 

@@ -286,39 +286,32 @@ def backtest_cmd(
         int | None,
         typer.Option(help="Fit the likelihoods on the wars before this year; score only the later ones."),
     ] = None,
-    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per war.")] = 200,
+    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per war.")] = 5000,
     seed: SeedOpt = 0,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
     """Replay every COW inter-state war and score the model against simple baselines.
+
+    By default each war is scored with likelihoods fitted on all the other wars (leave one
+    war out); --calibrate-before fits on the earlier wars and scores the later ones;
+    --likelihoods scores every war with one table (not out of sample).
 
     \b
     Example: escalate backtest --data ../shared/data --calibrate-before 1946
     """  # noqa: D301
     import json
 
-    from escalate.world.atop import WorldData
-    from escalate.world.backtest import predict, report, summary
-    from escalate.world.calibrate import calibrate
+    from escalate.world.backtest import backtest, report
 
-    with user_errors():
-        world = WorldData(data)
-        table_ = load_likelihoods(likelihoods) if likelihoods else None
-        scored = None
-        if calibrate_before is not None:
-            year = calibrate_before
-            table_ = calibrate(data, only=lambda war: war.start.year < year, data=world)
-            scored = lambda war: war.start.year >= year  # noqa: E731
-        figures = summary(
-            predict(data, likelihoods=table_, samples=samples, seed=seed, only=scored, data=world)
+    if likelihoods is not None and calibrate_before is not None:
+        raise typer.BadParameter(
+            "use --likelihoods or --calibrate-before, not both", param_hint="--likelihoods"
         )
-    # Default likelihoods were set without these wars; fitted ones only on earlier wars.
-    figures["model"]["out_of_sample"] = likelihoods is None
-    figures["likelihoods"] = (
-        f"fitted on wars before {calibrate_before}, scored on the later ones"
-        if calibrate_before is not None
-        else (table_.origin if table_ else "defaults")
-    )
+    with user_errors():
+        table_ = load_likelihoods(likelihoods) if likelihoods else None
+        figures = backtest(
+            data, likelihoods=table_, calibrate_before=calibrate_before, samples=samples, seed=seed
+        )
     typer.echo(json.dumps(figures, indent=1) if as_json else report(figures))
 
 

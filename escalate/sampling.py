@@ -146,10 +146,11 @@ class _Arrays:
         self.damp_coin = np.array([c for d in damping for _, c, _ in d], dtype=np.int64)
         self.damp_p = np.array([p for d in damping for _, _, p in d], dtype=np.float64)
 
-    def arcs_from(self, sources: Any) -> Any:
-        """Indices of the arcs leaving any of ``sources``."""
-        parts = [self.by_source[self.source_start[s] : self.source_start[s + 1]] for s in sources]
-        return np.concatenate(parts) if parts else np.zeros(0, dtype=np.int64)
+    def arcs_from(self, samples: Any, actors: Any) -> tuple[Any, Any]:
+        """``(sample, arc)`` for every arc leaving each ``(sample, actor)``."""
+        starts, degree = self.source_start[actors], self.source_start[actors + 1] - self.source_start[actors]
+        offsets = np.arange(int(degree.sum())) - np.repeat(np.cumsum(degree) - degree, degree)
+        return np.repeat(samples, degree), self.by_source[np.repeat(starts, degree) + offsets]
 
 
 #: Cells of the (samples x actors) arrays of one batch: about 16 MB in all.
@@ -220,9 +221,7 @@ def _run(
         spreading = frontier & (role <= _CODE[Role.ALLY])
         if max_hops is not None:
             spreading &= hops < max_hops
-        arcs = g.arcs_from(np.flatnonzero(spreading.any(axis=0)))
-        s_idx, j = np.nonzero(spreading[:, g.source[arcs]])
-        a_idx = arcs[j]
+        s_idx, a_idx = g.arcs_from(*np.nonzero(spreading))
         again = grew[waiting_s]
         s_idx = np.concatenate([s_idx, waiting_s[again]])
         a_idx = np.concatenate([a_idx, waiting_a[again]])
@@ -233,7 +232,9 @@ def _run(
         waiting_s = np.concatenate([waiting_s, s_idx[waits]])
         waiting_a = np.concatenate([waiting_a, a_idx[waits]])
         fired = ~waits & (uniform(seed, g.coin[a_idx], s_idx + first) < g.p[a_idx])
-        s_idx, a_idx, pull = _choose(g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first)
+        s_idx, a_idx, pull = _choose(
+            g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first, attack
+        )
         target = g.target[a_idx]
         frontier = np.zeros((samples, n), dtype=bool)
         frontier[s_idx, target] = True
@@ -283,7 +284,7 @@ def _pulls(g: _Arrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: An
 
 
 def _choose(
-    g: _Arrays, side: Any, role: Any, s_idx: Any, a_idx: Any, pull: Any, seed: int, first: int
+    g: _Arrays, side: Any, role: Any, s_idx: Any, a_idx: Any, pull: Any, seed: int, first: int, attack: int
 ) -> Any:
     """One pull per (sample, party): promises first, then the strongest tie; torn ones stay out."""
     target = g.target[a_idx]
@@ -311,8 +312,10 @@ def _choose(
     s_idx, a_idx, pull, target = s_idx[~held], a_idx[~held], pull[~held], target[~held]
     if not len(a_idx):
         return s_idx, a_idx, pull
-    # Best pull first within each (sample, party): strength, likelihood, then first written.
-    order = np.argsort((s_idx * len(g.actors) + target) * len(g.p) + g.rank[a_idx], kind="stable")
+    # Best pull first within each (sample, party): strength, then (so that a party pulled
+    # equally hard both ways sides with the attacked) the defending side, likelihood, order.
+    party = s_idx * len(g.actors) + target
+    order = np.lexsort((g.rank[a_idx], pull == attack, -g.strength[a_idx], party))
     s_idx, a_idx, pull, target = s_idx[order], a_idx[order], pull[order], target[order]
     leads = np.ones(len(a_idx), dtype=bool)  # the best pull of each (sample, party)
     leads[1:] = (s_idx[1:] != s_idx[:-1]) | (target[1:] != target[:-1])
@@ -323,7 +326,7 @@ def _choose(
     high = np.full(group[-1] + 1, -9, dtype=np.int64)
     np.minimum.at(low, group[strongest], pull[strongest])
     np.maximum.at(high, group[strongest], pull[strongest])
-    chosen = leads & (low[group] == high[group])
+    chosen = leads & ((low[group] == high[group]) | (attack >= 0))
     return s_idx[chosen], a_idx[chosen], pull[chosen]
 
 

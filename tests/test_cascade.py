@@ -296,15 +296,23 @@ def test_a_state_bordering_both_belligerents_with_no_initiator_is_torn_when_both
     assert prob(escalation_paths(s, "A", "B", initiator="A"), "C", "B") == pytest.approx(0.75)
 
 
-def test_any_tie_with_a_side_outranks_a_border():
-    s = scenario(
+def test_a_tie_to_fight_with_a_side_outranks_a_border_and_a_border_outranks_support():
+    hostile = scenario(
+        [
+            {"type": "border", "between": ["B", "C"], "likelihood": 1.0},
+            {"type": "hostility", "between": ["B", "C"], "likelihood": 1.0},
+        ]
+    )
+    r = escalation_paths(hostile, "A", "B", initiator="A")
+    assert prob(r, "C", "A") == 1.0 and r.party("C").role == "ally"
+    friendly = scenario(
         [
             {"type": "border", "between": ["B", "C"], "likelihood": 1.0},
             {"type": "entente", "between": ["A", "C"], "likelihood": 1.0},
         ]
     )
-    r = escalation_paths(s, "A", "B", initiator="A")
-    assert prob(r, "C", "A") == 1.0 and r.party("C").role == "supporter"
+    r = escalation_paths(friendly, "A", "B", initiator="A")
+    assert prob(r, "C", "B") == 1.0 and r.party("C").role == "ally"
 
 
 def test_a_major_power_decides_once_and_joins_the_defender():

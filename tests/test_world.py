@@ -48,6 +48,14 @@ def data(tmp_path):
           "1,4,2000,0,0,1,1,1\n4,1,2000,0,0,0,0,1\n"  # neutrality, non-aggression, consultation
           "1,5,2000,1,0,0,0,0\n"  # Oldland is not a member in 2000
           "1,3,1999,1,0,0,0,0\n")  # another year  # fmt: skip
+    write(tmp_path, "cow_state_system_v2016/majors2016.csv",
+          "stateabb,ccode,styear,stmonth,stday,endyear,endmonth,endday,version\n"
+          "DDD,4,1990,1,1,2016,12,31,2016\n")  # fmt: skip
+    write(tmp_path, "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
+          "statelno,statehno,conttype,begin,end\n2,4,1,199001,201612\n1,3,2,199001,201612\n")  # fmt: skip
+    members = "atopid,member,yrent,yrexit,defense,defcoadv,defcoloc,defcocon,defconum,defcodem\n"
+    write(tmp_path, "atop_v4.01/atop-member-level.csv", members + "".join(
+        f"9000,{c},1995,0,1,0,0,0,1,0\n" for c in (2, 3, 4)) + "9100,1,1990,1999,1,0,0,0,0,0\n")  # fmt: skip
     write(tmp_path, "cow_mid_v5.0/MIDB 5.0.csv",
           "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,fatality,fatalpre,hiact,hostlev,orig,version\n"
           "7,BBB,2,1,1,1995,1,2,1995,1,1,1,0,0,0,0,3,1,5\n7,DDD,4,1,1,1995,1,2,1995,0,0,0,0,0,0,0,3,1,5\n"
@@ -61,18 +69,43 @@ def kinds(scenario):
 
 def test_obligations_map_to_relations(data):
     world = world_scenario(data, 2000)
-    assert set(world.actors) == {"Alpha", "Beta", "Gamma", "Delta"}
+    assert set(world.actors) == {"Alpha", "Beta", "Gamma", "Delta", "ATOP alliance 9000"}
     assert world.resolve("AAA") == "Alpha" and world.resolve("3") == "Gamma"
     assert kinds(world) == [
         ("backing", "Gamma", "Alpha"),
+        ("border", "Beta", "Delta"),  # land only: Alpha and Gamma are 12 miles apart by sea
         ("defense_pact", "Alpha", "Beta"),
         ("entente", "Alpha", "Delta"),
         ("guarantee", "Gamma", "Alpha"),
         ("neutrality_pact", "Alpha", "Delta"),
         ("nonaggression_pact", "Alpha", "Delta"),
     ]
-    assert all(r.source == "atop" for r in world.relations)
+    assert {r.source for r in world.relations} == {"atop", "cow_contiguity"}
     assert world.sources["atop"].title.startswith("Alliance Treaty Obligations and Provisions")
+    assert [a.id for a in world.actors.values() if a.major_power] == ["Delta"]
+
+
+def test_a_multilateral_alliance_is_one_actor_not_a_clique_of_pacts(data):
+    write(data, "atop_v5.1/atop5_1_ddyr_obligations.csv",
+          "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"
+          + "".join(f"{a},{b},2000,1,0,0,0,0\n" for a in (2, 3, 4) for b in (2, 3, 4) if a != b)
+          + "1,2,2000,1,0,0,0,0\n2,1,2000,1,0,0,0,0\n")  # fmt: skip
+    world = world_scenario(data, 2000)
+    alliance = world.actors["ATOP alliance 9000"]
+    assert alliance.kind == "alliance" and alliance.collective_defense
+    assert alliance.members == ("Beta", "Gamma", "Delta") and world.resolve("atop9000") == alliance.id
+    assert "defconum" in alliance.note  # the non-provocation condition is kept
+    # The members' pairwise pacts are left to the alliance; Alpha-Beta stays a pact.
+    assert [k for k in kinds(world) if k[0] == "defense_pact"] == [("defense_pact", "Alpha", "Beta")]
+    # Attacked Beta calls the alliance once; each other member honours it once.
+    table = (
+        __import__("escalate")
+        .LikelihoodTable()
+        .updated({"collective_defense": 0.5, "major_power": 0.0, "border": 0.0})
+    )
+    result = escalation_paths(world, "Alpha", "Beta", initiator="Alpha", likelihoods=table)
+    assert result.probability("Gamma", "Beta") == pytest.approx(0.5)
+    assert result.probability("Delta", "Beta") == pytest.approx(0.5)
 
 
 def test_rivalry_from_disputes_in_the_years_before(data):
@@ -107,12 +140,38 @@ def test_cli_import_writes_a_loadable_scenario(runner, data, tmp_path):
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
 def test_real_world_of_2014():
     world = world_scenario(DATA, 2014, rivalry_years=10)
-    assert 190 <= len(world.actors) <= 200
-    pacts = {frozenset(r.actors) for r in world.relations if r.type == "defense_pact"}
-    assert frozenset({"Russia", "Armenia"}) in pacts
-    assert frozenset({"United States of America", "Turkey"}) in pacts
-    result = escalation_paths(world, "Russia", "Ukraine", samples=500)
-    assert result.method == "monte-carlo" and result.parties
+    states = [a for a in world.actors.values() if a.kind == "state"]
+    assert 190 <= len(states) <= 200
+    nato, csto = world.actors["NATO"], world.actors["Collective Security Treaty (CSTO)"]
+    assert len(nato.members) == 28 and {"United States of America", "Turkey"} <= set(nato.members)
+    assert {"Russia", "Armenia"} <= set(csto.members)
+    assert sorted(a.id for a in states if a.major_power) == [
+        "China",
+        "France",
+        "Germany",
+        "Japan",
+        "Russia",
+        "United Kingdom",
+        "United States of America",
+    ]
+    assert frozenset({"Armenia", "Azerbaijan"}) in {
+        frozenset(r.actors) for r in world.relations if r.type == "border"
+    }
+    # Attacked Armenia invokes the CSTO and the CIS alliance (ATOP 4400); with Russia's
+    # promises and entente toward Azerbaijan set aside, Russia honours one of them with
+    # 1 - 0.25 ** 2 or more.
+    from escalate import LikelihoodTable
+
+    table = LikelihoodTable().updated({"nonaggression_pact": 0.0, "neutrality_pact": 0.0, "entente": 0.0})
+    result = escalation_paths(
+        world, "Azerbaijan", "Armenia", initiator="Azerbaijan", samples=5000, likelihoods=table
+    )
+    assert result.method == "monte-carlo"
+    assert 0.92 < result.probability("Russia", "Armenia") < 0.97
+    assert "CSTO" in result.party("Russia", "Armenia").paths[0].explanation
+    # With the default promises (0.8) Russia's non-aggression pact with Azerbaijan mostly holds.
+    default = escalation_paths(world, "Azerbaijan", "Armenia", initiator="Azerbaijan", samples=5000)
+    assert default.probability("Russia", "Armenia") < 0.3
 
 
 WAR_HEADER = "WarNum,WarName,WarType,ccode,StateName,Side,StartMonth1,StartDay1,StartYear1,EndMonth1,EndDay1,EndYear1,StartMonth2,StartDay2,StartYear2,EndMonth2,EndDay2,EndYear2,TransFrom,WhereFought,Initiator,Outcome,TransTo,BatDeath,Version"
@@ -139,11 +198,6 @@ def history(data):
         data,
         "cow_state_system_v2016/system2016.csv",
         system + "".join(f"X,{c},2001,2016\n" for c in (1, 2, 3, 4)),
-    )
-    write(
-        data,
-        "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
-        "statelno,statehno,conttype,begin,end\n2,4,1,199001,201612\n",
     )
     return data
 

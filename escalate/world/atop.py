@@ -8,7 +8,12 @@ abbreviation and code). ATOP 5.1 directed obligations become relations: a row re
 - offense -> military ``backing`` from ccode1 to ccode2;
 - consultation -> ``entente``; neutrality and non-aggression -> their pacts.
 
-With ``rivalry_years = N``, states on opposite sides of a Militarized Interstate Dispute
+Multilateral defence alliances (three or more members with a defence obligation, from the
+ATOP 4.01 member-level file) become one ``alliance`` actor each, with collective defence,
+instead of a clique of pacts: a pact between two members of such an alliance is left to
+the alliance. Land borders in force that year (COW Direct Contiguity, land or river) become ``border``
+relations, and COW's major powers of the year are marked ``major_power``. With
+``rivalry_years = N``, states on opposite sides of a Militarized Interstate Dispute
 that began in the N years before become ``hostility``. Each relation cites its data set.
 
 Examples
@@ -40,13 +45,34 @@ SOURCES = {
         "publisher": "Leeds, Ritter, Mitchell and Long 2002; Leeds 2022 (codebook v5.1); via peacesciencer",
     },
     "cow_states": {
-        "title": "Correlates of War State System Membership List v2016",
+        "title": "Correlates of War State System Membership List v2016, with its major powers",
         "publisher": "Correlates of War Project 2017",
+    },
+    "atop_members": {
+        "title": "ATOP v4.01 member-level data (alliance membership and conditions)",
+        "publisher": "Leeds et al. 2002; Leeds 2018 (codebook v4.0); CSV export by Joshua Alley",
+    },
+    "cow_contiguity": {
+        "title": "Correlates of War Direct Contiguity v3.2 (land and river borders)",
+        "publisher": "Stinnett et al. 2002, Conflict Management and Peace Science 19(2); via peacesciencer",
     },
     "mid": {
         "title": "Militarized Interstate Disputes v5.0 (MIDB)",
         "publisher": "Palmer et al. 2022, Conflict Management and Peace Science 39(4)",
     },
+}
+
+
+#: ATOP 4.01 defence conditions kept in an alliance's note: specific adversary, location,
+#: conflict, non-provocation, demand.
+CONDITIONS = ("defcoadv", "defcoloc", "defcocon", "defconum", "defcodem")
+
+#: Names of a few well-known alliances by ATOP id (the data carries numbers only).
+ALLIANCE_NAMES = {
+    3075: "Rio Treaty",
+    3180: "NATO",
+    3205: "Arab League (Joint Defence Treaty)",
+    4220: "Collective Security Treaty (CSTO)",
 }
 
 
@@ -79,6 +105,21 @@ class WorldData:
             self.atop[row["year"]][(row["ccode1"], row["ccode2"])] = {
                 k.removeprefix("atop_"): row[k] for k in columns[3:]
             }
+        self.borders = [
+            (r["statelno"], r["statehno"], r["conttype"], r["begin"], r["end"])
+            for _, r in rows(folder, "contiguity", ("statelno", "statehno", "conttype", "begin", "end"))
+        ]
+        self.majors = [
+            (r["ccode"], r["styear"], r["endyear"])
+            for _, r in rows(folder, "majors", ("ccode", "styear", "endyear"))
+        ]
+        #: ``(atopid, member, first year, last year or 0, defence, conditions)``.
+        self.memberships = [
+            (r["atopid"], r["member"], r["yrent"], r["yrexit"], r["defense"],
+             tuple(name for name in CONDITIONS if r[name]))
+            for _, r in rows(folder, "atop_members", ("atopid", "member", "yrent", "yrexit", "defense",
+                                                      *CONDITIONS))
+        ]  # fmt: skip
         self.disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
         if with_disputes:
             for _, party in rows(folder, "mids", ("dispnum", "ccode", "styear", "sidea")):
@@ -92,6 +133,27 @@ class WorldData:
     def obligations(self, year: int) -> dict[tuple[int, int], dict[str, int]]:
         """ATOP 5.1 obligations in force in ``year``: ``(ccode1, ccode2) -> {defense: 0/1, ...}``."""
         return self.atop.get(year, {})
+
+    def alliances(self, year: int) -> dict[int, tuple[set[int], set[str]]]:
+        """Multilateral defence alliances in force in ``year``: ``atopid -> (members, conditions)``."""
+        found: dict[int, tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
+        for atopid, member, first, last, defense, conditions in self.memberships:
+            if defense and first <= year and (last == 0 or last >= year):
+                found[atopid][0].add(member)
+                found[atopid][1].update(conditions)
+        return {a: found[a] for a in sorted(found) if len(found[a][0]) >= 3}
+
+    def land_borders(self, year: int) -> set[frozenset[int]]:
+        """Pairs of states sharing a land or river border at some time in ``year``."""
+        return {
+            frozenset((low, high))
+            for low, high, kind, begin, end in self.borders
+            if kind == 1 and begin <= year * 100 + 12 and end >= year * 100 + 1
+        }
+
+    def major_powers(self, year: int) -> set[int]:
+        """COW major powers at some time in ``year``."""
+        return {c for c, first, last in self.majors if first <= year <= last}
 
     def rivalries(self, first: int, last: int) -> set[frozenset[int]]:
         """Pairs of states on opposite sides of a dispute that began in ``first..last``."""
@@ -111,18 +173,31 @@ class WorldData:
         return pairs
 
     def scenario_data(
-        self, year: int, *, rivalries: tuple[int, int] | None = None, label: str | None = None
+        self,
+        year: int,
+        *,
+        rivalries: tuple[int, int] | None = None,
+        borders_in: int | None = None,
+        label: str | None = None,
     ) -> dict[str, Any]:
-        """File-shaped data of the system in ``year``; hostility from disputes begun in ``rivalries``."""
+        """File-shaped data of the system in ``year``; hostility from disputes begun in ``rivalries``.
+
+        Borders are those of ``borders_in`` (default: ``year``).
+        """
         states = self.members(year)
         name = _unique_names(states)
         relations: list[dict[str, Any]] = []
         symmetric: set[tuple[str, frozenset[int]]] = set()
         table = self.obligations(year)
+        alliances = {
+            atopid: (sorted(m for m in members if m in states), conditions)
+            for atopid, (members, conditions) in self.alliances(year).items()
+        }
+        allied = {frozenset((a, b)) for members, _ in alliances.values() for a in members for b in members}
         for (a, b), duties in sorted(table.items()):
             if a not in states or b not in states or a == b:
                 continue
-            if duties["defense"]:
+            if duties["defense"] and frozenset((a, b)) not in allied:
                 if table.get((b, a), {}).get("defense"):
                     _once(relations, symmetric, "defense_pact", a, b, name)
                 else:
@@ -138,29 +213,48 @@ class WorldData:
             ):
                 if duties[duty]:
                     _once(relations, symmetric, kind, a, b, name)
-        sources = {"atop": SOURCES["atop"], "cow_states": SOURCES["cow_states"]}
+        sources = {key: SOURCES[key] for key in ("atop", "cow_states", "cow_contiguity")}
+        for pair in sorted(self.land_borders(year if borders_in is None else borders_in), key=sorted):
+            a, b = sorted(pair)
+            if a in states and b in states:
+                relations.append(
+                    {"type": "border", "between": [name[a], name[b]], "source": "cow_contiguity"}
+                )
+        majors = self.major_powers(year)
         if rivalries is not None:
             sources["mid"] = SOURCES["mid"]
             for pair in sorted(self.rivalries(*rivalries), key=sorted):
                 a, b = sorted(pair)
                 if a in states and b in states:
                     relations.append({"type": "hostility", "between": [name[a], name[b]], "source": "mid"})
+        actors: dict[str, Any] = {
+            name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
+            | ({"major_power": True} if c in majors else {})
+            for c, (_, abbreviation) in states.items()
+        }
+        for atopid, (members, conditions) in alliances.items():
+            if len(members) >= 3:
+                sources["atop_members"] = SOURCES["atop_members"]
+                actors[ALLIANCE_NAMES.get(atopid, f"ATOP alliance {atopid}")] = {
+                    "kind": "alliance",
+                    "aliases": [f"atop{atopid}"],
+                    "members": [name[m] for m in members],
+                    "collective_defense": True,
+                    "source": "atop_members",
+                } | ({"note": "defence conditions: " + ", ".join(sorted(conditions))} if conditions else {})
         return {
             "name": f"world-{year}",
             "title": label or f"The international system in {year}: COW states, ATOP 5.1 obligations",
             "relations": relations,
             "sources": sources,
-            "actors": {
-                name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
-                for c, (_, abbreviation) in states.items()
-            },
+            "actors": actors,
         }
 
 
 def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> dict[str, Any]:
     """The scenario of ``year`` as file-shaped data (see :func:`world_scenario`)."""
     data = WorldData(folder, with_disputes=rivalry_years > 0)
-    title = f"The international system in {year}: COW states, ATOP 5.1 obligations"
+    title = f"The international system in {year}: COW states and borders, ATOP 5.1 obligations"
     if rivalry_years:
         title += f", disputes of the {rivalry_years} years before"
     window = (year - rivalry_years, year - 1) if rivalry_years > 0 else None

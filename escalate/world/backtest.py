@@ -4,8 +4,10 @@ Protocol (so that figures are comparable): the *originators* of a war are the pa
 whose participation starts on its first day (COW's Initiator column names the initiator);
 the *joiners* are the other participants; the *candidates* are all COW system members in the
 war's start year except the originators (7,739 pairs with 97 joiners in COW v4.0). Each war
-is asked of a graph built from data before it: ATOP obligations of the year before, and
-hostility from disputes begun in the ten years before. No knowledge of the war leaks in.
+is asked of a graph built from data before it: ATOP obligations and major powers of the
+year before, land borders in force in the start year, and hostility from disputes begun in
+the ten years before. No knowledge of the war leaks in. A state counts as drawn in when the
+model has it fight (as an ally), not merely support a side.
 
 Baselines score the same pairs in the same run: a defence obligation toward an originator
 (ATOP, the year before); land contiguity with an originator in the start year; a dispute
@@ -23,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -88,26 +90,22 @@ class Prediction:
     baselines: dict[str, float] = field(default_factory=dict)
 
 
-def contiguity(folder: str | os.PathLike[str]) -> list[tuple[int, int, int, int, int]]:
-    """COW direct contiguity records: ``(low ccode, high ccode, type, begin YYYYMM, end YYYYMM)``."""
-    return [
-        (r["statelno"], r["statehno"], r["conttype"], r["begin"], r["end"])
-        for _, r in rows(folder, "contiguity", ("statelno", "statehno", "conttype", "begin", "end"))
-    ]
-
-
 def predict(
     folder: str | os.PathLike[str],
     *,
-    likelihoods: LikelihoodTable | None = None,
-    samples: int = 400,
+    likelihoods: LikelihoodTable | Mapping[int, LikelihoodTable] | None = None,
+    samples: int = 5000,
     seed: int = 0,
     only: Callable[[War], bool] | None = None,
     data: WorldData | None = None,
+    max_hops: int | None = None,
 ) -> list[Prediction]:
-    """Score every (war, candidate) pair with the model and the baselines."""
+    """Score every (war, candidate) pair with the model and the baselines.
+
+    ``likelihoods`` is one table for every war, or a table per war number (as
+    :func:`~escalate.world.calibrate.leave_one_out` makes).
+    """
     data = data or WorldData(folder)
-    borders = contiguity(folder)
     predictions = []
     for war in wars(folder):
         if only is not None and not only(war):
@@ -115,14 +113,10 @@ def predict(
         year = war.start.year
         candidates = sorted(data.system.get(year, set()) - set(war.originators))
         graph = _war_graph(data, year)
-        names = {int(a.aliases[1]): a.id for a in graph.actors.values()}
-        probabilities = _model(graph, war, names, likelihoods, samples, seed)
-        neighbours = {
-            x if y in war.originators else y
-            for x, y, kind, begin, end in borders
-            if kind == 1 and begin <= year * 100 + 12 and end >= year * 100 + 1
-            and (x in war.originators or y in war.originators)
-        }  # fmt: skip
+        names = {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
+        table = likelihoods.get(war.number) if isinstance(likelihoods, Mapping) else likelihoods
+        probabilities = _model(graph, war, names, table, samples, seed, max_hops)
+        neighbours = {c for pair in data.land_borders(year) if pair & war.originators.keys() for c in pair}
         obligations = data.obligations(year - 1)
         rivals = data.shared_disputes(year - RIVALRY_YEARS, year - 1)
         for c in candidates:
@@ -144,8 +138,8 @@ def predict(
 def _war_graph(data: WorldData, year: int) -> Any:
     """The system before a war of ``year``: last year's obligations, this year's states."""
     scenario_year = year - 1 if year - 1 in data.system else year
-    graph = data.scenario_data(scenario_year, rivalries=(year - RIVALRY_YEARS, year - 1))
-    codes = {actor["aliases"][1] for actor in graph["actors"].values()}
+    graph = data.scenario_data(scenario_year, rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year)
+    codes = {actor["aliases"][1] for actor in graph["actors"].values() if actor["kind"] == "state"}
     for c, (title, abbreviation) in data.members(year).items():
         if str(c) not in codes and title not in graph["actors"]:
             graph["actors"][title] = {
@@ -157,7 +151,7 @@ def _war_graph(data: WorldData, year: int) -> Any:
 
 
 def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodTable | None,
-           samples: int, seed: int) -> dict[str, tuple[float, int | None]]:  # fmt: skip
+           samples: int, seed: int, max_hops: int | None) -> dict[str, tuple[float, int | None]]:  # fmt: skip
     sides: list[list[str]] = [[], []]
     for c, side in sorted(war.originators.items()):
         if c in names:
@@ -168,8 +162,10 @@ def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodT
     leaders = (sides[0][0], sides[1][0])
     initiator = leaders[attacking.pop()] if len(attacking) == 1 else None
     area = frozenset().union(*(graph.territory(n) for n in sides[0] + sides[1]))
-    flare = FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
-    tally = run_cascade(compile_scenario(graph, flare, likelihoods), samples=samples, seed=seed)
+    flare = FlareUp(leaders, initiator, area, None, max_hops, (tuple(sides[0][1:]), tuple(sides[1][1:])))
+    # Sampling with a fixed seed: exact enumeration of the larger wars takes minutes.
+    compiled = compile_scenario(graph, flare, likelihoods)
+    tally = run_cascade(compiled, method="monte-carlo", samples=samples, seed=seed)
     found: dict[str, tuple[float, int | None]] = {}
     for (actor, side, role), p in tally.roles.items():
         if side == NO_SIDE or role is not Role.ALLY:  # joining a war means fighting in it
@@ -178,6 +174,42 @@ def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodT
         best_p = tally.roles.get((actor, best, Role.ALLY), 0.0) if best is not None else -1.0
         found[actor] = (total + p, side if p > best_p else best)
     return found
+
+
+def backtest(
+    folder: str | os.PathLike[str],
+    *,
+    likelihoods: LikelihoodTable | None = None,
+    calibrate_before: int | None = None,
+    samples: int = 5000,
+    seed: int = 0,
+) -> dict[str, Any]:
+    """The whole protocol: fit out of sample, score every war, summarise (see :func:`summary`).
+
+    Likelihoods are fitted on the other wars for each war (leave one war out), or on the wars
+    before ``calibrate_before`` (then only the later wars are scored); a given ``likelihoods``
+    table scores every war as it is, and the figures are then not out of sample.
+    """
+    from escalate.world.calibrate import calibrate, leave_one_out
+
+    data = WorldData(folder)
+    only: Callable[[War], bool] | None = None
+    tables: LikelihoodTable | Mapping[int, LikelihoodTable] | None = likelihoods
+    if likelihoods is not None:
+        how = f"one table for every war ({likelihoods.origin})"
+    elif calibrate_before is not None:
+        year = calibrate_before
+        tables = calibrate(folder, only=lambda war: war.start.year < year, data=data)
+        only = lambda war: war.start.year >= year  # noqa: E731
+        how = f"fitted on wars before {year}, scored on the later ones"
+    else:
+        tables = leave_one_out(folder, data=data)
+        how = "fitted on the other wars for each war (leave one war out)"
+    figures = summary(predict(folder, likelihoods=tables, samples=samples, seed=seed, only=only, data=data))
+    figures["model"]["out_of_sample"] = likelihoods is None
+    figures["likelihoods"] = how
+    figures["samples"] = samples
+    return figures
 
 
 # -- scores ---------------------------------------------------------------------------------

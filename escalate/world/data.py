@@ -24,6 +24,8 @@ FILES = {
     "mids": "cow_mid_v5.0/MIDB 5.0.csv",
     "wars": "cow_interstate_war_v4.0/Inter-StateWarData_v4.0.csv",
     "contiguity": "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
+    "majors": "cow_state_system_v2016/majors2016.csv",
+    "atop_members": "atop_v4.01/atop-member-level.csv",
 }
 
 
