@@ -25,9 +25,9 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
 - Propagation runs in rounds. A party pulled several ways in one round follows its
   strongest tie (obligation > military backing > hostility > border or major power >
   material backing > diplomatic backing > entente > mediation): every call to fight
-  outranks every call to support. Pulled equally hard to both sides, it is
-  torn and stays out that round; ties that fire later may still bring it in. Once in, a
-  party never changes side.
+  outranks every call to support. Pulled equally hard to both sides, it sides with the
+  attacked side when there is an initiator; with none it is torn and stays out that
+  round (ties that fire later may still bring it in). Once in, a party never changes side.
 
 Probabilities come from :mod:`escalate.outcomes`, which runs :func:`propagate` over the
 outcomes of the chance events (exactly, or by sampling).

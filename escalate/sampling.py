@@ -23,7 +23,6 @@ Examples
 
 from __future__ import annotations
 
-from collections import defaultdict
 from typing import Any
 
 import numpy as np
@@ -52,10 +51,14 @@ def uniform(seed: int, coins: Any, samples: Any) -> Any:
     samples = np.asarray(samples, dtype=np.uint64)
     x = coins * _U64(0x9E3779B97F4A7C15) ^ samples * _U64(0xC2B2AE3D27D4EB4F)
     x = x ^ _U64((seed * 0xD6E8FEB86659FD93 + 0x632BE59BD9B4E019) % 2**64)
-    x = (x ^ (x >> _U64(33))) * _U64(0xFF51AFD7ED558CCD)  # MurmurHash3's 64-bit finaliser
+    return (_mix(x) >> _U64(11)).astype(np.float64) * (1.0 / 2**53)
+
+
+def _mix(x: Any) -> Any:
+    """MurmurHash3's 64-bit finaliser on an array of ``uint64``: well-mixed bits."""
+    x = (x ^ (x >> _U64(33))) * _U64(0xFF51AFD7ED558CCD)
     x = (x ^ (x >> _U64(33))) * _U64(0xC4CEB9FE1A85EC53)
-    x = x ^ (x >> _U64(33))
-    return (x >> _U64(11)).astype(np.float64) * (1.0 / 2**53)
+    return x ^ (x >> _U64(33))
 
 
 def coin_for_sample(seed: int, sample: int) -> Any:
@@ -143,6 +146,7 @@ class _Arrays:
         damping = [compiled.damping.get(a, ()) for a in self.actors]
         self.damp_start = np.cumsum([0] + [len(d) for d in damping])
         self.damp_partner = np.array([self.index[x] for d in damping for x, _, _ in d], dtype=np.int64)
+        self.damp_owner = np.repeat(np.arange(len(self.actors)), [len(d) for d in damping])
         self.damp_coin = np.array([c for d in damping for _, c, _ in d], dtype=np.int64)
         self.damp_p = np.array([p for d in damping for _, _, p in d], dtype=np.float64)
 
@@ -177,21 +181,20 @@ def sample_cascade(
     """
     g = _Arrays(compiled)
     cells = max(1, BATCH_CELLS // max(len(g.actors), 1))
-    found: dict[tuple[int, ...], int] = defaultdict(int)
+    parts: list[tuple[Any, Any]] = []
     work = Work()
     done, batch = 0, min(FIRST_BATCH, cells)
     while done < samples:
         batch = min(batch, samples - done)
         before = work.checks
         side, role, via = _run(compiled, g, done, batch, seed, work)
-        for row, count in _joinings(g, side, role, via):
-            found[row] += count
+        parts.append(_joinings(g, side, role, via))
         done += batch
         if max_work is not None and work.checks > max_work and done >= min_samples:
             break
         per_sample = max((work.checks - before) / batch, 1.0)
         batch = int(max(1, min(cells, BATCH_CHECKS / per_sample)))
-    tally = _tally(g, found, done)
+    tally = _tally(g, parts, done)
     tally.requested = samples
     return tally
 
@@ -288,27 +291,7 @@ def _choose(
 ) -> Any:
     """One pull per (sample, party): promises first, then the strongest tie; torn ones stay out."""
     target = g.target[a_idx]
-    new = role[s_idx, target] < 0
-    held = np.zeros(len(a_idx), dtype=bool)
-    counts = g.damp_start[target + 1] - g.damp_start[target]
-    candidates = new & (pull != NO_SIDE) & (counts > 0)
-    if candidates.any():
-        rows = np.repeat(np.flatnonzero(candidates), counts[candidates])
-        starts = np.repeat(g.damp_start[target[candidates]], counts[candidates])
-        offsets = np.arange(len(rows)) - np.repeat(
-            np.cumsum(counts[candidates]) - counts[candidates], counts[candidates]
-        )
-        entry = starts + offsets
-        partner = g.damp_partner[entry]
-        partner_side = side[s_idx[rows], partner]
-        binds = (
-            (role[s_idx[rows], partner] >= 0)
-            & (role[s_idx[rows], partner] <= _CODE[Role.ALLY])
-            & (partner_side != NO_SIDE)
-            & (partner_side != pull[rows])
-            & (uniform(seed, g.damp_coin[entry], s_idx[rows] + first) < g.damp_p[entry])
-        )
-        held[rows[binds]] = True
+    held = _held_back(g, side, role, s_idx, target, pull, seed, first)
     s_idx, a_idx, pull, target = s_idx[~held], a_idx[~held], pull[~held], target[~held]
     if not len(a_idx):
         return s_idx, a_idx, pull
@@ -330,11 +313,40 @@ def _choose(
     return s_idx[chosen], a_idx[chosen], pull[chosen]
 
 
-def _joinings(g: _Arrays, side: Any, role: Any, via: Any) -> Any:
-    """``((actor, side, role, *chain), count)`` over the samples of a batch."""
+def _held_back(
+    g: _Arrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int
+) -> Any:
+    """Which pulls a neutrality or non-aggression promise toward a fighting partner stops."""
+    held = np.zeros(len(target), dtype=bool)
+    if not len(target) or not len(g.damp_partner):
+        return held
+    # Only promises to parties fighting in some sample matter: list those first.
+    fighting = ((role >= 0) & (role <= _CODE[Role.ALLY])).any(axis=0)
+    live = np.flatnonzero(fighting[g.damp_partner])
+    counts = np.bincount(g.damp_owner[live], minlength=len(g.actors))
+    starts = np.cumsum(counts) - counts
+    counts = counts[target]
+    rows = np.flatnonzero((role[s_idx, target] < 0) & (pull != NO_SIDE) & (counts > 0))
+    if not len(rows):
+        return held
+    counts = counts[rows]
+    entry = live[
+        np.repeat(starts[target[rows]] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
+    ]
+    rows = np.repeat(rows, counts)
+    cell = s_idx[rows] * side.shape[1] + g.damp_partner[entry]
+    partner_role, partner_side = role.ravel()[cell], side.ravel()[cell]
+    facing = (partner_role >= 0) & (partner_role <= _CODE[Role.ALLY])
+    facing &= (partner_side != NO_SIDE) & (partner_side != pull[rows])
+    rows, entry = rows[facing], entry[facing]  # only then ask the promises' coins
+    holds = uniform(seed, g.damp_coin[entry], s_idx[rows] + first) < g.damp_p[entry]
+    held[rows[holds]] = True
+    return held
+
+
+def _joinings(g: _Arrays, side: Any, role: Any, via: Any) -> tuple[Any, Any]:
+    """Distinct rows ``(actor, side, role, *chain)`` of a batch (chains padded with -1), counts."""
     s_idx, actor = np.nonzero(role > _CODE[Role.BELLIGERENT])
-    if not len(s_idx):
-        return []
     # The chain of each joining, walked back through the arcs that brought parties in.
     links = []
     current = actor
@@ -343,19 +355,49 @@ def _joinings(g: _Arrays, side: Any, role: Any, via: Any) -> Any:
         links.append(step)
         current = np.where(step >= 0, g.source[np.maximum(step, 0)], current)
         step = np.where(step >= 0, via[s_idx, current], -1)
-    key = np.column_stack([actor, side[s_idx, actor], role[s_idx, actor], *reversed(links)])
-    rows, counts = np.unique(key.astype(np.int64), axis=0, return_counts=True)
-    return [
-        ((*row[:3], *(i for i in row[3:] if i >= 0)), c)
-        for row, c in zip(rows.tolist(), counts.tolist(), strict=True)
-    ]
+    key = np.column_stack([actor, side[s_idx, actor], role[s_idx, actor], *reversed(links)]).astype(np.int64)
+    return _sum_rows(key, np.ones(len(key), dtype=np.int64))
 
 
-def _tally(g: _Arrays, found: dict[tuple[int, ...], int], samples: int) -> Tally:
+def _sum_rows(key: Any, counts: Any) -> tuple[Any, Any]:
+    """Distinct rows of ``key`` and the sum of ``counts`` over each (by a checked 64-bit hash)."""
+    digest = np.zeros(len(key), dtype=np.uint64)
+    for column in key.T:
+        digest = _mix(digest ^ column.astype(np.uint64))
+    _, first, inverse = np.unique(digest, return_index=True, return_inverse=True)
+    if not (key == key[first[inverse]]).all():  # two rows with one hash: never seen, but exact
+        _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
+    return key[first], np.bincount(inverse.ravel(), weights=counts, minlength=len(first)).astype(np.int64)
+
+
+#: Chains kept per (party, side): the most frequent; the rest still count in the probabilities.
+CHAINS_KEPT = 32
+
+
+def _tally(g: _Arrays, parts: list[tuple[Any, Any]], samples: int) -> Tally:
     tally = Tally(method="monte-carlo", samples=samples, outcomes=samples, requested=samples)
-    for (actor, s, r, *chain), count in sorted(found.items()):
-        name, share = g.actors[actor], count / samples
-        tally.probabilities[(name, s)] += share
-        tally.roles[(name, s, _ROLES[r])] += share
-        tally.chains[(name, s)][tuple(chain)] += share
+    parts = [(rows, counts) for rows, counts in parts if len(rows)]
+    if not parts:
+        return tally
+    width = max(rows.shape[1] for rows, _ in parts)
+    padded = [np.pad(rows, ((0, 0), (0, width - rows.shape[1])), constant_values=-1) for rows, _ in parts]
+    rows, counts = _sum_rows(np.concatenate(padded), np.concatenate([c for _, c in parts]))
+    roles, role_counts = _sum_rows(rows[:, :3], counts)
+    for (actor, s, r), count in zip(roles.tolist(), role_counts.tolist(), strict=True):
+        share = count / samples
+        tally.probabilities[(g.actors[actor], s)] += share
+        tally.roles[(g.actors[actor], s, _ROLES[r])] = share
+    # The most frequent chains of each (party, side), in a fixed order.
+    order = np.lexsort((*rows[:, 3:].T[::-1], -counts, rows[:, 1], rows[:, 0]))
+    rows, counts = rows[order], counts[order]
+    new_group = np.ones(len(rows), dtype=bool)
+    new_group[1:] = (rows[1:, 0] != rows[:-1, 0]) | (rows[1:, 1] != rows[:-1, 1])
+    starts = np.flatnonzero(new_group)
+    rank = np.arange(len(rows)) - np.repeat(starts, np.diff(np.append(starts, len(rows))))
+    for row, count in zip(
+        rows[rank < CHAINS_KEPT].tolist(), counts[rank < CHAINS_KEPT].tolist(), strict=True
+    ):
+        key = (g.actors[row[0]], row[1])
+        chain = tuple(i for i in row[3:] if i >= 0)
+        tally.chains[key][chain] = tally.chains[key].get(chain, 0.0) + count / samples
     return tally

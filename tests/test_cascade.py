@@ -189,6 +189,19 @@ def test_cross_pressured_equal_pulls_leave_the_party_torn():
     assert prob(r, "C", "B") == pytest.approx(0.25)
 
 
+def test_equal_pulls_with_an_initiator_side_with_the_attacked():
+    s = scenario(
+        [
+            {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
+            {"type": "backing", "from": "C", "to": "B", "level": "military", "likelihood": 0.5},
+        ]
+    )
+    r = escalation_paths(s, "A", "B", initiator="A")
+    # Only A's backing fires (0.25): side A. B's fires, alone or with A's (0.5): side B.
+    assert prob(r, "C", "A") == pytest.approx(0.25)
+    assert prob(r, "C", "B") == pytest.approx(0.5)
+
+
 def test_cross_pressure_flagged_even_when_a_tie_cannot_trigger():
     s = scenario(
         [
