@@ -23,6 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from escalate.best_paths import best_chains
 from escalate.cascade import NO_SIDE, FlareUp, compile_scenario
 from escalate.errors import FlareUpError
 from escalate.explain import cite, explain_step
@@ -362,8 +363,13 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
         if probability <= 0.0:
             continue
         roles = {role.value: p for role in Role if (p := tally.roles.get((actor, side, role), 0.0)) > 0.0}
+        chains = dict(tally.chains[(actor, side)])
+        if tally.method == "monte-carlo" and len(chains) < top:
+            # Sampling may miss unlikely chains: add the most likely ones by best-path search.
+            for _, chain in best_chains(compiled, actor, top, side=side):
+                chains.setdefault(chain, 0.0)
         paths = []
-        for chain, share in tally.chains[(actor, side)].items():
+        for chain, share in chains.items():
             steps = tuple(_step(scenario, arcs[i]) for i in chain)
             product = 1.0
             for step in steps:

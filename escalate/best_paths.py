@@ -1,0 +1,90 @@
+"""The most likely chains of commitments to a party: k shortest paths on -log likelihood.
+
+A chain runs from a belligerent through parties that fight (only they spread involvement)
+to the party, one tie per step; its probability is the product of the ties' likelihoods.
+:func:`best_chains` finds the ``k`` most likely with Yen's algorithm
+(:func:`networkx.shortest_simple_paths`), which costs a few shortest-path searches per chain
+instead of listing every simple path, so it stays fast on a world graph.
+
+Examples
+--------
+>>> from escalate import build_scenario
+>>> from escalate.cascade import FlareUp, compile_scenario
+>>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
+...     {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
+...     {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5},
+...     {"type": "entente", "between": ["A", "D"], "likelihood": 0.2}])
+>>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
+>>> [(round(p, 2), [compiled.arcs[i].source for i in chain]) for p, chain in best_chains(compiled, "D", 2)]
+[(0.25, ['A', 'C']), (0.2, ['A'])]
+"""
+
+from __future__ import annotations
+
+import math
+from itertools import islice
+
+import networkx as nx
+
+from escalate.cascade import NO_SIDE, Compiled
+from escalate.model import Role
+
+_START, _END = ("start",), ("end",)  # tuples: never an actor id
+
+
+def best_chains(
+    compiled: Compiled, actor: str, k: int = 3, side: int | None = None
+) -> list[tuple[float, tuple[int, ...]]]:
+    """The ``k`` most likely chains of arcs to ``actor``: ``(probability, arc indices)``, best first.
+
+    With ``side``, only chains that would bring ``actor`` to that side (see :func:`chain_side`).
+    """
+    graph: nx.DiGraph[object] = nx.DiGraph()
+    chosen: dict[tuple[object, object], int] = {}
+
+    def offer(source: object, target: object, index: int) -> None:
+        arc = compiled.arcs[index]
+        if arc.likelihood <= 0.0:
+            return
+        best = chosen.get((source, target))
+        if best is None or (arc.likelihood, -index) > (compiled.arcs[best].likelihood, -best):
+            chosen[(source, target)] = index
+
+    belligerents = {b for b, _ in compiled.flare_up.fighting}
+    for arc in compiled.arcs:
+        if arc.target in belligerents:
+            continue
+        if arc.target == actor:
+            offer(arc.source, _END, arc.index)
+        elif arc.role is Role.ALLY and arc.source != actor:
+            offer(arc.source, arc.target, arc.index)
+    for (source, target), index in chosen.items():
+        graph.add_edge(source, target, weight=-math.log(compiled.arcs[index].likelihood), arc=index)
+    for belligerent, _ in compiled.flare_up.fighting:
+        if belligerent in graph:
+            graph.add_edge(_START, belligerent, weight=0.0)
+    if _START not in graph or _END not in graph:
+        return []
+    found: list[tuple[float, tuple[int, ...]]] = []
+    paths = nx.shortest_simple_paths(graph, _START, _END, weight="weight")
+    try:
+        for nodes in islice(paths, k if side is None else 4 * k):
+            arcs = tuple(graph.edges[u, v]["arc"] for u, v in zip(nodes[1:-1], nodes[2:], strict=True))
+            if side is None or chain_side(compiled, arcs) == side:
+                found.append((math.prod(compiled.arcs[i].likelihood for i in arcs), arcs))
+    except nx.NetworkXNoPath:
+        pass
+    return found[:k]
+
+
+def chain_side(compiled: Compiled, chain: tuple[int, ...]) -> int:
+    """The side a chain of arcs brings its last party to (``NO_SIDE`` for mediation)."""
+    flare = compiled.flare_up
+    side = dict(flare.fighting)[compiled.arcs[chain[0]].source]
+    for index in chain:
+        arc = compiled.arcs[index]
+        if arc.role is Role.MEDIATOR:
+            return NO_SIDE
+        pulled = side if arc.same_side else 1 - side
+        side = 1 - side if arc.toward_defender and side == flare.attacking_side else pulled
+    return side

@@ -1,0 +1,74 @@
+"""Best-path search: the most likely chains of commitments, by hand and at scale."""
+
+import pytest
+
+from escalate import build_scenario, escalation_paths
+from escalate.analysis import make_flare_up
+from escalate.best_paths import best_chains, chain_side
+from escalate.cascade import compile_scenario
+
+
+def compiled(relations, names="ABCDE", initiator=None):
+    s = build_scenario(actors={n: {} for n in names}, relations=relations)
+    return compile_scenario(s, make_flare_up(s, "A", "B", initiator=initiator))
+
+
+def sources(c, chain):
+    return [c.arcs[i].source for i in chain] + [c.arcs[chain[-1]].target]
+
+
+def test_chains_come_best_first_with_their_probabilities():
+    c = compiled(
+        [
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.9},
+            {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5},
+            {"type": "guarantee", "from": "D", "to": "A", "likelihood": 0.4},
+            {"type": "backing", "from": "D", "to": "B", "level": "military", "likelihood": 0.3},
+        ]
+    )
+    found = best_chains(c, "D", 3)
+    assert [round(p, 6) for p, _ in found] == [0.45, 0.4, 0.3]
+    assert [sources(c, chain) for _, chain in found] == [["A", "C", "D"], ["A", "D"], ["B", "D"]]
+    assert [chain_side(c, chain) for _, chain in found] == [0, 0, 1]
+    assert [sources(c, chain) for _, chain in best_chains(c, "D", 3, side=1)] == [["B", "D"]]
+
+
+def test_supporters_do_not_relay_and_chains_avoid_the_belligerents():
+    c = compiled(
+        [
+            {"type": "entente", "between": ["A", "C"], "likelihood": 0.9},  # C only supports
+            {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.9},
+            {"type": "hostility", "between": ["B", "D"], "likelihood": 0.1},
+        ]
+    )
+    assert [sources(c, chain) for _, chain in best_chains(c, "D", 5)] == [["B", "D"]]
+    assert best_chains(c, "E", 3) == []
+
+
+def test_a_dense_graph_is_searched_without_listing_every_path():
+    # 40 states, a pact between every pair: about 10**46 simple paths from A to Z.
+    names = [f"S{i:02d}" for i in range(38)] + ["A", "B"]
+    relations = [
+        {"type": "defense_pact", "between": [x, y], "likelihood": 0.5}
+        for i, x in enumerate(names)
+        for y in names[i + 1 :]
+    ]
+    c = compiled(relations, names=names)
+    found = best_chains(c, "S07", 5)  # listing every path would never finish
+    assert [round(p, 6) for p, _ in found] == [0.5, 0.5, 0.25, 0.25, 0.25]
+    assert {sources(c, chain)[0] for _, chain in found[:2]} == {"A", "B"}
+
+
+def test_sampled_results_also_show_the_most_likely_chains_no_sample_took():
+    s = build_scenario(
+        actors={n: {} for n in "ABCD"},
+        relations=[
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.3},
+            {"type": "defense_pact", "between": ["A", "D"], "likelihood": 0.001},
+            {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.001},
+        ],
+    )
+    r = escalation_paths(s, "A", "B", method="monte-carlo", samples=3000, seed=2)
+    paths = r.party("D").paths  # with this seed no sample brought D in through C
+    assert [p.probability for p in paths] == pytest.approx([0.001, 0.0003])
+    assert min(p.share for p in paths) == 0.0  # found by search, not by sampling
