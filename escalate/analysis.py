@@ -23,7 +23,7 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from escalate.best_paths import best_chains
+from escalate.best_paths import chain_side, most_likely_chains
 from escalate.cascade import NO_SIDE, FlareUp, compile_scenario
 from escalate.errors import FlareUpError
 from escalate.explain import cite, explain_step
@@ -358,15 +358,17 @@ def make_flare_up(
 def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple[Party, ...]:
     flare = compiled.flare_up
     arcs = compiled.arcs
+    likeliest = most_likely_chains(compiled) if tally.method == "monte-carlo" else {}
     parties = []
     for (actor, side), probability in tally.probabilities.items():
         if probability <= 0.0:
             continue
         roles = {role.value: p for role in Role if (p := tally.roles.get((actor, side, role), 0.0)) > 0.0}
         chains = dict(tally.chains[(actor, side)])
-        if tally.method == "monte-carlo" and len(chains) < top:
-            # Sampling may miss unlikely chains: add the most likely ones by best-path search.
-            for _, chain in best_chains(compiled, actor, top, side=side):
+        if tally.method == "monte-carlo" and len(chains) < top and actor in likeliest:
+            # Sampling may miss an unlikely chain: add the most likely one (best-path search).
+            _, chain = likeliest[actor]
+            if chain_side(compiled, chain) == side:
                 chains.setdefault(chain, 0.0)
         paths = []
         for chain, share in chains.items():

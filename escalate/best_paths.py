@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 from itertools import islice
+from typing import Any
 
 import networkx as nx
 
@@ -75,6 +76,47 @@ def best_chains(
     except nx.NetworkXNoPath:
         pass
     return found[:k]
+
+
+def most_likely_chains(compiled: Compiled) -> dict[str, tuple[float, tuple[int, ...]]]:
+    """The single most likely chain to every reachable party, from one Dijkstra search.
+
+    Examples
+    --------
+    >>> from escalate import build_scenario
+    >>> from escalate.cascade import FlareUp, compile_scenario
+    >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
+    ...     {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
+    ...     {"type": "entente", "between": ["C", "D"], "likelihood": 0.5}])
+    >>> c = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
+    >>> {actor: p for actor, (p, _) in most_likely_chains(c).items()}
+    {'C': 0.5, 'D': 0.25}
+    """
+    belligerents = {b for b, _ in compiled.flare_up.fighting}
+    relays: nx.DiGraph[object] = nx.DiGraph()
+    for b in belligerents:
+        relays.add_edge(_START, b, weight=0.0, arc=None)
+    for arc in compiled.arcs:
+        if arc.role is Role.ALLY and arc.likelihood > 0 and arc.target not in belligerents:
+            weight = -math.log(arc.likelihood)
+            if (
+                not relays.has_edge(arc.source, arc.target)
+                or weight < relays.edges[arc.source, arc.target]["weight"]
+            ):
+                relays.add_edge(arc.source, arc.target, weight=weight, arc=arc.index)
+    found: Any = nx.single_source_dijkstra(relays, _START, weight="weight")
+    distance: dict[object, float] = found[0]
+    route: dict[object, list[object]] = found[1]
+    best: dict[str, tuple[float, tuple[int, ...]]] = {}
+    for arc in compiled.arcs:  # the last step may be any tie; the ones before must relay
+        if arc.target in belligerents or arc.likelihood <= 0 or arc.source not in distance:
+            continue
+        probability = math.exp(-distance[arc.source]) * arc.likelihood
+        if arc.target not in best or probability > best[arc.target][0]:
+            nodes = route[arc.source]
+            steps = tuple(relays.edges[u, v]["arc"] for u, v in zip(nodes[1:], nodes[2:], strict=False))
+            best[arc.target] = (probability, (*steps, arc.index))
+    return best
 
 
 def chain_side(compiled: Compiled, chain: tuple[int, ...]) -> int:

@@ -4,7 +4,7 @@ import pytest
 
 from escalate import build_scenario, escalation_paths
 from escalate.analysis import make_flare_up
-from escalate.best_paths import best_chains, chain_side
+from escalate.best_paths import best_chains, chain_side, most_likely_chains
 from escalate.cascade import compile_scenario
 
 
@@ -31,6 +31,8 @@ def test_chains_come_best_first_with_their_probabilities():
     assert [sources(c, chain) for _, chain in found] == [["A", "C", "D"], ["A", "D"], ["B", "D"]]
     assert [chain_side(c, chain) for _, chain in found] == [0, 0, 1]
     assert [sources(c, chain) for _, chain in best_chains(c, "D", 3, side=1)] == [["B", "D"]]
+    probability, chain = most_likely_chains(c)["D"]
+    assert (probability, chain) == (pytest.approx(found[0][0]), found[0][1])
 
 
 def test_supporters_do_not_relay_and_chains_avoid_the_belligerents():
@@ -59,16 +61,17 @@ def test_a_dense_graph_is_searched_without_listing_every_path():
     assert {sources(c, chain)[0] for _, chain in found[:2]} == {"A", "B"}
 
 
-def test_sampled_results_also_show_the_most_likely_chains_no_sample_took():
+def test_sampled_results_also_show_the_most_likely_chain_no_sample_took():
     s = build_scenario(
         actors={n: {} for n in "ABCD"},
         relations=[
-            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.3},
-            {"type": "defense_pact", "between": ["A", "D"], "likelihood": 0.001},
-            {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.001},
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.9},
+            {"type": "defense_pact", "between": ["A", "D"], "likelihood": 0.002},
+            {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.0025},
         ],
     )
-    r = escalation_paths(s, "A", "B", method="monte-carlo", samples=3000, seed=2)
-    paths = r.party("D").paths  # with this seed no sample brought D in through C
-    assert [p.probability for p in paths] == pytest.approx([0.001, 0.0003])
-    assert min(p.share for p in paths) == 0.0  # found by search, not by sampling
+    r = escalation_paths(s, "A", "B", method="monte-carlo", samples=1000, seed=0)
+    best, sampled = r.party("D").paths  # with this seed D came in only directly from A
+    assert (best.probability, best.share) == (pytest.approx(0.9 * 0.0025), 0.0)
+    assert [step.target for step in best.steps] == ["C", "D"]
+    assert (sampled.probability, sampled.share) == (0.002, 0.002)
