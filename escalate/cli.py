@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -15,6 +16,7 @@ from escalate.analysis import Escalation, escalation_paths
 from escalate.errors import EscalateError, FlareUpError, UnknownActorError
 from escalate.likelihoods import LikelihoodTable, load_likelihoods
 from escalate.loading import bundled_scenarios, load_scenario
+from escalate.model import Scenario
 from escalate.report import table
 
 app = typer.Typer(
@@ -273,8 +275,15 @@ def import_atop_cmd(
     with user_errors():
         scenario = world_scenario(data, year, rivalry_years=rivalry_years)
         write_scenario(scenario, output)
-    typer.echo(
-        f"Wrote {output} ({len(scenario.actors)} states, {len(scenario.relations)} relations)", err=True
+    typer.echo(f"Wrote {output} ({_census(scenario)}, {len(scenario.relations)} relations)", err=True)
+
+
+def _census(scenario: Scenario) -> str:
+    """``"195 states, 16 alliances"``: the actors of a scenario by kind."""
+    kinds = Counter(actor.kind.value for actor in scenario.actors.values())
+    plural = {"alliance": "alliances", "state": "states", "region": "regions", "group": "groups"}
+    return ", ".join(
+        f"{n} {plural[kind] if n != 1 else kind}" for kind, n in sorted(kinds.items(), reverse=True)
     )
 
 

@@ -275,3 +275,41 @@ def test_calibrate_fits_and_writes_a_table_that_loads(runner, history, tmp_path)
     result = runner.invoke(app, ["backtest", "--data", str(history), "--calibrate-before", "2001", "--json"])
     assert result.exit_code == 0
     assert "fitted on wars before 2001" in __import__("json").loads(result.stdout)["likelihoods"]
+
+
+def test_fit_reads_promises_as_holding_back_one_side():
+    from escalate.world.calibrate import fit
+
+    # Neighbours with no promise join half the time; with a promise toward the other side,
+    # never: the promise holds; with a promise toward the side they would not join, half.
+    exposures = (
+        [{"border@1": 1}] * 4
+        + [{"border@1": 1, "nonaggression_pact@1": 1}] * 4
+        + [{"border@1": 1, "neutrality_pact@0": 1}] * 4
+    )
+    joined = [True, True, False, False] + [False] * 4 + [True, True, False, False]
+    fitted = fit(exposures, joined)
+    assert fitted["border"] == pytest.approx(0.5, abs=0.02)
+    assert fitted["nonaggression_pact"] > 0.95
+    assert fitted["neutrality_pact"] < 0.01  # it never stood in the way
+
+
+def test_backtest_options_conflict_and_a_given_table_is_not_out_of_sample(runner, history, tmp_path):
+    table = tmp_path / "t.toml"
+    table.write_text("guarantee = 0.5\n")
+    both = ["--likelihoods", str(table), "--calibrate-before", "2001"]
+    result = runner.invoke(app, ["backtest", "--data", str(history), *both])
+    assert result.exit_code == 2 and "not both" in result.stderr
+    result = runner.invoke(app, ["backtest", "--data", str(history), "--likelihoods", str(table), "--json"])
+    assert result.exit_code == 0, result.stderr
+    figures = __import__("json").loads(result.stdout)
+    assert figures["model"]["out_of_sample"] is False and "one table" in figures["likelihoods"]
+
+
+def test_leave_one_out_never_fits_a_war_on_itself(history):
+    from escalate.world.calibrate import leave_one_out
+
+    # One war: the table fitted without it has seen no joiner, so nothing is fitted up.
+    (table,) = leave_one_out(history).values()
+    assert table.origin == "fitted without war 1"
+    assert table.get("guarantee") == __import__("escalate").LikelihoodTable().get("guarantee")
