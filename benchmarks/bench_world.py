@@ -4,15 +4,16 @@ Three measurements, each beside a naive baseline run in the same session:
 
 1. one flare-up in process (Azerbaijan attacks Armenia, 10,000 samples, with explanations):
    escalate's vectorised Monte Carlo and best-path search, against a per-sample Python
-   cascade with networkx ``all_simple_paths`` (cutoff 3) from the belligerents to each party;
-2. ``escalate paths`` end to end on the imported world file, against a script doing the
+   cascade followed by networkx ``all_simple_paths`` (cutoff 3, at most 10,000 paths per
+   pair) from each belligerent to each party;
+2. ``escalate paths`` end to end on the imported world file, against a script running the
    naive pipeline on the same file;
 3. the whole backtest (95 wars, leave one war out), against the same protocol with the
    per-sample Python cascade.
 
-Times are medians (case 1) or single runs (cases 2 and 3); memory is the peak traced by
-tracemalloc in process (numpy's arrays included) and the peak resident set size of each
-command. Run (a few minutes; the naive backtest is the long part):
+Each case runs in a fresh process, which reports its time (the median of ``--runs`` for
+escalate's case 1, a single run otherwise) and its peak resident memory. Run (a few minutes;
+the naive runs are the long part):
 
     python benchmarks/bench_world.py [--data ../shared/data] [--runs 5] [--backtest-samples 2000]
 """
@@ -20,84 +21,79 @@ command. Run (a few minutes; the naive backtest is the long part):
 from __future__ import annotations
 
 import argparse
+import json
 import resource
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
-import tracemalloc
 from itertools import islice
 from pathlib import Path
 
-import networkx as nx
-
-import escalate.outcomes
-from escalate import escalation_paths
-from escalate.analysis import make_flare_up
-from escalate.cascade import compile_scenario
-from escalate.sampling import python_sample
-from escalate.world.atop import world_scenario
-from escalate.world.backtest import backtest
-
 HERE = Path(__file__).resolve().parent
 FLARE = ("Azerbaijan", "Armenia")
-NAIVE_SCRIPT = """
-import sys
-from itertools import islice
-import networkx as nx
-from escalate import load_scenario
-from escalate.analysis import make_flare_up
-from escalate.cascade import compile_scenario
-from escalate.sampling import python_sample
-world = load_scenario(sys.argv[1])
-compiled = compile_scenario(world, make_flare_up(world, "Azerbaijan", "Armenia", initiator="Azerbaijan"))
-tally = python_sample(compiled, int(sys.argv[2]))
-graph = nx.DiGraph([(a.source, a.target) for a in compiled.arcs])
-for (actor, side) in tally.probabilities:
-    for b in ("Azerbaijan", "Armenia"):
-        if b in graph and actor in graph:
-            list(islice(nx.all_simple_paths(graph, b, actor, cutoff=3), 100_000))
-print(len(tally.probabilities))
-"""
 
 
-def naive_flare_up(world, samples: int) -> int:
-    """Per-sample Python cascade, then every simple path (cutoff 3) to each party."""
+def naive_flare_up(world, samples: int) -> None:
+    """Per-sample Python cascade, then simple paths (cutoff 3) to each party."""
+    import networkx as nx
+
+    from escalate.analysis import make_flare_up
+    from escalate.cascade import compile_scenario
+    from escalate.sampling import python_sample
+
     compiled = compile_scenario(world, make_flare_up(world, *FLARE, initiator=FLARE[0]))
     tally = python_sample(compiled, samples)
     graph = nx.DiGraph([(a.source, a.target) for a in compiled.arcs])
-    paths = 0
     for actor, _ in tally.probabilities:
         for b in FLARE:
             if b in graph and actor in graph:
-                paths += len(list(islice(nx.all_simple_paths(graph, b, actor, cutoff=3), 100_000)))
-    return paths
+                list(islice(nx.all_simple_paths(graph, b, actor, cutoff=3), 10_000))
 
 
-def escalate_flare_up(world, samples: int) -> int:
-    result = escalation_paths(world, *FLARE, initiator=FLARE[0], method="monte-carlo", samples=samples)
-    return len(result.parties)
+def escalate_flare_up(world, samples: int) -> None:
+    from escalate import escalation_paths
+
+    escalation_paths(world, *FLARE, initiator=FLARE[0], method="monte-carlo", samples=samples)
 
 
-def timed(function, *args, runs: int = 1, trace: bool = True, **kwargs) -> tuple[float, float]:
-    """Median seconds over ``runs``, and the peak traced memory (MB) of one more run (or NaN)."""
+def worker(case: str, data: Path, world_file: Path, samples: int, runs: int) -> None:
+    """Run one case in this process; print its seconds and peak RSS (MB) as JSON."""
+    import escalate.outcomes
+    from escalate import load_scenario
+    from escalate.sampling import python_sample
+    from escalate.world.backtest import backtest
+
+    if case.startswith("backtest"):
+        if case == "backtest-naive":
+            escalate.outcomes._sample = lambda compiled, n, seed, _: python_sample(compiled, n, seed)
+        work = lambda: backtest(data, samples=samples)  # noqa: E731
+    else:
+        world = load_scenario(world_file)
+        run = naive_flare_up if case == "flare-naive" else escalate_flare_up
+        work = lambda: run(world, samples)  # noqa: E731
     times = []
     for _ in range(runs):
         start = time.perf_counter()
-        function(*args, **kwargs)
+        work()
         times.append(time.perf_counter() - start)
-    peak = float("nan")
-    if trace:
-        tracemalloc.start()
-        function(*args, **kwargs)
-        peak = tracemalloc.get_traced_memory()[1] / 2**20
-        tracemalloc.stop()
-    return statistics.median(times), peak
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(json.dumps({"seconds": statistics.median(times), "peak_mb": peak}))
+
+
+def in_fresh_process(case: str, args: argparse.Namespace, world_file: Path, samples: int, runs: int):
+    out = subprocess.run(
+        [sys.executable, __file__, "--worker", case, "--data", str(args.data), "--world", str(world_file),
+         "--samples", str(samples), "--runs", str(runs)],
+        check=True, capture_output=True, text=True,
+    )  # fmt: skip
+    found = json.loads(out.stdout)
+    return found["seconds"], found["peak_mb"]
 
 
 def command(args: list[str]) -> tuple[float, float]:
-    """Wall seconds and peak resident memory (MB) of a command run in a fresh wrapper."""
+    """Wall seconds and peak resident memory (MB) of a command, run from a small wrapper."""
     probe = (
         "import resource, subprocess, sys, time; t = time.perf_counter();"
         "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
@@ -108,9 +104,18 @@ def command(args: list[str]) -> tuple[float, float]:
     return float(seconds), int(rss_kb) / 1024
 
 
-def row(label: str, naive: tuple[float, float], fast: tuple[float, float], unit: str = "MB") -> None:
-    print(f"{label:<44}{naive[0]:>10.2f} s{fast[0]:>10.3f} s{fast[0] / naive[0]:>9.3f}"
-          f"{naive[1]:>9.0f} {unit}{fast[1]:>8.0f} {unit}")  # fmt: skip
+def row(label: str, naive: tuple[float, float], fast: tuple[float, float]) -> None:
+    print(f"{label:<46}{naive[0]:>9.2f} s{fast[0]:>9.3f} s{fast[0] / naive[0]:>8.3f}"
+          f"{naive[1]:>9.0f} MB{fast[1]:>7.0f} MB", flush=True)  # fmt: skip
+
+
+NAIVE_COMMAND = f"""
+import sys
+sys.path.insert(0, {str(HERE)!r})
+from bench_world import naive_flare_up
+from escalate import load_scenario
+naive_flare_up(load_scenario(sys.argv[1]), int(sys.argv[2]))
+"""
 
 
 def main() -> None:
@@ -122,43 +127,37 @@ def main() -> None:
     parser.add_argument("--samples", type=int, default=10_000)
     parser.add_argument("--backtest-samples", type=int, default=2000)
     parser.add_argument("--skip-backtest", action="store_true")
+    parser.add_argument("--worker", help=argparse.SUPPRESS)
+    parser.add_argument("--world", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args()
+    if args.worker:
+        worker(args.worker, args.data, args.world, args.samples, args.runs)
+        return
     if not args.data.is_dir():
         sys.exit(f"bench_world: no data folder at {args.data}; pass --data DIR laid out as shared/data")
-    start = time.perf_counter()
-    world = world_scenario(args.data, 2014, rivalry_years=10)
-    states = sum(a.kind == "state" for a in world.actors.values())
-    print(f"world of 2014: {states} states, {len(world.actors) - states} alliances, "
-          f"{len(world.relations):,} relations; built in {time.perf_counter() - start:.1f} s")  # fmt: skip
-    print(f"\n{'':<44}{'naive':>12}{'escalate':>12}{'ratio':>9}{'naive':>12}{'escalate':>11}")
-    print(f"{'':<44}{'time':>12}{'time':>12}{'':>9}{'memory':>12}{'memory':>11}")
-    samples = args.samples
-    naive = timed(naive_flare_up, world, samples)
-    fast = timed(escalate_flare_up, world, samples, runs=args.runs)
-    row(f"1. one flare-up in process, {samples:,} samples", naive, fast)
     with tempfile.TemporaryDirectory() as folder:
-        path = Path(folder) / "world-2014.toml"
-        subprocess.run(
+        world = Path(folder) / "world-2014.toml"
+        imported = command(
             [sys.executable, "-m", "escalate", "import", "atop", "--data", str(args.data), "--year", "2014",
-             "--rivalry-years", "10", "-o", str(path)],
-            check=True, capture_output=True,
+             "--rivalry-years", "10", "-o", str(world)]
         )  # fmt: skip
-        naive = command([sys.executable, "-c", NAIVE_SCRIPT, str(path), str(samples)])
-        fast = command([sys.executable, "-m", "escalate", "paths", *FLARE, "-g", str(path),
+        print(f"escalate import atop --year 2014: {imported[0]:.1f} s, {imported[1]:.0f} MB peak\n")
+        print(f"{'':<46}{'naive':>11}{'escalate':>11}{'ratio':>8}{'naive':>12}{'escalate':>9}")
+        samples = args.samples
+        naive = in_fresh_process("flare-naive", args, world, samples, 1)
+        fast = in_fresh_process("flare", args, world, samples, args.runs)
+        row(f"1. one flare-up in process, {samples:,} samples", naive, fast)
+        naive = command([sys.executable, "-c", NAIVE_COMMAND, str(world), str(samples)])
+        fast = command([sys.executable, "-m", "escalate", "paths", *FLARE, "-g", str(world),
                         "--initiator", FLARE[0], "--samples", str(samples)])  # fmt: skip
-        row("2. escalate paths, end to end (RSS)", naive, fast)
-    if not args.skip_backtest:
-        n = args.backtest_samples
-        fast = timed(backtest, args.data, samples=n)
-        vectorised = escalate.outcomes._sample
-        escalate.outcomes._sample = lambda compiled, samples, seed, _: python_sample(compiled, samples, seed)
-        try:
-            naive = timed(backtest, args.data, samples=n, trace=False)  # tracing would take hours
-        finally:
-            escalate.outcomes._sample = vectorised
-        row(f"3. whole backtest, {n:,} samples a war", naive, fast)
-    print(f"\npeak RSS of this process: {resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024:.0f} MB")
-    print("ratio = escalate time / naive time, both measured in this session (lower is better).")
+        row("2. escalate paths, end to end", naive, fast)
+        if not args.skip_backtest:
+            n = args.backtest_samples
+            naive = in_fresh_process("backtest-naive", args, world, n, 1)
+            fast = in_fresh_process("backtest", args, world, n, 1)
+            row(f"3. whole backtest, {n:,} samples a war", naive, fast)
+    print("\nratio = escalate time / naive time, both measured in this session (lower is better);")
+    print("memory = peak resident set size of the process running the case.")
 
 
 if __name__ == "__main__":

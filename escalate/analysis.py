@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
@@ -30,7 +31,7 @@ from escalate.explain import cite, explain_step
 from escalate.likelihoods import LikelihoodTable
 from escalate.loading import load_scenario
 from escalate.model import Role, Scenario
-from escalate.outcomes import Tally, pulled_sides, run_cascade
+from escalate.outcomes import Tally, fighting_sides, pulled_sides, run_cascade
 
 
 @dataclass(frozen=True)
@@ -359,6 +360,7 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
     flare = compiled.flare_up
     arcs = compiled.arcs
     likeliest = most_likely_chains(compiled) if tally.method == "monte-carlo" else {}
+    fighting = fighting_sides(compiled, tally)
     parties = []
     for (actor, side), probability in tally.probabilities.items():
         if probability <= 0.0:
@@ -370,13 +372,15 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
             _, chain = likeliest[actor]
             if chain_side(compiled, chain) == side:
                 chains.setdefault(chain, 0.0)
-        paths = []
-        for chain, share in chains.items():
-            steps = tuple(_step(scenario, arcs[i]) for i in chain)
-            product = 1.0
-            for step in steps:
-                product *= step.likelihood
-            paths.append(Path(steps, round(product, 12), round(share, 12)))
+        # Rank chains cheaply, then explain only the top ones (and any tied with the last).
+        ranked = sorted((-round(math.prod(arcs[i].likelihood for i in chain), 12), -round(share, 12), chain)
+                        for chain, share in chains.items())  # fmt: skip
+        cut = ranked[min(top, len(ranked)) - 1][:2] if ranked else None
+        paths = [
+            Path(tuple(_step(scenario, arcs[i]) for i in chain), -probability, -share)
+            for probability, share, chain in ranked
+            if (probability, share) <= cut  # type: ignore[operator]
+        ]
         paths.sort(key=lambda p: (-p.probability, -p.share, p.explanation))
         parties.append(
             Party(
@@ -385,7 +389,7 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
                 role=max(roles, key=lambda r: (roles[r], r)),
                 probability=round(probability, 12),  # drop float noise from summing outcomes
                 stderr=round(tally.stderr(actor, side), 12),
-                cross_pressured=len(pulled_sides(compiled, tally, actor) - {NO_SIDE}) > 1,
+                cross_pressured=len(pulled_sides(compiled, tally, actor, fighting) - {NO_SIDE}) > 1,
                 paths=tuple(paths[:top]),
                 roles=roles,
             )

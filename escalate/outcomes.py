@@ -177,24 +177,35 @@ def _sample(compiled: Compiled, samples: int, seed: int, progress: Callable[[int
     return tally
 
 
-def pulled_sides(compiled: Compiled, tally: Tally, actor: str) -> set[int]:
-    """The sides ``actor``'s ties could pull it toward, fired or not.
-
-    A tie to a party that can fight on side ``s`` pulls toward ``s`` (toward ``1 - s``
-    for hostility); mediation pulls nowhere.
-    """
+def fighting_sides(compiled: Compiled, tally: Tally) -> dict[str, set[int]]:
+    """The sides each party can fight on: the belligerents', and any side it joined as an ally."""
     fighting: dict[str, set[int]] = defaultdict(set)
     for b, side in compiled.flare_up.fighting:
         fighting[b].add(side)
     for (other, side), role_p in tally.probabilities.items():
         if side != NO_SIDE and role_p > 0 and _can_fight(tally, other, side):
             fighting[other].add(side)
+    return fighting
+
+
+def pulled_sides(
+    compiled: Compiled, tally: Tally, actor: str, fighting: dict[str, set[int]] | None = None
+) -> set[int]:
+    """The sides ``actor``'s ties could pull it toward, fired or not.
+
+    A tie to a party that can fight on side ``s`` pulls toward ``s`` (toward ``1 - s``
+    for hostility; toward the defending side for a border or a major power's reach);
+    mediation pulls nowhere. ``fighting`` is :func:`fighting_sides`, when already known.
+    """
+    fighting = fighting_sides(compiled, tally) if fighting is None else fighting
+    attacking = compiled.flare_up.attacking_side
     sides: set[int] = set()
     for arc in _arcs_into(compiled, actor):
         if arc.role is Role.MEDIATOR:
             continue
         for side in fighting.get(arc.source, ()):
-            sides.add(side if arc.same_side else 1 - side)
+            pulled = side if arc.same_side else 1 - side
+            sides.add(1 - side if arc.toward_defender and side == attacking else pulled)
     return sides
 
 

@@ -293,6 +293,14 @@ def test_a_border_draws_the_neighbour_to_the_defending_side():
     assert prob(defending, "C", "A") == pytest.approx(0.5) and prob(defending, "C", "B") == 0.0
     explanation = defending.party("C").paths[0].explanation
     assert "C borders A, and the fighting can spill over" in explanation
+    assert not attacked.party("C").cross_pressured  # the border pulls to B's side only
+    torn = scenario(
+        [
+            {"type": "border", "between": ["A", "C"], "likelihood": 0.5},
+            {"type": "hostility", "between": ["B", "C"], "likelihood": 0.5},
+        ]
+    )
+    assert escalation_paths(torn, "A", "B", initiator="A").party("C", "B").cross_pressured
 
 
 def test_a_state_bordering_both_belligerents_with_no_initiator_is_torn_when_both_fire():

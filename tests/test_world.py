@@ -313,3 +313,24 @@ def test_leave_one_out_never_fits_a_war_on_itself(history):
     (table,) = leave_one_out(history).values()
     assert table.origin == "fitted without war 1"
     assert table.get("guarantee") == __import__("escalate").LikelihoodTable().get("guarantee")
+
+
+def test_auc_lead_over_a_baseline_has_a_cluster_bootstrap_interval():
+    from escalate.world.backtest import Prediction, auc_difference
+
+    predictions = []
+    for war in range(20):
+        for c in range(10):
+            joined = c == 0
+            baseline = {"rule": float(c % 3 == 0)}  # catches the joiner, and 3 others
+            predictions.append(
+                Prediction(war, c, joined, 0 if joined else None, 1.0 if joined else 0.1, 0, baseline)
+            )
+    lead = auc_difference(predictions, "rule", resamples=200)
+    # The model ranks every joiner first (AUC 1); the rule ties the joiner with 3 of 9.
+    assert lead["difference"] == pytest.approx(1 - (6 / 9 + 3 / 9 / 2))
+    assert lead["low_90"] == pytest.approx(lead["difference"]) == pytest.approx(lead["high_90"])
+    predictions[0].probability = 0.0  # one war's joiner now ranked last: the interval opens
+    lead = auc_difference(predictions, "rule", resamples=200)
+    assert lead["low_90"] < lead["high_90"]
+    assert lead["low_90"] <= lead["difference"] <= lead["high_90"]

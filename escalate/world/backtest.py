@@ -235,6 +235,47 @@ def auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
     return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
 
 
+def auc_difference(
+    predictions: Sequence[Prediction], baseline: str, *, resamples: int = 500, seed: int = 0
+) -> dict[str, float]:
+    """Model AUC minus a baseline's, with a 90% interval from resampling whole wars.
+
+    Pairs of one war are not independent, so the bootstrap draws wars with replacement
+    (a cluster bootstrap) and recomputes both AUCs on the same draw.
+    """
+    import numpy as np
+
+    wars_ = sorted({p.war for p in predictions})
+    index = {w: i for i, w in enumerate(wars_)}
+    war = np.array([index[p.war] for p in predictions])
+    label = np.array([p.joined for p in predictions])
+    model = np.array([p.probability for p in predictions])
+    other = np.array([p.baselines[baseline] for p in predictions])
+    rng = np.random.default_rng(seed)
+    differences = []
+    for _ in range(resamples):
+        weight = np.bincount(rng.integers(0, len(wars_), len(wars_)), minlength=len(wars_))[war]
+        differences.append(_weighted_auc(model, label, weight) - _weighted_auc(other, label, weight))
+    low, high = np.nanquantile(differences, [0.05, 0.95])
+    return {
+        "difference": auc(model.tolist(), label.tolist()) - auc(other.tolist(), label.tolist()),
+        "low_90": float(low),
+        "high_90": float(high),
+    }
+
+
+def _weighted_auc(scores: Any, labels: Any, weights: Any) -> float:
+    """ROC AUC with each pair counted ``weights`` times (ties count one half)."""
+    import numpy as np
+
+    values, inverse = np.unique(scores, return_inverse=True)
+    positive = np.bincount(inverse, weights=weights * labels, minlength=len(values))
+    negative = np.bincount(inverse, weights=weights * ~labels, minlength=len(values))
+    below = np.cumsum(negative) - negative  # negatives scored strictly lower
+    total = positive.sum() * negative.sum()
+    return float((positive * (below + negative / 2)).sum() / total) if total else float("nan")
+
+
 def brier(probabilities: Sequence[float], labels: Sequence[bool]) -> float:
     """Mean squared error of the probabilities."""
     return sum((p - float(y)) ** 2 for p, y in zip(probabilities, labels, strict=True)) / len(labels)
@@ -295,6 +336,7 @@ def summary(predictions: Sequence[Prediction]) -> dict[str, Any]:
             "auc": auc(scores, labels),
             "brier": brier([s / top for s in scores], labels),
             "recall_at_k": top_k(scores, labels, k)[0],
+            "model_minus_baseline_auc": auc_difference(predictions, name),
         }
     by_war: dict[int, list[Prediction]] = defaultdict(list)
     for p in predictions:
@@ -317,11 +359,16 @@ def report(figures: dict[str, Any]) -> str:
         f"{model['pairs']:,} (war, state) pairs, {model['joiners']} joiners; "
         f"graphs from data before each war; likelihoods: {figures.get('likelihoods', 'defaults')}",
         "",
-        f"{'':<22}{'ROC AUC':>8}{'Brier':>9}{'recall@' + str(model['top_k']):>11}",
+        f"{'':<22}{'ROC AUC':>8}{'Brier':>9}{'recall@' + str(model['top_k']):>11}"
+        f"   model's AUC lead, 90% interval over wars",
         f"{'model':<22}{model['auc']:>8.3f}{model['brier']:>9.4f}{model['recall_at_k']:>11.3f}",
     ]
     for name, b in figures["baselines"].items():
-        lines.append(f"{name:<22}{b['auc']:>8.3f}{b['brier']:>9.4f}{b['recall_at_k']:>11.3f}")
+        lead = b["model_minus_baseline_auc"]
+        lines.append(
+            f"{name:<22}{b['auc']:>8.3f}{b['brier']:>9.4f}{b['recall_at_k']:>11.3f}"
+            f"   {lead['difference']:+.3f} [{lead['low_90']:+.3f}, {lead['high_90']:+.3f}]"
+        )
     side = model["side_accuracy"]
     lines += [
         "",
