@@ -25,8 +25,6 @@ import math
 from itertools import islice
 from typing import Any
 
-import networkx as nx
-
 from escalate.cascade import NO_SIDE, Compiled
 from escalate.model import Role
 
@@ -40,6 +38,8 @@ def best_chains(
 
     With ``side``, only chains that would bring ``actor`` to that side (see :func:`chain_side`).
     """
+    import networkx as nx  # loaded only when explaining: keeps CLI start-up lean
+
     graph: nx.DiGraph[object] = nx.DiGraph()
     chosen: dict[tuple[object, object], int] = {}
 
@@ -92,6 +92,8 @@ def most_likely_chains(compiled: Compiled) -> dict[str, tuple[float, tuple[int, 
     >>> {actor: p for actor, (p, _) in most_likely_chains(c).items()}
     {'C': 0.5, 'D': 0.25}
     """
+    import networkx as nx
+
     belligerents = {b for b, _ in compiled.flare_up.fighting}
     relays: nx.DiGraph[object] = nx.DiGraph()
     for b in belligerents:

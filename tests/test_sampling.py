@@ -79,7 +79,7 @@ def test_hashed_coins_are_uniform_and_independent_across_coins_and_samples():
     assert uniform(3, [1], [5])[0] == first[5]
 
 
-def test_importing_the_cli_does_not_load_numpy():
-    code = "import sys, escalate.cli; print('numpy' in sys.modules)"
+def test_importing_the_cli_loads_neither_numpy_nor_networkx():
+    code = "import sys, escalate.cli; print('numpy' in sys.modules, 'networkx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
-    assert out.stdout.strip() == "False"
+    assert out.stdout.strip() == "False False"
