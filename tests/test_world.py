@@ -113,6 +113,22 @@ def test_rivalry_from_disputes_in_the_years_before(data):
     assert not [k for k in kinds(world_scenario(data, 2000, rivalry_years=3)) if k[0] == "hostility"]
 
 
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "cow_state_system_v2016/majors2016.csv",
+        "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
+        "atop_v4.01/atop-member-level.csv",
+    ],
+)
+def test_each_file_the_import_reads_is_named_when_missing(runner, data, tmp_path, relative):
+    (data / relative).unlink()
+    out = tmp_path / "w.toml"
+    result = runner.invoke(app, ["import", "atop", "--data", str(data), "--year", "2000", "-o", str(out)])
+    assert result.exit_code == 1 and f"{relative}: no such file" in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1 and not out.exists()
+
+
 def test_missing_and_malformed_files(data):
     (data / "atop_v5.1/atop5_1_ddyr_obligations.csv").unlink()
     with pytest.raises(GraphFileError, match=r"atop5_1_ddyr_obligations.csv: no such file"):
