@@ -51,8 +51,8 @@ DEFAULTS: tuple[tuple[str, float, str], ...] = (
     ("border", 0.03,
      "About 3% of states bordering a belligerent by land joined its war "
      "(COW inter-state wars 1823-2003, fitted by escalate calibrate)."),
-    ("major_power", 0.045,
-     "A major power joined about one war in twenty in which it had no other tie "
+    ("major_power", 0.04,
+     "A major power joined about one war in twenty-five in which it had no other tie "
      "(COW inter-state wars and major-power list, fitted by escalate calibrate)."),
     ("neutrality_pact", 0.8,
      "The chance that a neutrality promise holds against joining the partner's enemies."),
