@@ -350,3 +350,12 @@ def test_auc_lead_over_a_baseline_has_a_cluster_bootstrap_interval():
     lead = auc_difference(predictions, "rule", resamples=200)
     assert lead["low_90"] < lead["high_90"]
     assert lead["low_90"] <= lead["difference"] <= lead["high_90"]
+
+
+def test_an_alliance_with_fewer_than_three_members_in_the_system_is_left_to_its_pacts(data):
+    members = "atopid,member,yrent,yrexit,defense,defcoadv,defcoloc,defcocon,defconum,defcodem\n"
+    rows = "".join(f"9200,{c},1980,0,1,0,0,0,0,0\n" for c in (1, 2, 5))  # Oldland left in 1990
+    write(data, "atop_v4.01/atop-member-level.csv", members + rows)
+    world = world_scenario(data, 2000)
+    assert "ATOP alliance 9200" not in world.actors
+    assert ("defense_pact", "Alpha", "Beta") in kinds(world)

@@ -135,10 +135,15 @@ class WorldData:
         return self.atop.get(year, {})
 
     def alliances(self, year: int) -> dict[int, tuple[set[int], set[str]]]:
-        """Multilateral defence alliances in force in ``year``: ``atopid -> (members, conditions)``."""
+        """Multilateral defence alliances in force in ``year``: ``atopid -> (members, conditions)``.
+
+        Members are the system members of the year with a defence obligation; an alliance
+        with fewer than three of them is left to its pacts.
+        """
+        states = self.members(year)
         found: dict[int, tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
         for atopid, member, first, last, defense, conditions in self.memberships:
-            if defense and first <= year and (last == 0 or last >= year):
+            if defense and member in states and first <= year and (last == 0 or last >= year):
                 found[atopid][0].add(member)
                 found[atopid][1].update(conditions)
         return {a: found[a] for a in sorted(found) if len(found[a][0]) >= 3}
@@ -190,7 +195,7 @@ class WorldData:
         symmetric: set[tuple[str, frozenset[int]]] = set()
         table = self.obligations(year)
         alliances = {
-            atopid: (sorted(m for m in members if m in states), conditions)
+            atopid: (sorted(members), conditions)
             for atopid, (members, conditions) in self.alliances(year).items()
         }
         allied = {frozenset((a, b)) for members, _ in alliances.values() for a in members for b in members}
@@ -233,15 +238,14 @@ class WorldData:
             for c, (_, abbreviation) in states.items()
         }
         for atopid, (members, conditions) in alliances.items():
-            if len(members) >= 3:
-                sources["atop_members"] = SOURCES["atop_members"]
-                actors[ALLIANCE_NAMES.get(atopid, f"ATOP alliance {atopid}")] = {
-                    "kind": "alliance",
-                    "aliases": [f"atop{atopid}"],
-                    "members": [name[m] for m in members],
-                    "collective_defense": True,
-                    "source": "atop_members",
-                } | ({"note": "defence conditions: " + ", ".join(sorted(conditions))} if conditions else {})
+            sources["atop_members"] = SOURCES["atop_members"]
+            actors[ALLIANCE_NAMES.get(atopid, f"ATOP alliance {atopid}")] = {
+                "kind": "alliance",
+                "aliases": [f"atop{atopid}"],
+                "members": [name[m] for m in members],
+                "collective_defense": True,
+                "source": "atop_members",
+            } | ({"note": "defence conditions: " + ", ".join(sorted(conditions))} if conditions else {})
         return {
             "name": f"world-{year}",
             "title": label or f"The international system in {year}: COW states, ATOP 5.1 obligations",
