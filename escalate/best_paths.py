@@ -25,7 +25,7 @@ import math
 from itertools import islice
 from typing import Any
 
-from escalate.cascade import NO_SIDE, Compiled
+from escalate.cascade import NO_SIDE, Arc, Compiled
 from escalate.model import Role
 
 _START, _END = ("start",), ("end",)  # tuples: never an actor id
@@ -40,31 +40,11 @@ def best_chains(
     """
     import networkx as nx  # loaded only when explaining: keeps CLI start-up lean
 
-    graph: nx.DiGraph[object] = nx.DiGraph()
-    chosen: dict[tuple[object, object], int] = {}
-
-    def offer(source: object, target: object, index: int) -> None:
-        arc = compiled.arcs[index]
-        if arc.likelihood <= 0.0:
-            return
-        best = chosen.get((source, target))
-        if best is None or (arc.likelihood, -index) > (compiled.arcs[best].likelihood, -best):
-            chosen[(source, target)] = index
-
-    belligerents = {b for b, _ in compiled.flare_up.fighting}
-    for arc in compiled.arcs:
-        if arc.target in belligerents:
-            continue
+    graph = _relays(compiled, without=actor)
+    for arc in compiled.arcs:  # the last step may be any tie
         if arc.target == actor:
-            offer(arc.source, _END, arc.index)
-        elif arc.role is Role.ALLY and arc.source != actor:
-            offer(arc.source, arc.target, arc.index)
-    for (source, target), index in chosen.items():
-        graph.add_edge(source, target, weight=-math.log(compiled.arcs[index].likelihood), arc=index)
-    for belligerent, _ in compiled.flare_up.fighting:
-        if belligerent in graph:
-            graph.add_edge(_START, belligerent, weight=0.0)
-    if _START not in graph or _END not in graph:
+            _offer(graph, arc.source, _END, arc)
+    if _END not in graph:
         return []
     found: list[tuple[float, tuple[int, ...]]] = []
     paths = nx.shortest_simple_paths(graph, _START, _END, weight="weight")
@@ -94,21 +74,11 @@ def most_likely_chains(compiled: Compiled) -> dict[str, tuple[float, tuple[int, 
     """
     import networkx as nx
 
-    belligerents = {b for b, _ in compiled.flare_up.fighting}
-    relays: nx.DiGraph[object] = nx.DiGraph()
-    for b in belligerents:
-        relays.add_edge(_START, b, weight=0.0, arc=None)
-    for arc in compiled.arcs:
-        if arc.role is Role.ALLY and arc.likelihood > 0 and arc.target not in belligerents:
-            weight = -math.log(arc.likelihood)
-            if (
-                not relays.has_edge(arc.source, arc.target)
-                or weight < relays.edges[arc.source, arc.target]["weight"]
-            ):
-                relays.add_edge(arc.source, arc.target, weight=weight, arc=arc.index)
+    relays = _relays(compiled)
     found: Any = nx.single_source_dijkstra(relays, _START, weight="weight")
     distance: dict[object, float] = found[0]
     route: dict[object, list[object]] = found[1]
+    belligerents = {b for b, _ in compiled.flare_up.fighting}
     best: dict[str, tuple[float, tuple[int, ...]]] = {}
     for arc in compiled.arcs:  # the last step may be any tie; the ones before must relay
         if arc.target in belligerents or arc.likelihood <= 0 or arc.source not in distance:
@@ -121,14 +91,39 @@ def most_likely_chains(compiled: Compiled) -> dict[str, tuple[float, tuple[int, 
     return best
 
 
+def _relays(compiled: Compiled, without: str | None = None) -> Any:
+    """Belligerents and the ties that relay a call to fight, weighted by -log likelihood.
+
+    One edge per pair of parties (the likeliest tie; the first written on a tie), none into a
+    belligerent and none out of ``without``.
+    """
+    import networkx as nx
+
+    graph: nx.DiGraph[object] = nx.DiGraph()
+    belligerents = {b for b, _ in compiled.flare_up.fighting}
+    for b in belligerents:
+        graph.add_edge(_START, b, weight=0.0, arc=None)
+    for arc in compiled.arcs:
+        if arc.role is Role.ALLY and arc.target not in belligerents and arc.source != without:
+            _offer(graph, arc.source, arc.target, arc)
+    return graph
+
+
+def _offer(graph: Any, source: object, target: object, arc: Arc) -> None:
+    """Add ``arc`` as the edge ``source -> target`` unless a likelier (or earlier) one is there."""
+    if arc.likelihood <= 0.0:
+        return
+    weight = -math.log(arc.likelihood)
+    if not graph.has_edge(source, target) or weight < graph.edges[source, target]["weight"]:
+        graph.add_edge(source, target, weight=weight, arc=arc.index)
+
+
 def chain_side(compiled: Compiled, chain: tuple[int, ...]) -> int:
     """The side a chain of arcs brings its last party to (``NO_SIDE`` for mediation)."""
     flare = compiled.flare_up
     side = dict(flare.fighting)[compiled.arcs[chain[0]].source]
     for index in chain:
-        arc = compiled.arcs[index]
-        if arc.role is Role.MEDIATOR:
-            return NO_SIDE
-        pulled = side if arc.same_side else 1 - side
-        side = 1 - side if arc.toward_defender and side == flare.attacking_side else pulled
+        side = compiled.arcs[index].pulls_to(side, flare.attacking_side)
+        if side == NO_SIDE:
+            break
     return side

@@ -123,6 +123,14 @@ class Arc:
     #: to the defending side, which is ``source``'s own unless ``source`` attacked.
     toward_defender: bool = False
 
+    def pulls_to(self, source_side: int, attacking: int | None) -> int:
+        """The side the arc draws ``target`` to when ``source`` fights on ``source_side``."""
+        if self.role is Role.MEDIATOR:
+            return NO_SIDE
+        if not self.same_side or (self.toward_defender and source_side == attacking):
+            return 1 - source_side
+        return source_side
+
 
 @dataclass(frozen=True)
 class Compiled:
@@ -325,11 +333,7 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
                 if arc.covers is not None and theatre.isdisjoint(arc.covers):
                     waiting.append(arc)
                     continue
-            side = source.side if arc.same_side else 1 - source.side
-            if arc.toward_defender and source.side == attacking:
-                side = 1 - source.side
-            if arc.role is Role.MEDIATOR:
-                side = NO_SIDE
+            side = arc.pulls_to(source.side, attacking)
             if current is not None and current.side != side:
                 continue
             if ask(arc.coin, arc.likelihood):

@@ -281,10 +281,7 @@ def import_atop_cmd(
 def _census(scenario: Scenario) -> str:
     """``"195 states, 16 alliances"``: the actors of a scenario by kind."""
     kinds = Counter(actor.kind.value for actor in scenario.actors.values())
-    plural = {"alliance": "alliances", "state": "states", "region": "regions", "group": "groups"}
-    return ", ".join(
-        f"{n} {plural[kind] if n != 1 else kind}" for kind, n in sorted(kinds.items(), reverse=True)
-    )
+    return ", ".join(f"{n} {kind}{'s' * (n != 1)}" for kind, n in sorted(kinds.items(), reverse=True))
 
 
 @app.command("backtest")

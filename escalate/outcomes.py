@@ -204,8 +204,7 @@ def pulled_sides(
         if arc.role is Role.MEDIATOR:
             continue
         for side in fighting.get(arc.source, ()):
-            pulled = side if arc.same_side else 1 - side
-            sides.add(1 - side if arc.toward_defender and side == attacking else pulled)
+            sides.add(arc.pulls_to(side, attacking))
     return sides
 
 

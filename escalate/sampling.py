@@ -152,9 +152,22 @@ class _Arrays:
 
     def arcs_from(self, samples: Any, actors: Any) -> tuple[Any, Any]:
         """``(sample, arc)`` for every arc leaving each ``(sample, actor)``."""
-        starts, degree = self.source_start[actors], self.source_start[actors + 1] - self.source_start[actors]
-        offsets = np.arange(int(degree.sum())) - np.repeat(np.cumsum(degree) - degree, degree)
-        return np.repeat(samples, degree), self.by_source[np.repeat(starts, degree) + offsets]
+        starts = self.source_start[actors]
+        owner, position = _ranges(starts, self.source_start[actors + 1] - starts)
+        return samples[owner], self.by_source[position]
+
+
+def _ranges(starts: Any, counts: Any) -> tuple[Any, Any]:
+    """Expand ``counts[i]`` consecutive positions from ``starts[i]``: ``(i, position)`` pairs.
+
+    Examples
+    --------
+    >>> owner, position = _ranges(np.array([5, 0]), np.array([2, 3]))
+    >>> owner.tolist(), position.tolist()
+    ([0, 0, 1, 1, 1], [5, 6, 0, 1, 2])
+    """
+    owner = np.repeat(np.arange(len(counts)), counts)
+    return owner, np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(len(owner))
 
 
 #: Cells of the (samples x actors) arrays of one batch: about 16 MB in all.
@@ -274,11 +287,9 @@ def _pulls(g: _Arrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: An
     checked = g.defensive[a_idx] & g.has_covers[a_idx]
     check = np.flatnonzero(checked)
     if len(check):
-        counts = g.covers_start[a_idx[check] + 1] - g.covers_start[a_idx[check]]
-        rows = np.repeat(check, counts)
-        entry = np.repeat(g.covers_start[a_idx[check]] - np.cumsum(counts) + counts, counts) + np.arange(
-            len(rows)
-        )
+        starts = g.covers_start[a_idx[check]]
+        owner, entry = _ranges(starts, g.covers_start[a_idx[check] + 1] - starts)
+        rows = check[owner]
         seen = theatre[s_idx[rows], g.covers_place[entry]]
         reached = np.zeros(len(a_idx), dtype=bool)
         reached[rows[seen]] = True
@@ -329,11 +340,8 @@ def _held_back(
     rows = np.flatnonzero((role[s_idx, target] < 0) & (pull != NO_SIDE) & (counts > 0))
     if not len(rows):
         return held
-    counts = counts[rows]
-    entry = live[
-        np.repeat(starts[target[rows]] - np.cumsum(counts) + counts, counts) + np.arange(counts.sum())
-    ]
-    rows = np.repeat(rows, counts)
+    owner, position = _ranges(starts[target[rows]], counts[rows])
+    rows, entry = rows[owner], live[position]
     cell = s_idx[rows] * side.shape[1] + g.damp_partner[entry]
     partner_role, partner_side = role.ravel()[cell], side.ravel()[cell]
     facing = (partner_role >= 0) & (partner_role <= _CODE[Role.ALLY])

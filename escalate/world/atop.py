@@ -148,6 +148,15 @@ class WorldData:
                 found[atopid][1].update(conditions)
         return {a: found[a] for a in sorted(found) if len(found[a][0]) >= 3}
 
+    def allied(self, year: int) -> set[frozenset[int]]:
+        """Pairs of members of one alliance of ``year``: their pacts are left to the alliance."""
+        return {
+            frozenset((a, b))
+            for members, _ in self.alliances(year).values()
+            for a in members
+            for b in members
+        }
+
     def land_borders(self, year: int) -> set[frozenset[int]]:
         """Pairs of states sharing a land or river border at some time in ``year``."""
         return {
@@ -198,7 +207,7 @@ class WorldData:
             atopid: (sorted(members), conditions)
             for atopid, (members, conditions) in self.alliances(year).items()
         }
-        allied = {frozenset((a, b)) for members, _ in alliances.values() for a in members for b in members}
+        allied = self.allied(year)
         for (a, b), duties in sorted(table.items()):
             if a not in states or b not in states or a == b:
                 continue

@@ -98,7 +98,6 @@ def predict(
     seed: int = 0,
     only: Callable[[War], bool] | None = None,
     data: WorldData | None = None,
-    max_hops: int | None = None,
 ) -> list[Prediction]:
     """Score every (war, candidate) pair with the model and the baselines.
 
@@ -115,7 +114,7 @@ def predict(
         graph = _war_graph(data, year)
         names = {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
         table = likelihoods.get(war.number) if isinstance(likelihoods, Mapping) else likelihoods
-        probabilities = _model(graph, war, names, table, samples, seed, max_hops)
+        probabilities = _model(graph, war, names, table, samples, seed)
         neighbours = {c for pair in data.land_borders(year) if pair & war.originators.keys() for c in pair}
         obligations = data.obligations(year - 1)
         rivals = data.shared_disputes(year - RIVALRY_YEARS, year - 1)
@@ -151,7 +150,7 @@ def _war_graph(data: WorldData, year: int) -> Any:
 
 
 def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodTable | None,
-           samples: int, seed: int, max_hops: int | None) -> dict[str, tuple[float, int | None]]:  # fmt: skip
+           samples: int, seed: int) -> dict[str, tuple[float, int | None]]:  # fmt: skip
     sides: list[list[str]] = [[], []]
     for c, side in sorted(war.originators.items()):
         if c in names:
@@ -162,7 +161,7 @@ def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodT
     leaders = (sides[0][0], sides[1][0])
     initiator = leaders[attacking.pop()] if len(attacking) == 1 else None
     area = frozenset().union(*(graph.territory(n) for n in sides[0] + sides[1]))
-    flare = FlareUp(leaders, initiator, area, None, max_hops, (tuple(sides[0][1:]), tuple(sides[1][1:])))
+    flare = FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
     # Sampling with a fixed seed: exact enumeration of the larger wars takes minutes.
     compiled = compile_scenario(graph, flare, likelihoods)
     tally = run_cascade(compiled, method="monte-carlo", samples=samples, seed=seed)

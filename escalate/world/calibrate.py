@@ -68,12 +68,11 @@ def exposures_of(
     obligations = data.obligations(year - 1)
     cache = {} if _cache is None else _cache
     if war.number not in cache:
-        alliances = [members for members, _ in data.alliances(year - 1).values()]
         cache[war.number] = (
             data.rivalries(year - RIVALRY_YEARS, year - 1),
             data.land_borders(year),
-            alliances,
-            {frozenset((a, b)) for members in alliances for a in members for b in members},
+            [members for members, _ in data.alliances(year - 1).values()],
+            data.allied(year - 1),
         )
     rivals, borders, alliances, allied = cache[war.number]
     attacking = {war.originators[c] for c in war.initiators}
@@ -115,6 +114,11 @@ class Patterns:
             key = tuple(sorted((k if "@" in k else f"{k}@0", n) for k, n in counts.items() if n))
             self.total[key] += 1
             self.positive[key] += bool(y)
+
+    def __add__(self, other: Patterns) -> Patterns:
+        both = Patterns([], [])
+        both.total, both.positive = self.total + other.total, self.positive + other.positive
+        return both
 
     def __sub__(self, other: Patterns) -> Patterns:
         rest = Patterns([], [])
@@ -194,10 +198,7 @@ def calibrate(
     """Fit the table on the wars ``only`` selects (all by default)."""
     data = data or WorldData(folder)
     chosen = [w for w in wars(folder) if only is None or only(w)]
-    total = Patterns([], [])
-    for patterns in war_patterns(data, chosen).values():
-        total.total += patterns.total
-        total.positive += patterns.positive
+    total = sum(war_patterns(data, chosen).values(), Patterns([], []))
     return _table(total.fit(), "fitted")
 
 
@@ -207,10 +208,7 @@ def leave_one_out(
     """One table per war, fitted on every other war: ``war number -> table``."""
     data = data or WorldData(folder)
     by_war = war_patterns(data, wars(folder))
-    total = Patterns([], [])
-    for patterns in by_war.values():
-        total.total += patterns.total
-        total.positive += patterns.positive
+    total = sum(by_war.values(), Patterns([], []))
     return {
         number: _table((total - own).fit(), f"fitted without war {number}") for number, own in by_war.items()
     }
