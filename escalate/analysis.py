@@ -18,13 +18,12 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import math
 import os
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from escalate.best_paths import chain_side, most_likely_chains
+from escalate.best_paths import chain_probability, chain_side, most_likely_chains, strikes_in
 from escalate.cascade import NO_SIDE, FlareUp, compile_scenario
 from escalate.errors import FlareUpError
 from escalate.explain import cite, explain_step
@@ -148,7 +147,7 @@ class Escalation:
     --------
     >>> result = escalation_paths(None, "Armenia", "Azerbaijan")
     >>> result.method, len(result), result.probability("Russia", "Armenia")
-    ('exact', 5, 0.75)
+    ('exact', 5, 0.493038)
     """
 
     scenario: Scenario
@@ -358,7 +357,6 @@ def make_flare_up(
 
 def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple[Party, ...]:
     flare = compiled.flare_up
-    arcs = compiled.arcs
     likeliest = most_likely_chains(compiled) if tally.method == "monte-carlo" else {}
     fighting = fighting_sides(compiled, tally)
     parties = []
@@ -373,11 +371,11 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
             if chain_side(compiled, chain) == side:
                 chains.setdefault(chain, 0.0)
         # Rank chains cheaply, then explain only the top ones (and any tied with the last).
-        ranked = sorted((-round(math.prod(arcs[i].likelihood for i in chain), 12), -round(share, 12), chain)
+        ranked = sorted((-round(chain_probability(compiled, chain), 12), -round(share, 12), chain)
                         for chain, share in chains.items())  # fmt: skip
         cut = ranked[min(top, len(ranked)) - 1][:2] if ranked else None
         paths = [
-            Path(tuple(_step(scenario, arcs[i]) for i in chain), -probability, -share)
+            Path(_steps(scenario, compiled, chain), -probability, -share)
             for probability, share, chain in ranked
             if (probability, share) <= cut  # type: ignore[operator]
         ]
@@ -396,6 +394,20 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
         )
     parties.sort(key=lambda p: (-p.probability, p.actor, p.side or ""))
     return tuple(parties)
+
+
+def _steps(scenario: Scenario, compiled: Any, chain: tuple[int, ...]) -> tuple[Step, ...]:
+    """A chain's steps in words, with a step for each strike that invokes a joiner's allies."""
+    strikes = strikes_in(compiled, chain)
+    steps: list[Step] = []
+    for position, index in enumerate(chain):
+        if position in strikes:
+            struck, p = strikes[position]
+            steps.append(Step(source=struck, target=struck, relation="strike", likelihood=p,
+                              explanation=f"the other side strikes {struck}'s own territory, "
+                              f"so {struck} is attacked"))  # fmt: skip
+        steps.append(_step(scenario, compiled.arcs[index]))
+    return tuple(steps)
 
 
 def _step(scenario: Scenario, arc: Any) -> Step:

@@ -16,7 +16,10 @@ Examples
 ...     {"type": "entente", "between": ["A", "D"], "likelihood": 0.2}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
 >>> [(round(p, 2), [compiled.arcs[i].source for i in chain]) for p, chain in best_chains(compiled, "D", 2)]
-[(0.25, ['A', 'C']), (0.2, ['A'])]
+[(0.2, ['A']), (0.06, ['A', 'C'])]
+
+The chain through C needs C's own territory struck (``struck.distant`` in the table) before
+its pact with D applies: 0.5 x 0.25 x 0.5.
 """
 
 from __future__ import annotations
@@ -41,9 +44,10 @@ def best_chains(
     import networkx as nx  # loaded only when explaining: keeps CLI start-up lean
 
     graph = _relays(compiled, without=actor)
+    belligerents = {b for b, _ in compiled.flare_up.fighting}
     for arc in compiled.arcs:  # the last step may be any tie
         if arc.target == actor:
-            _offer(graph, arc.source, _END, arc)
+            _offer(graph, arc.source, _END, arc, _strike_bound(compiled, arc, belligerents))
     if _END not in graph:
         return []
     found: list[tuple[float, tuple[int, ...]]] = []
@@ -52,9 +56,10 @@ def best_chains(
         for nodes in islice(paths, k if side is None else 4 * k):
             arcs = tuple(graph.edges[u, v]["arc"] for u, v in zip(nodes[1:-1], nodes[2:], strict=True))
             if side is None or chain_side(compiled, arcs) == side:
-                found.append((math.prod(compiled.arcs[i].likelihood for i in arcs), arcs))
+                found.append((chain_probability(compiled, arcs), arcs))
     except nx.NetworkXNoPath:
         pass
+    found.sort(key=lambda found_chain: -found_chain[0])  # stable: search order breaks ties
     return found[:k]
 
 
@@ -83,11 +88,12 @@ def most_likely_chains(compiled: Compiled) -> dict[str, tuple[float, tuple[int, 
     for arc in compiled.arcs:  # the last step may be any tie; the ones before must relay
         if arc.target in belligerents or arc.likelihood <= 0 or arc.source not in distance:
             continue
-        probability = math.exp(-distance[arc.source]) * arc.likelihood
-        if arc.target not in best or probability > best[arc.target][0]:
+        bound = math.exp(-distance[arc.source]) * arc.likelihood
+        if arc.target not in best or bound > best[arc.target][0]:
             nodes = route[arc.source]
             steps = tuple(relays.edges[u, v]["arc"] for u, v in zip(nodes[1:], nodes[2:], strict=False))
-            best[arc.target] = (probability, (*steps, arc.index))
+            chain = (*steps, arc.index)
+            best[arc.target] = (chain_probability(compiled, chain), chain)
     return best
 
 
@@ -103,19 +109,65 @@ def _relays(compiled: Compiled, without: str | None = None) -> Any:
     belligerents = {b for b, _ in compiled.flare_up.fighting}
     for b in belligerents:
         graph.add_edge(_START, b, weight=0.0, arc=None)
+    relaying = (Role.ALLY, Role.ALLIANCE)
     for arc in compiled.arcs:
-        if arc.role is Role.ALLY and arc.target not in belligerents and arc.source != without:
-            _offer(graph, arc.source, arc.target, arc)
+        if arc.role in relaying and arc.target not in belligerents and arc.source != without:
+            _offer(graph, arc.source, arc.target, arc, _strike_bound(compiled, arc, belligerents))
     return graph
 
 
-def _offer(graph: Any, source: object, target: object, arc: Arc) -> None:
+def _strike_bound(compiled: Compiled, arc: Arc, belligerents: set[str]) -> float:
+    """A joiner invokes its allies only once struck: the chance on its likelier side (else 1)."""
+    if arc.defensive and arc.source not in belligerents:
+        return max(compiled.strike(arc.source, side)[1] for side in (0, 1))
+    return 1.0
+
+
+def _offer(graph: Any, source: object, target: object, arc: Arc, factor: float = 1.0) -> None:
     """Add ``arc`` as the edge ``source -> target`` unless a likelier (or earlier) one is there."""
-    if arc.likelihood <= 0.0:
+    if arc.likelihood * factor <= 0.0:
         return
-    weight = -math.log(arc.likelihood)
+    weight = -math.log(arc.likelihood * factor)
     if not graph.has_edge(source, target) or weight < graph.edges[source, target]["weight"]:
         graph.add_edge(source, target, weight=weight, arc=arc.index)
+
+
+def strikes_in(compiled: Compiled, chain: tuple[int, ...]) -> dict[int, tuple[str, float]]:
+    """The strikes a chain needs: ``step -> (struck party, likelihood)``.
+
+    A defence obligation of a party that joined of its own accord applies only once the other
+    side strikes that party's own territory; the strike comes before the step it enables.
+
+    Examples
+    --------
+    >>> from escalate import build_scenario
+    >>> from escalate.cascade import FlareUp, compile_scenario
+    >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
+    ...     {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
+    ...     {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5}])
+    >>> c = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
+    >>> chain = most_likely_chains(c)["D"][1]
+    >>> strikes_in(c, chain) == {1: ("C", c.strike("C", 0)[1])}
+    True
+    """
+    flare = compiled.flare_up
+    belligerents = dict(flare.fighting)
+    side = belligerents[compiled.arcs[chain[0]].source]
+    found: dict[int, tuple[str, float]] = {}
+    for step, index in enumerate(chain):
+        arc = compiled.arcs[index]
+        if arc.defensive and arc.source not in belligerents:
+            found[step] = (arc.source, compiled.strike(arc.source, side)[1])
+        side = arc.pulls_to(side, flare.attacking_side)
+        if side == NO_SIDE:
+            break
+    return found
+
+
+def chain_probability(compiled: Compiled, chain: tuple[int, ...]) -> float:
+    """The probability of a chain: its ties' likelihoods times the strikes it needs."""
+    strikes = math.prod(p for _, p in strikes_in(compiled, chain).values())
+    return math.prod(compiled.arcs[i].likelihood for i in chain) * strikes
 
 
 def chain_side(compiled: Compiled, chain: tuple[int, ...]) -> int:

@@ -5,9 +5,16 @@ independently, with its likelihood, and draws the other actor in on the side the
 implies (Kempe, Kleinberg and Tardos 2003). The rules:
 
 - A defence obligation (``defense_pact``, ``guarantee``, an alliance's collective
-  defence) fires toward a party on a *defending* side (every side, when there is no
-  initiator), and only once the theatre reaches the territory it covers. A defending
-  ally brings its own territory into the theatre.
+  defence) applies only when the party it protects is attacked (the *casus foederis*):
+  a belligerent on a *defending* side (every side, when there is no initiator), or a
+  party whose own territory the other side strikes; and only once the theatre reaches
+  the territory it covers. A party that joins a defending side of its own accord does
+  not by that alone invoke its allies: whether its territory is struck is a chance event
+  of its own (likelier when it borders a belligerent of the other side), and only then
+  does its territory enter the theatre.
+- An alliance with collective defence decides as one: when a member's casus foederis
+  arises, the alliance acts or not with one chance per flare-up, and each other member
+  then fights with its own chance given that the alliance acts.
 - ``backing`` draws the backer to its client's side (as an ally when military, else as a
   supporter); ``entente`` pulls weakly (supporter); ``hostility`` draws a rival to the
   side opposite its enemy (ally); ``mediation`` involves the mediator on no side.
@@ -29,6 +36,10 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
   attacked side when there is an initiator; with none it is torn and stays out that
   round (ties that fire later may still bring it in). Once in, a party never changes side.
 
+Every chance event has a *coin*, a number shared by the ties it decides: the arcs' own,
+then the promises', then one per actor and side for a strike on its territory. The engines ask
+each coin at most once per outcome, so a shared coin is one decision.
+
 Probabilities come from :mod:`escalate.outcomes`, which runs :func:`propagate` over the
 outcomes of the chance events (exactly, or by sampling).
 
@@ -44,16 +55,19 @@ Examples
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from enum import IntEnum
 
-from escalate.likelihoods import LikelihoodTable
+from escalate.likelihoods import LikelihoodTable, key_of
 from escalate.model import ActorKind, BackingLevel, Relation, RelationType, Role, Scenario
 
 #: ``side`` of a mediator: on neither side.
 NO_SIDE = -1
+#: Roles that spread involvement: fighting parties, and an alliance that acts.
+SPREADING = frozenset({Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE})
 
 
 class Strength(IntEnum):
@@ -122,6 +136,8 @@ class Arc:
     #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
     #: to the defending side, which is ``source``'s own unless ``source`` attacked.
     toward_defender: bool = False
+    #: The likelihood table's key behind ``likelihood`` (None when the relation sets its own).
+    key: str | None = None
 
     def pulls_to(self, source_side: int, attacking: int | None) -> int:
         """The side the arc draws ``target`` to when ``source`` fights on ``source_side``."""
@@ -140,10 +156,25 @@ class Compiled:
     arcs_from: dict[str, tuple[Arc, ...]]
     arcs: tuple[Arc, ...]
     arcs_into: dict[str, tuple[Arc, ...]]
-    #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood), ...)``.
-    damping: dict[str, tuple[tuple[str, int, float], ...]]
+    #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood, key), ...)``.
+    damping: dict[str, tuple[tuple[str, int, float, str | None], ...]]
     territory: dict[str, frozenset[str]]
     actors: tuple[str, ...]
+    #: Each party's chance that its own territory is struck once it joins a defending side:
+    #: ``(actor, side) -> (coin, likelihood, key)``; side 0 or 1, the side it joins.
+    strikes: dict[tuple[str, int], tuple[int, float, str]] = field(default_factory=dict)
+
+    def coin_keys(self) -> dict[int, str]:
+        """The likelihood table key behind each coin that takes its likelihood from the table."""
+        keys = {arc.coin: arc.key for arc in self.arcs if arc.key is not None}
+        for promises in self.damping.values():
+            keys.update({coin: key for _, coin, _, key in promises if key is not None})
+        keys.update({coin: key for coin, _, key in self.strikes.values()})
+        return keys
+
+    def strike(self, actor: str, side: int) -> tuple[int, float, str]:
+        """The coin, likelihood and key of a strike on ``actor``'s territory when it joins ``side``."""
+        return self.strikes.get((actor, side), (-1, 0.0, "struck.distant"))
 
 
 def compile_scenario(
@@ -152,8 +183,9 @@ def compile_scenario(
     """Turn the relations in force on ``flare_up.as_of`` into the cascade's arcs."""
     table = likelihoods or LikelihoodTable()
     arcs: list[Arc] = []
-    pacts: list[tuple[str, str, float]] = []
+    pacts: list[tuple[str, str, float, str | None]] = []
     territory = {a: scenario.territory(a) for a in scenario.actors}
+    neighbours: dict[str, set[str]] = defaultdict(set)
 
     def covered(relation: Relation, protected: str) -> frozenset[str]:
         if relation.covers:
@@ -162,7 +194,8 @@ def compile_scenario(
 
     def add(source: str, target: str, relation: Relation, p: float, strength: Strength,
             role: Role, same_side: bool = True, covers: frozenset[str] | None = None,
-            coin: int | None = None, toward_defender: bool = False) -> None:  # fmt: skip
+            coin: int | None = None, toward_defender: bool = False,
+            key: str | None = None) -> None:  # fmt: skip
         index = len(arcs)
         arcs.append(
             Arc(
@@ -178,6 +211,7 @@ def compile_scenario(
                 covers,
                 defensive=covers is not None,
                 toward_defender=toward_defender,
+                key=key,
             )  # fmt: skip
         )
 
@@ -185,66 +219,95 @@ def compile_scenario(
     for r in scenario.relations:
         if not r.in_force(as_of):  # type: ignore[arg-type]
             continue
+        key = None if r.likelihood is not None else key_of(r.type, r.level)
         p = r.likelihood if r.likelihood is not None else table.get(r.type, r.level)
+        tie = functools.partial(add, relation=r, p=p, key=key)
         match r.type:
             case RelationType.DEFENSE_PACT:
                 (other,) = r.targets
-                add(r.origin, other, r, p, Strength.OBLIGATION, Role.ALLY, covers=covered(r, r.origin))
-                add(other, r.origin, r, p, Strength.OBLIGATION, Role.ALLY, covers=covered(r, other))
+                tie(
+                    r.origin, other, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, r.origin)
+                )
+                tie(other, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, other))
             case RelationType.GUARANTEE:
                 (client,) = r.targets
-                add(client, r.origin, r, p, Strength.OBLIGATION, Role.ALLY, covers=covered(r, client))
+                tie(client, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, client))
+            case RelationType.OFFENSE_PACT:
+                (partner,) = r.targets
+                tie(partner, r.origin, strength=Strength.MILITARY, role=Role.ALLY)
             case RelationType.BACKING:
                 (client,) = r.targets
                 strength = {
                     BackingLevel.MILITARY: Strength.MILITARY,
                     BackingLevel.MATERIAL: Strength.MATERIAL,
                     BackingLevel.DIPLOMATIC: Strength.DIPLOMATIC,
-                }[r.level or BackingLevel.DIPLOMATIC]
+                }[r.level if isinstance(r.level, BackingLevel) else BackingLevel.DIPLOMATIC]
                 role = Role.ALLY if r.level is BackingLevel.MILITARY else Role.SUPPORTER
-                add(client, r.origin, r, p, strength, role)
+                tie(client, r.origin, strength=strength, role=role)
             case RelationType.ENTENTE:
                 (other,) = r.targets
-                add(r.origin, other, r, p, Strength.ENTENTE, Role.SUPPORTER)
-                add(other, r.origin, r, p, Strength.ENTENTE, Role.SUPPORTER)
+                tie(r.origin, other, strength=Strength.ENTENTE, role=Role.SUPPORTER)
+                tie(other, r.origin, strength=Strength.ENTENTE, role=Role.SUPPORTER)
             case RelationType.HOSTILITY:
                 (other,) = r.targets
-                add(r.origin, other, r, p, Strength.HOSTILITY, Role.ALLY, same_side=False)
-                add(other, r.origin, r, p, Strength.HOSTILITY, Role.ALLY, same_side=False)
+                tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
+                tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
             case RelationType.MEDIATION:
                 shared = len(arcs)  # one decision to mediate, whichever party triggers it
                 for party in r.targets:
-                    add(party, r.origin, r, p, Strength.MEDIATION, Role.MEDIATOR, coin=shared)
+                    tie(party, r.origin, strength=Strength.MEDIATION, role=Role.MEDIATOR, coin=shared)
             case RelationType.BORDER:
                 (other,) = r.targets
-                add(r.origin, other, r, p, Strength.PROXIMITY, Role.ALLY, toward_defender=True)
-                add(other, r.origin, r, p, Strength.PROXIMITY, Role.ALLY, toward_defender=True)
+                tie(r.origin, other, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
+                tie(other, r.origin, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
+                neighbours[r.origin].add(other)
+                neighbours[other].add(r.origin)
             case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
-                pacts.append((r.origin, r.targets[0], p))
+                pacts.append((r.origin, r.targets[0], p, key))
     for alliance in scenario.actors.values():
         if alliance.kind is not ActorKind.ALLIANCE or not alliance.collective_defense:
             continue
-        p = alliance.likelihood if alliance.likelihood is not None else table.get("collective_defense")
+        own = alliance.likelihood is not None
+        acts = (
+            alliance.likelihood
+            if alliance.likelihood is not None
+            else table.get("collective_defense", "acts")
+        )
+        each = table.get("collective_defense", "member")
         call = Relation(
             RelationType.COLLECTIVE_DEFENSE, alliance.id, alliance.members, source=alliance.source
         )
+        shared = len(arcs)  # the alliance acts or not once, whichever member is attacked
         for member in alliance.members:
-            add(member, alliance.id, call, 1.0, Strength.OBLIGATION, Role.ALLY, covers=territory[member])
-            add(alliance.id, member, call, p, Strength.OBLIGATION, Role.ALLY)
+            add(member, alliance.id, call, acts, Strength.OBLIGATION, Role.ALLIANCE,
+                covers=territory[member], coin=shared,
+                key=None if own else "collective_defense.acts")  # fmt: skip
+        for member in alliance.members:
+            add(alliance.id, member, call, each, Strength.OBLIGATION, Role.ALLY,
+                key="collective_defense.member")  # fmt: skip
     fighting = [b for b, _ in flare_up.fighting]
     for power in scenario.actors.values():
         if not power.major_power or power.id in fighting:
             continue
+        own = power.likelihood is not None
         p = power.likelihood if power.likelihood is not None else table.get("major_power")
         shared = len(arcs)  # one decision to intervene, whichever belligerent it sees
         for b in fighting:
             reach = Relation(RelationType.MAJOR_POWER, power.id, (b,), source=power.source)
-            add(b, power.id, reach, p, Strength.PROXIMITY, Role.ALLY, coin=shared, toward_defender=True)
-    # Damping coins are numbered after the arcs so that every coin has one index.
-    damping: dict[str, list[tuple[str, int, float]]] = defaultdict(list)
-    for number, (x, y, p) in enumerate(pacts, start=len(arcs)):
-        damping[x].append((y, number, p))
-        damping[y].append((x, number, p))
+            add(b, power.id, reach, p, Strength.PROXIMITY, Role.ALLY, coin=shared, toward_defender=True,
+                key=None if own else "major_power")  # fmt: skip
+    # Promise coins are numbered after the arcs, strike coins after those: one index each.
+    damping: dict[str, list[tuple[str, int, float, str | None]]] = defaultdict(list)
+    for number, (x, y, p, key) in enumerate(pacts, start=len(arcs)):
+        damping[x].append((y, number, p, key))
+        damping[y].append((x, number, p, key))
+    first_strike = len(arcs) + len(pacts)
+    strikes: dict[tuple[str, int], tuple[int, float, str]] = {}
+    for number, actor in enumerate(scenario.actors):
+        for side in (0, 1):
+            enemies = {b for b, s in flare_up.fighting if s != side}
+            key = "struck.bordering" if neighbours.get(actor, set()) & enemies else "struck.distant"
+            strikes[(actor, side)] = (first_strike + 2 * number + side, table.values[key], key)
     arcs_from: dict[str, list[Arc]] = defaultdict(list)
     arcs_into: dict[str, list[Arc]] = defaultdict(list)
     for arc in arcs:
@@ -258,6 +321,7 @@ def compile_scenario(
         damping={k: tuple(v) for k, v in damping.items()},
         territory=territory,
         actors=tuple(scenario.actors),
+        strikes=strikes,
     )
 
 
@@ -315,7 +379,7 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
             waiting = []
         for actor in frontier:
             joined = state[actor]
-            if joined.role not in (Role.BELLIGERENT, Role.ALLY):
+            if joined.role not in SPREADING:
                 continue
             if max_hops is not None and joined.hops >= max_hops:
                 continue
@@ -353,9 +417,11 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
             state[target] = Joined(side, arc.role, parent.hops + 1, (*parent.chain, arc.index))
             frontier.append(target)
             if arc.role is Role.ALLY and side != attacking:
-                before = len(theatre)
-                theatre |= compiled.territory.get(target, frozenset({target}))
-                theatre_grew = theatre_grew or len(theatre) > before
+                strike, p, _ = compiled.strike(target, side)
+                if ask(strike, p):  # the other side strikes its territory: now it is attacked
+                    before = len(theatre)
+                    theatre |= compiled.territory.get(target, frozenset({target}))
+                    theatre_grew = theatre_grew or len(theatre) > before
     return state
 
 
@@ -399,7 +465,7 @@ def _held_back(
     ask: Coin,
 ) -> bool:
     """Whether a neutrality or non-aggression promise keeps ``target`` off ``side``."""
-    for partner, index, p in compiled.damping.get(target, ()):
+    for partner, index, p, _ in compiled.damping.get(target, ()):
         joined = state.get(partner)
         if joined is None or joined.side in (NO_SIDE, side):
             continue

@@ -337,11 +337,13 @@ def calibrate_cmd(
 
     with user_errors():
         table_ = calibrate(data, only=None if before is None else (lambda war: war.start.year < before))
-        scope = f"wars before {before}" if before is not None else "all wars"
+        scope = f"the wars before {before}" if before is not None else "all 95 wars"
+        note = (f"escalate calibrate on {scope} of COW Inter-State War v4.0, with ATOP 5.1, COW contiguity "
+                "3.2 and MID 5.0 (maximum likelihood under the whole cascade)")  # fmt: skip
         with atomic_write(output) as handle:
-            handle.write(table_toml(table_, f"Fitted by escalate calibrate on the COW {scope}").encode())
+            handle.write(table_toml(table_, note).encode())
     for key, value, _ in table_.rows():
-        typer.echo(f"{key:<20} {value:.4g}", err=True)
+        typer.echo(f"{key:<26} {value:.4g}", err=True)
     typer.echo(f"Wrote {output}", err=True)
 
 
@@ -367,7 +369,13 @@ def likelihoods_cmd(
     \b
     Example: escalate likelihoods
     """  # noqa: D301
+    from escalate.likelihoods import fitted_on
+
     with user_errors():
         table_ = load_likelihoods(likelihoods) if likelihoods else LikelihoodTable()
+    if likelihoods is None:
+        typer.echo(f"Fitted values: {fitted_on()}\n")
     for key, value, reason in table_.rows():
-        typer.echo(f"{key:<20} {value:<5.3g} {reason}")
+        typer.echo(f"{key:<26} {value:<7.3g} {table_.basis(key):<9} {reason}")
+        if table_.literature(key):
+            typer.echo(f"{'':<44}Literature: {table_.literature(key)}")

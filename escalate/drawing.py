@@ -76,6 +76,7 @@ EDGE_STYLES: dict[RelationType, EdgeStyle] = {
 ROLE_LABELS = {
     "belligerent": "belligerent",
     "ally": "ally (fights)",
+    "alliance": "alliance acts (one decision)",
     "supporter": "supporter",
     "mediator": "mediator (no side)",
 }
@@ -329,7 +330,7 @@ def _draw_nodes(
         x, y = positions[name]
         strength = 1.0 if node.role == "belligerent" else 0.2 + 0.8 * node.probability
         face = to_rgba(_colour(node), strength if node.role != "uninvolved" else 0.6)
-        marker = {"belligerent": "s", "supporter": "D", "mediator": "^"}.get(node.role, "o")
+        marker = {"belligerent": "s", "supporter": "D", "mediator": "^", "alliance": "h"}.get(node.role, "o")
         ax.scatter(
             [x],
             [y],
@@ -466,8 +467,9 @@ def _legend(ax: Axes, edges: list[tuple[str, str, Relation]], nodes: dict[str, N
                 label=style.label,
             )
         )
-    markers = {"belligerent": "s", "ally": "o", "supporter": "D", "mediator": "^", "uninvolved": "o"}
-    for role in ("belligerent", "ally", "supporter", "mediator", "uninvolved"):
+    markers = {"belligerent": "s", "ally": "o", "alliance": "h", "supporter": "D", "mediator": "^",
+               "uninvolved": "o"}  # fmt: skip
+    for role in ("belligerent", "ally", "alliance", "supporter", "mediator", "uninvolved"):
         if any(n.role == role for n in nodes.values()):
             colour = (
                 MEDIATOR_COLOUR if role == "mediator" else ("#AAAAAA" if role == "uninvolved" else "#555555")

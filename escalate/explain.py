@@ -25,16 +25,25 @@ def explain_step(scenario: Scenario, relation: Relation, *, source: str, target:
             text = f"{target} guarantees the defense of {source}" + _covering(relation)
         case RelationType.COLLECTIVE_DEFENSE:
             if scenario.actors[target].kind == "alliance":
-                text = f"{source} is a member of {target}, whose collective defense covers it"
+                text = f"{target} acts as one for its member {source} under its collective defense"
             else:
-                text = f"{target} is bound by {source}'s collective defense"
+                text = f"{target} honours {source}'s decision and fights"
+        case RelationType.OFFENSE_PACT:
+            text = f"{target} has promised to join {source}'s military action"
         case RelationType.BACKING:
             level = relation.level.value if relation.level else "diplomatic"
             text = f"{target} gives {source} {level} backing"
         case RelationType.ENTENTE:
             text = f"{target} has an entente with {source}"
         case RelationType.HOSTILITY:
+            grade = {
+                "war": " (their disputes came to war)",
+                "fatal": " (their disputes were deadly)",
+                "force": " (their disputes used force)",
+                "threat": " (they have threatened force)",
+            }
             text = f"{target} is hostile to {source} and may join its enemies"
+            text += grade.get(relation.level.value if relation.level else "", "")
         case RelationType.BORDER:
             text = f"{target} borders {source}, and the fighting can spill over"
         case RelationType.MAJOR_POWER:

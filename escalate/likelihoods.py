@@ -1,7 +1,15 @@
 """Default likelihoods: how often each kind of tie draws a party in, and why.
 
-A relation's own ``likelihood`` overrides its type's default here; a whole table can be
-overridden from a TOML file (``escalate paths ... --likelihoods FILE``) such as::
+One table serves hand-made scenarios and world graphs alike. Where history can tell (the
+ties the world data records, whose effect shows in who joined the COW wars) the value is
+*fitted*: ``escalate calibrate`` found it by maximum likelihood under the whole cascade, and
+it is stored with what it was fitted on in ``fitted_likelihoods.toml`` beside this module.
+Where it cannot (diplomatic and material backing, entente, mediation: they make
+supporters and mediators, which the war data does not record, and a patron's military
+backing of a client, which ATOP does not code) the value is *reasoned*, and says so.
+
+A relation's own ``likelihood`` overrides its key here; a whole table can be overridden
+from a TOML file (``escalate paths ... --likelihoods FILE``) such as::
 
     defense_pact = 0.7
     [backing]
@@ -10,93 +18,222 @@ overridden from a TOML file (``escalate paths ... --likelihoods FILE``) such as:
 Examples
 --------
 >>> table = LikelihoodTable()
->>> table.get("defense_pact")
-0.75
 >>> table.get("backing", "military")
 0.5
+>>> table.basis("defense_pact"), table.basis("mediation")
+('fitted', 'reasoned')
 """
 
 from __future__ import annotations
 
 import dataclasses
+import functools
+import json
 import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from importlib import resources
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from escalate.errors import GraphFileError, close_matches, did_you_mean
 
-#: ``(type or "backing.level", likelihood, reason)``: the one documented table.
-DEFAULTS: tuple[tuple[str, float, str], ...] = (
-    ("defense_pact", 0.75,
-     "Alliance commitments were honoured in about three quarters of the cases where they "
-     "were invoked (Leeds, Long and Mitchell 2000, 'Reevaluating Alliance Reliability')."),
-    ("guarantee", 0.75,
-     "A one-way defence obligation; Leeds et al. find no lower reliability for asymmetric pledges."),
-    ("collective_defense", 0.75,
-     "An alliance's members honour a collective-defence clause about as often as a bilateral pact."),
-    ("backing.military", 0.5,
-     "Arms, advisers or bases: patrons fight beside a client in a war roughly half the time."),
-    ("backing.material", 0.6,
-     "Money, arms sales and supplies continue in wartime more often than not; as a supporter."),
-    ("backing.diplomatic", 0.8,
-     "Statements of support are cheap and usually repeated once fighting starts; as a supporter."),
-    ("entente", 0.3,
-     "Consultation pacts promise talks, not action; a weak pull (Leeds 2003, ATOP codebook)."),
-    ("hostility", 0.25,
-     "Rivals join wars against their rivals far more often than other states, but rarely."),
-    ("mediation", 0.9,
-     "A party already working for a settlement nearly always engages when fighting resumes."),
-    ("border", 0.03,
-     "About 3% of states bordering a belligerent by land joined its war "
-     "(COW inter-state wars 1823-2003, fitted by escalate calibrate)."),
-    ("major_power", 0.04,
-     "A major power joined about one war in twenty-five in which it had no other tie "
-     "(COW inter-state wars and major-power list, fitted by escalate calibrate)."),
-    ("neutrality_pact", 0.8,
-     "The chance that a neutrality promise holds against joining the partner's enemies."),
-    ("nonaggression_pact", 0.8,
-     "The chance that a non-aggression promise keeps the partners from fighting each other."),
+
+class Entry(NamedTuple):
+    """One key of the table: its reasoned value, whether history fits it, and why."""
+
+    key: str
+    reasoned: float
+    fitted: bool
+    reason: str
+    literature: str = ""
+
+
+#: Every key, in the documented order. ``reasoned`` is the value used before any fit (and
+#: for keys that history cannot fit); fitted keys take their value from the fitted table.
+ENTRIES: tuple[Entry, ...] = (
+    Entry("defense_pact", 0.3, True,
+          "A mutual defence pact, once a protected party is attacked.",
+          "Leeds, Long and Mitchell 2000: honoured in 74.5% of invocations, 1816-1944; "
+          "Berkemeier and Fuhrmann 2018: 41% to 2003, 22% after 1945"),
+    Entry("guarantee", 0.3, True,
+          "A one-way defence obligation, once the protected party is attacked.",
+          "Leeds et al. 2000 find no lower reliability for asymmetric pledges"),
+    Entry("collective_defense.acts", 0.3, True,
+          "An alliance whose casus foederis arises acts as one (one decision per flare-up).",
+          "Berkemeier and Fuhrmann 2018: alliance obligations fulfilled 22% of the time after 1945"),
+    Entry("collective_defense.member", 0.5, True,
+          "Each member fights, given that its alliance acts.",
+          "Kuo 2021 (Security Studies): members contribute unevenly to collective action"),
+    Entry("offense_pact", 0.05, True,
+          "A promise to join a partner's attack (ATOP's offence obligation).",
+          "Leeds 2003: offensive pledges are rare and seldom invoked"),
+    Entry("backing.military", 0.5, False,
+          "A patron arming, advising or basing forces with its client (not coded by ATOP): "
+          "it fights beside the client in a war roughly half the time.",
+          "Reasoned; interventions for clients (Regan 2002, 'Civil Wars and Foreign Powers')"),
+    Entry("backing.material", 0.6, False,
+          "Money, arms sales and supplies continue in wartime more often than not; as a supporter.",
+          "Reasoned; supporters are not recorded in the war data"),
+    Entry("backing.diplomatic", 0.8, False,
+          "Statements of support are cheap and usually repeated once fighting starts; as a supporter.",
+          "Reasoned; supporters are not recorded in the war data"),
+    Entry("entente", 0.3, False,
+          "Consultation pacts promise talks, not action; a weak pull toward support.",
+          "Reasoned; Leeds 2003 (ATOP codebook) on consultation pacts"),
+    Entry("hostility.war", 0.1, True,
+          "Rivals whose disputes of the window came to war (MID hostility level 5).",
+          "Joyce, Ghosn and Bayer 2013: 27% of wars gain another state, most of them rivals"),
+    Entry("hostility.fatal", 0.05, True,
+          "Rivals whose disputes used force with deaths (MID level 4, fatalities).",
+          "Fitted; rivalry studies (Colaresi, Rasler and Thompson 2007)"),
+    Entry("hostility.force", 0.02, True,
+          "Rivals whose disputes used force without deaths (MID level 4).",
+          "Fitted"),
+    Entry("hostility.threat", 0.01, True,
+          "Rivals whose disputes went no further than threats and displays (MID levels 2-3).",
+          "Fitted"),
+    Entry("hostility.declared", 0.25, False,
+          "A hostility a scenario's author judged, with no grade: open enmity.",
+          "Reasoned; rivals join wars against their rivals far more often than other states"),
+    Entry("mediation", 0.9, False,
+          "A party already working for a settlement nearly always engages when fighting resumes.",
+          "Reasoned; mediation is not recorded in the war data"),
+    Entry("border", 0.03, True,
+          "A neighbour by land may be drawn in when fighting spills over.",
+          "Fitted; Most and Starr 1980 on diffusion across borders"),
+    Entry("major_power", 0.04, True,
+          "A major power may intervene in any war (one decision per flare-up).",
+          "Fitted; COW major powers"),
+    Entry("struck.bordering", 0.5, True,
+          "A party that joins beside a defender, and borders a fighting party of the other "
+          "side, has its own territory struck: its allies' defence obligations then apply.",
+          "Fitted; July 1914: Russia backs Serbia, Germany strikes Russia, France is bound"),
+    Entry("struck.distant", 0.2, True,
+          "As above, for a joiner that borders no fighting party of the other side.",
+          "Fitted"),
+    Entry("neutrality_pact", 0.8, True,
+          "The chance that a neutrality promise holds against joining the partner's enemies.",
+          "Fitted; Leeds et al. 2000 on neutrality pledges"),
+    Entry("nonaggression_pact", 0.8, True,
+          "The chance that a non-aggression promise keeps the partners from fighting each other.",
+          "Fitted"),
 )  # fmt: skip
 
-_KEYS = tuple(key for key, _, _ in DEFAULTS)
+_BY_KEY = {entry.key: entry for entry in ENTRIES}
+KEYS = tuple(_BY_KEY)
+#: Keys that history can fit (``escalate calibrate``).
+FITTED_KEYS = tuple(entry.key for entry in ENTRIES if entry.fitted)
+
+#: The file the package's fitted values live in, with what they were fitted on.
+FITTED_FILE = "fitted_likelihoods.toml"
+#: The key of a table file that says what it was fitted on (text, not a likelihood).
+FITTED_ON = "fitted_on"
+
+
+@functools.cache
+def _fitted_defaults() -> tuple[dict[str, float], str]:
+    """The shipped fitted values and a line saying what they were fitted on."""
+    text = resources.files("escalate").joinpath(FITTED_FILE).read_text(encoding="utf-8")
+    data = _flatten(tomllib.loads(text))
+    values = {k: float(v) for k, v in data.items() if k in FITTED_KEYS}
+    return values, str(data.get(FITTED_ON, ""))
+
+
+def default_values() -> dict[str, float]:
+    """Every key's default: fitted where history can tell, reasoned elsewhere."""
+    fitted, _ = _fitted_defaults()
+    return {e.key: fitted.get(e.key, e.reasoned) for e in ENTRIES}
+
+
+def reasoned_values() -> dict[str, float]:
+    """Every key's reasoned value, as before any fit (calibration's starting point)."""
+    return {e.key: e.reasoned for e in ENTRIES}
+
+
+def fitted_on() -> str:
+    """What the shipped fitted values were fitted on (data, wars, command)."""
+    return _fitted_defaults()[1]
+
+
+def key_of(relation_type: str, level: str | None = None) -> str:
+    """The table key of a relation type at a level; a hostility without one is ``declared``.
+
+    Examples
+    --------
+    >>> key_of("backing", "military"), key_of("hostility"), key_of("border")
+    ('backing.military', 'hostility.declared', 'border')
+    """
+    if str(relation_type) == "hostility":
+        level = level or "declared"
+    return f"{relation_type}.{level}" if level else str(relation_type)
 
 
 @dataclass(frozen=True)
 class LikelihoodTable:
-    """Likelihoods per relation type (and backing level), with their reasons.
+    """Likelihoods per relation type (and level), with their reasons.
 
     Examples
     --------
-    >>> LikelihoodTable().updated({"hostility": 0.1}).get("hostility")
+    >>> LikelihoodTable().updated({"hostility.threat": 0.1}).get("hostility", "threat")
     0.1
     """
 
-    values: Mapping[str, float] = field(default_factory=lambda: {k: v for k, v, _ in DEFAULTS})
+    values: Mapping[str, float] = field(default_factory=default_values)
     origin: str = "defaults"
 
     def get(self, relation_type: str, level: str | None = None) -> float:
-        """The likelihood of a type, or of ``backing`` at a level."""
-        key = f"{relation_type}.{level}" if level else str(relation_type)
-        return self.values[key]
+        """The likelihood of a type, or of a type at a level (``backing``, ``hostility``)."""
+        return self.values[key_of(relation_type, level)]
 
     def reason(self, key: str) -> str:
         """Why the default for ``key`` is what it is."""
-        return {k: r for k, _, r in DEFAULTS}[key]
+        return _BY_KEY[key].reason
+
+    def literature(self, key: str) -> str:
+        """What the literature says beside the value of ``key``."""
+        return _BY_KEY[key].literature
+
+    def basis(self, key: str) -> str:
+        """``"fitted"`` when history fits ``key`` (``escalate calibrate``), else ``"reasoned"``."""
+        return "fitted" if _BY_KEY[key].fitted else "reasoned"
 
     def updated(self, changes: Mapping[str, float], origin: str = "custom") -> LikelihoodTable:
-        """Return a table with some values replaced; keys as in :data:`DEFAULTS`."""
+        """Return a table with some values replaced; keys as in :data:`ENTRIES`."""
         for key, value in changes.items():
-            if key not in _KEYS:
-                raise ValueError(f"unknown likelihood key {key!r}{did_you_mean(close_matches(key, _KEYS))}")
+            if key not in _BY_KEY:
+                raise ValueError(f"unknown likelihood key {key!r}{did_you_mean(close_matches(key, KEYS))}")
             if isinstance(value, bool) or not isinstance(value, int | float) or not 0 <= value <= 1:
                 raise ValueError(f"likelihood {key!r} must be a number from 0 to 1, not {value!r}")
         return dataclasses.replace(self, values={**self.values, **changes}, origin=origin)
 
     def rows(self) -> list[tuple[str, float, str]]:
         """``(key, likelihood, reason)`` rows in the documented order."""
-        return [(k, self.values[k], r) for k, _, r in DEFAULTS]
+        return [(e.key, self.values[e.key], e.reason) for e in ENTRIES]
+
+    def to_toml(self, note: str) -> str:
+        """The table as the TOML that ``--likelihoods`` reads; ``note`` says what it was fitted on."""
+        lines = [f"{FITTED_ON} = {json.dumps(note, ensure_ascii=False)}"]
+        plain = [(k, v) for k, v, _ in self.rows() if "." not in k]
+        lines += [f"{k} = {v!r}" for k, v in plain]
+        sections: dict[str, list[str]] = {}
+        for k, v, _ in self.rows():
+            if "." in k:
+                section, name = k.split(".", 1)
+                sections.setdefault(section, []).append(f"{name} = {v!r}")
+        for section, entries in sections.items():
+            lines += ["", f"[{section}]", *entries]
+        return "\n".join(lines) + "\n"
+
+
+def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+    flat: dict[str, Any] = {}
+    for key, value in data.items():
+        if isinstance(value, dict):
+            flat.update({f"{key}.{sub}": v for sub, v in value.items()})
+        else:
+            flat[key] = value
+    return flat
 
 
 def load_likelihoods(path: str | Path) -> LikelihoodTable:
@@ -118,15 +255,11 @@ def load_likelihoods(path: str | Path) -> LikelihoodTable:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise GraphFileError(path, [f"{path}: invalid TOML: {exc}"]) from exc
-    flat: dict[str, Any] = {}
-    for key, value in data.items():
-        if isinstance(value, dict):
-            flat.update({f"{key}.{sub}": v for sub, v in value.items()})
-        else:
-            flat[key] = value
     problems = []
     changes: dict[str, float] = {}
-    for key, value in flat.items():
+    for key, value in _flatten(data).items():
+        if key == FITTED_ON and isinstance(value, str):
+            continue
         try:
             LikelihoodTable().updated({key: value})
         except ValueError as exc:

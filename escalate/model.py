@@ -62,6 +62,8 @@ class RelationType(StrEnum):
     NONAGGRESSION_PACT = "nonaggression_pact"
     #: A land border: a war next door can spill over (no side of its own).
     BORDER = "border"
+    #: A promise to join the partner's attack (ATOP's offence obligation); one way, like a guarantee.
+    OFFENSE_PACT = "offense_pact"
     #: Not written in files: an alliance's ``collective_defense = true`` creates it.
     COLLECTIVE_DEFENSE = "collective_defense"
     #: Not written in files: an actor's ``major_power = true`` creates it.
@@ -112,12 +114,33 @@ class BackingLevel(StrEnum):
     MILITARY = "military"
 
 
+class HostilityLevel(StrEnum):
+    """How grave a rivalry is: the worst that the disputes between the two came to.
+
+    The grades follow the hostility levels of the Militarized Interstate Dispute data:
+    ``war`` (a dispute became a war), ``fatal`` (force used, with deaths), ``force``
+    (force used, no deaths) and ``threat`` (threats and displays of force). A hostility
+    written without a level is an analyst's judgement and has its own likelihood.
+
+    Examples
+    --------
+    >>> [level.value for level in HostilityLevel]
+    ['threat', 'force', 'fatal', 'war']
+    """
+
+    THREAT = "threat"
+    FORCE = "force"
+    FATAL = "fatal"
+    WAR = "war"
+
+
 class Role(StrEnum):
     """How a party is drawn in.
 
     ``ally`` fights on a side (a combatant: through a defence obligation, military
-    backing or hostility); ``supporter`` helps a side without fighting; ``mediator``
-    works for peace on no side.
+    backing or hostility); ``alliance`` is an alliance that acts as one for a side (its
+    members then decide each whether to fight); ``supporter`` helps a side without
+    fighting; ``mediator`` works for peace on no side.
 
     Examples
     --------
@@ -127,6 +150,7 @@ class Role(StrEnum):
 
     BELLIGERENT = "belligerent"
     ALLY = "ally"
+    ALLIANCE = "alliance"
     SUPPORTER = "supporter"
     MEDIATOR = "mediator"
 
@@ -196,7 +220,8 @@ class Relation:
     type: RelationType
     origin: str
     targets: tuple[str, ...]
-    level: BackingLevel | None = None
+    #: How far a backing goes, or how grave a hostility is.
+    level: BackingLevel | HostilityLevel | None = None
     likelihood: float | None = None
     covers: tuple[str, ...] = ()
     since: dt.date | None = None

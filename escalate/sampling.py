@@ -31,7 +31,7 @@ from escalate.cascade import NO_SIDE, Compiled, Work, propagate
 from escalate.model import Role
 from escalate.outcomes import Tally
 
-_ROLES = (Role.BELLIGERENT, Role.ALLY, Role.SUPPORTER, Role.MEDIATOR)
+ROLES = _ROLES = (Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE, Role.SUPPORTER, Role.MEDIATOR)
 _CODE = {role: code for code, role in enumerate(_ROLES)}
 _OUT = -2  # side of a party not (yet) in
 _WAITS = -3  # a defence obligation waiting for the theatre to reach what it covers
@@ -145,10 +145,14 @@ class _Arrays:
         ]
         damping = [compiled.damping.get(a, ()) for a in self.actors]
         self.damp_start = np.cumsum([0] + [len(d) for d in damping])
-        self.damp_partner = np.array([self.index[x] for d in damping for x, _, _ in d], dtype=np.int64)
+        self.damp_partner = np.array([self.index[x] for d in damping for x, _, _, _ in d], dtype=np.int64)
         self.damp_owner = np.repeat(np.arange(len(self.actors)), [len(d) for d in damping])
-        self.damp_coin = np.array([c for d in damping for _, c, _ in d], dtype=np.int64)
-        self.damp_p = np.array([p for d in damping for _, _, p in d], dtype=np.float64)
+        self.damp_coin = np.array([c for d in damping for _, c, _, _ in d], dtype=np.int64)
+        self.damp_p = np.array([p for d in damping for _, _, p, _ in d], dtype=np.float64)
+        # A strike on each party's territory when it joins side 0 or 1: its coin and likelihoods.
+        strikes = [[compiled.strike(a, side) for side in (0, 1)] for a in self.actors]
+        self.strike_coin = np.array([[pair[0][0], pair[1][0]] for pair in strikes], dtype=np.int64)
+        self.strike_p = np.array([[pair[0][1], pair[1][1]] for pair in strikes], dtype=np.float64)
 
     def arcs_from(self, samples: Any, actors: Any) -> tuple[Any, Any]:
         """``(sample, arc)`` for every arc leaving each ``(sample, actor)``."""
@@ -212,9 +216,49 @@ def sample_cascade(
     return tally
 
 
+class Draws:
+    """The chance events each sample consulted: ``(sample, coin, fired)``, one row per coin asked.
+
+    A coin shared by several ties may be asked more than once in a sample; it answers the
+    same each time, and :meth:`distinct` keeps one row. What the cascade asks depends only
+    on the coins' answers, so an outcome's probability is the product, over its rows, of
+    ``p`` when fired and ``1 - p`` when not: what calibration reweights.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[Any, Any, Any]] = []
+
+    def add(self, samples: Any, coins: Any, fired: Any) -> None:
+        """Record coins asked in some samples, and their answers."""
+        self.parts.append((np.asarray(samples, np.int64), np.asarray(coins, np.int64), np.asarray(fired)))
+
+    def distinct(self) -> tuple[Any, Any, Any]:
+        """``(sample, coin, fired)`` arrays with one row per coin asked in a sample."""
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=bool)
+        sample, coin, fired = (np.concatenate(column) for column in zip(*self.parts, strict=True))
+        _, first = np.unique(np.column_stack([sample, coin]), axis=0, return_index=True)
+        return sample[first], coin[first], fired[first].astype(bool)
+
+
+def sample_outcomes(compiled: Compiled, *, samples: int, seed: int = 0) -> tuple[list[str], Any, Any, Draws]:
+    """Every sample's outcome as arrays, with the chance events it consulted.
+
+    Returns ``(actors, side, role, draws)``: ``side`` and ``role`` have shape
+    ``(samples, actors)`` (side -2 and role -1 for a party not in; roles coded in the
+    order of :data:`ROLES`). One batch, so keep ``samples * actors`` to a few million.
+    """
+    g = _Arrays(compiled)
+    draws = Draws()
+    side, role, _ = _run(compiled, g, 0, samples, seed, Work(), draws)
+    return g.actors, side, role, draws
+
+
 def _run(
-    compiled: Compiled, g: _Arrays, first: int, samples: int, seed: int, work: Work
-) -> tuple[Any, Any, Any]:
+    compiled: Compiled, g: _Arrays, first: int, samples: int, seed: int, work: Work,
+    draws: Draws | None = None,
+) -> tuple[Any, Any, Any]:  # fmt: skip
     """Samples ``first .. first + samples - 1``: each party's side, role and joining arc."""
     n, attacking = len(g.actors), compiled.flare_up.attacking_side
     attack = -9 if attacking is None else attacking
@@ -234,7 +278,7 @@ def _run(
     max_hops = compiled.flare_up.max_hops
     while frontier.any() or grew[waiting_s].any():
         # Ties to examine: those of parties that just joined to fight, and waiting ones.
-        spreading = frontier & (role <= _CODE[Role.ALLY])
+        spreading = frontier & (role <= _CODE[Role.ALLIANCE])
         if max_hops is not None:
             spreading &= hops < max_hops
         s_idx, a_idx = g.arcs_from(*np.nonzero(spreading))
@@ -248,8 +292,11 @@ def _run(
         waiting_s = np.concatenate([waiting_s, s_idx[waits]])
         waiting_a = np.concatenate([waiting_a, a_idx[waits]])
         fired = ~waits & (uniform(seed, g.coin[a_idx], s_idx + first) < g.p[a_idx])
+        if draws is not None:
+            asked = ~waits & (g.p[a_idx] > 0) & (g.p[a_idx] < 1)
+            draws.add(s_idx[asked] + first, g.coin[a_idx[asked]], fired[asked])
         s_idx, a_idx, pull = _choose(
-            g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first, attack
+            g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first, attack, draws
         )
         target = g.target[a_idx]
         frontier = np.zeros((samples, n), dtype=bool)
@@ -260,6 +307,19 @@ def _run(
         via[s_idx, target] = a_idx
         grew = np.zeros(samples, dtype=bool)
         growing = (g.role[a_idx] == _CODE[Role.ALLY]) & (pull != attack)
+        if growing.any():  # a party joining a defending side: is its own territory struck?
+            rows = np.flatnonzero(growing)
+            joiner, joined_side = target[rows], pull[rows]
+            p = g.strike_p[joiner, joined_side]
+            struck = uniform(seed, g.strike_coin[joiner, joined_side], s_idx[rows] + first) < p
+            growing[rows[~struck]] = False
+            if draws is not None:
+                asked = (p > 0) & (p < 1)
+                draws.add(
+                    s_idx[rows[asked]] + first,
+                    g.strike_coin[joiner[asked], joined_side[asked]],
+                    struck[asked],
+                )
         if growing.any():
             places = [g.territory[t] for t in target[growing]]
             rows = np.repeat(s_idx[growing], [len(p) for p in places])
@@ -298,11 +358,12 @@ def _pulls(g: _Arrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: An
 
 
 def _choose(
-    g: _Arrays, side: Any, role: Any, s_idx: Any, a_idx: Any, pull: Any, seed: int, first: int, attack: int
-) -> Any:
+    g: _Arrays, side: Any, role: Any, s_idx: Any, a_idx: Any, pull: Any, seed: int, first: int, attack: int,
+    draws: Draws | None = None,
+) -> Any:  # fmt: skip
     """One pull per (sample, party): promises first, then the strongest tie; torn ones stay out."""
     target = g.target[a_idx]
-    held = _held_back(g, side, role, s_idx, target, pull, seed, first)
+    held = _held_back(g, side, role, s_idx, target, pull, seed, first, draws)
     s_idx, a_idx, pull, target = s_idx[~held], a_idx[~held], pull[~held], target[~held]
     if not len(a_idx):
         return s_idx, a_idx, pull
@@ -325,8 +386,9 @@ def _choose(
 
 
 def _held_back(
-    g: _Arrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int
-) -> Any:
+    g: _Arrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
+    draws: Draws | None = None,
+) -> Any:  # fmt: skip
     """Which pulls a neutrality or non-aggression promise toward a fighting partner stops."""
     held = np.zeros(len(target), dtype=bool)
     if not len(target) or not len(g.damp_partner):
@@ -349,6 +411,9 @@ def _held_back(
     rows, entry = rows[facing], entry[facing]  # only then ask the promises' coins
     holds = uniform(seed, g.damp_coin[entry], s_idx[rows] + first) < g.damp_p[entry]
     held[rows[holds]] = True
+    if draws is not None:
+        asked = (g.damp_p[entry] > 0) & (g.damp_p[entry] < 1)
+        draws.add(s_idx[rows[asked]] + first, g.damp_coin[entry[asked]], holds[asked])
     return held
 
 

@@ -25,6 +25,7 @@ from escalate.model import (
     Actor,
     ActorKind,
     BackingLevel,
+    HostilityLevel,
     Relation,
     RelationType,
     Scenario,
@@ -420,7 +421,7 @@ class _Checker:
         origin_id, *target_ids = [r for r in resolved if r is not None]
         if origin_id in target_ids or len(set(target_ids)) != len(target_ids):
             self.problem(line, f"{label}: an actor cannot have a relation with itself")
-        level = None
+        level: BackingLevel | HostilityLevel | None = None
         if rtype is RelationType.BACKING:
             raw_level = item.get("level")
             allowed_levels = [lv.value for lv in BackingLevel]
@@ -433,8 +434,20 @@ class _Checker:
                 )
             else:
                 level = BackingLevel(raw_level)
+        elif rtype is RelationType.HOSTILITY and "level" in item:
+            raw_level = item["level"]
+            grades = [lv.value for lv in HostilityLevel]
+            if raw_level not in grades:
+                hint = did_you_mean(close_matches(str(raw_level), grades))
+                self.problem(
+                    line,
+                    f"{label}: a hostility's level must be one of {', '.join(grades)}, "
+                    f"not {show_value(raw_level)}{hint}",
+                )
+            else:
+                level = HostilityLevel(raw_level)
         elif "level" in item:
-            self.problem(line, f"{label}: only backing has a level")
+            self.problem(line, f"{label}: only backing and hostility have a level")
         covers: list[str] = []
         if "covers" in item:
             raw = self.name_list(item["covers"], line, label, "covers") or []

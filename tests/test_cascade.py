@@ -2,7 +2,13 @@
 
 import pytest
 
-from escalate import build_scenario, escalation_paths
+from escalate import LikelihoodTable, Role, build_scenario, escalation_paths
+from escalate.analysis import make_flare_up
+from escalate.cascade import compile_scenario
+from escalate.sampling import ROLES, sample_outcomes
+
+#: Strikes on a joiner's territory as a test sets them: every one lands.
+STRUCK = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0})
 
 
 def scenario(relations, actors=None):
@@ -90,7 +96,8 @@ def test_as_of_ignores_relations_not_in_force():
     s = scenario(
         [{"type": "defense_pact", "between": ["A", "C"], "since": "2000-01-01", "until": "2010-12-31"}]
     )
-    assert prob(escalation_paths(s, "A", "B", as_of="2005-06-01"), "C", "A") == pytest.approx(0.75)
+    pact = LikelihoodTable().get("defense_pact")  # the table's value: the relation sets none
+    assert prob(escalation_paths(s, "A", "B", as_of="2005-06-01"), "C", "A") == pytest.approx(pact)
     assert prob(escalation_paths(s, "A", "B", as_of="1999-12-31"), "C", "A") == 0.0
     assert prob(escalation_paths(s, "A", "B", as_of="2011-01-01"), "C", "A") == 0.0
 
@@ -106,27 +113,76 @@ def test_collective_defense_covers_members_not_partners():
         "Partner": {},
     }
     s = scenario([{"type": "entente", "between": ["Partner", "M"], "likelihood": 0.0}], actors=actors)
-    r = escalation_paths(s, "A", "B")
-    assert prob(r, "Alliance", "A") == 1.0
-    assert prob(r, "M", "A") == pytest.approx(0.7)
+    table = LikelihoodTable().updated({"collective_defense.member": 0.5})
+    r = escalation_paths(s, "A", "B", likelihoods=table)
+    # The alliance's own likelihood is its chance to act; a member then fights with 0.5.
+    assert prob(r, "Alliance", "A") == pytest.approx(0.7)
+    assert r.party("Alliance").role == "alliance"
+    assert prob(r, "M", "A") == pytest.approx(0.7 * 0.5)
     # The partner is not a member: a war on its soil does not invoke the alliance.
     r = escalation_paths(s, "Partner", "B")
     assert prob(r, "M", "Partner") == 0.0
     assert prob(r, "Alliance", "Partner") == 0.0
 
 
-def test_defending_ally_brings_its_territory_into_the_theatre():
-    # C joins A through backing; C's own pact with D covers only C, so D joins only
-    # because C, now fighting on a defending side, is part of the theatre.
+JOINER_AND_PACT = [
+    {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
+    {"type": "defense_pact", "between": ["C", "D"], "covers": ["C"], "likelihood": 0.6},
+]
+
+
+def test_a_joiners_allies_are_bound_only_once_its_own_territory_is_struck():
+    # C joins A through backing; C's own pact with D covers only C. Joining of its own
+    # accord does not invoke D: only a strike on C's territory (a chance of its own) does.
+    s = scenario(JOINER_AND_PACT)
+    table = LikelihoodTable().updated({"struck.bordering": 0.9, "struck.distant": 0.4})
+    assert prob(escalation_paths(s, "A", "B", likelihoods=table), "D", "A") == pytest.approx(0.5 * 0.4 * 0.6)
+    # C borders B (a border with no pull of its own): a strike is likelier.
+    near = scenario([*JOINER_AND_PACT, {"type": "border", "between": ["C", "B"], "likelihood": 0.0}])
+    assert prob(escalation_paths(near, "A", "B", likelihoods=table), "D", "A") == pytest.approx(
+        0.5 * 0.9 * 0.6
+    )
+    # When A's side attacks, C is not the attacked party and D's pact never applies.
+    assert prob(escalation_paths(s, "A", "B", initiator="A", likelihoods=table), "D", "A") == 0.0
+
+
+def test_july_1914_russia_backs_serbia_germany_strikes_russia_france_is_bound():
+    # Austria-Hungary attacks Serbia; Russia backs Serbia and borders Austria-Hungary; France
+    # has a defence pact with Russia. France is drawn in only through the strike on Russia.
     s = scenario(
         [
-            {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
-            {"type": "defense_pact", "between": ["C", "D"], "covers": ["C"], "likelihood": 0.6},
-        ]
+            {"type": "backing", "from": "Russia", "to": "Serbia", "level": "military", "likelihood": 0.8},
+            {"type": "border", "between": ["Russia", "Austria"], "likelihood": 0.0},
+            {"type": "defense_pact", "between": ["Russia", "France"], "likelihood": 0.5},
+        ],
+        actors={"Serbia": {}, "Austria": {}},
     )
-    assert prob(escalation_paths(s, "A", "B"), "D", "A") == pytest.approx(0.3)
-    # When A's side attacks, C's territory is not fought on and D's pact is not defensive anyway.
-    assert prob(escalation_paths(s, "A", "B", initiator="A"), "D", "A") == 0.0
+    table = LikelihoodTable().updated({"struck.bordering": 0.6, "struck.distant": 0.1})
+    r = escalation_paths(s, "Serbia", "Austria", initiator="Austria", likelihoods=table)
+    assert r.probability("Russia", "Serbia") == pytest.approx(0.8)
+    assert r.probability("France", "Serbia") == pytest.approx(0.8 * 0.6 * 0.5)
+    (path,) = r.party("France").paths
+    assert [step.relation for step in path.steps] == ["backing", "strike", "defense_pact"]
+    assert path.probability == pytest.approx(0.24)
+    assert "strikes Russia's own territory" in path.explanation
+
+
+def test_an_alliance_decides_as_one_and_its_members_then_each_decide():
+    actors = {"Pact": {"kind": "alliance", "members": ["A", "M1", "M2", "M3"], "collective_defense": True}}
+    s = scenario([], actors=actors | {"M1": {}, "M2": {}, "M3": {}})
+    table = LikelihoodTable().updated({"collective_defense.acts": 0.5, "collective_defense.member": 0.4})
+    r = escalation_paths(s, "A", "B", likelihoods=table)
+    assert r.probability("Pact", "A") == pytest.approx(0.5)
+    assert r.party("Pact").role == "alliance"
+    assert [r.probability(m, "A") for m in ("M1", "M2", "M3")] == pytest.approx([0.2] * 3)
+    path = r.party("M2").paths[0]
+    assert "Pact acts as one for its member A" in path.explanation and "M2 honours" in path.explanation
+    # One decision: all three fight together with 0.5 * 0.4**3, not (0.5 * 0.4)**3.
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B"), table)
+    names, _, role, _ = sample_outcomes(compiled, samples=40_000, seed=3)
+    members = [names.index(m) for m in ("M1", "M2", "M3")]
+    together = (role[:, members] == ROLES.index(Role.ALLY)).all(axis=1).mean()
+    assert together == pytest.approx(0.5 * 0.4**3, abs=0.004)
 
 
 def test_hostility_joins_opposite_side():
@@ -221,8 +277,8 @@ def test_max_hops_bounds_the_chain():
             {"type": "defense_pact", "between": ["C", "D"], "likelihood": 1.0},
         ]
     )
-    assert prob(escalation_paths(s, "A", "B"), "D", "A") == 1.0
-    assert prob(escalation_paths(s, "A", "B", max_hops=1), "D", "A") == 0.0
+    assert prob(escalation_paths(s, "A", "B", likelihoods=STRUCK), "D", "A") == 1.0
+    assert prob(escalation_paths(s, "A", "B", max_hops=1, likelihoods=STRUCK), "D", "A") == 0.0
 
 
 def test_monte_carlo_agrees_with_exact_within_its_error(G):
@@ -277,7 +333,7 @@ def test_supporter_called_to_fight_on_its_side_becomes_an_ally():
             {"type": "defense_pact", "between": ["C", "E"], "likelihood": 1.0},
         ]
     )
-    r = escalation_paths(s, "A", "B")
+    r = escalation_paths(s, "A", "B", likelihoods=STRUCK)
     assert r.party("C").roles == pytest.approx({"ally": 0.5, "supporter": 0.5})
     assert r.probability("E", "A") == pytest.approx(0.5)
 

@@ -21,7 +21,7 @@ def test_readme_shows_the_real_first_output(runner):
 def test_readme_python_runs(capsys):
     exec(compile(blocks("python")[0], "README.md", "exec"), {})
     out = capsys.readouterr().out
-    assert "Russia Armenia 0.75 ally" in out
+    assert "Russia Armenia 0.493 ally" in out
     assert out.strip().endswith("0.0")
 
 

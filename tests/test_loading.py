@@ -90,7 +90,7 @@ def test_territory_includes_regions():
 BAD = [
     (
         '{ type = "defence_pact", between = ["Armenia", "Russia"] }',
-        r":3: relation #1: unknown relation type 'defence_pact'; did you mean 'defense_pact'\?",
+        r":3: relation #1: unknown relation type 'defence_pact'; did you mean 'defense_pact'",
     ),
     (
         '{ type = "backing", from = "Rusia", to = "Armenia", level = "military" }',
@@ -131,7 +131,11 @@ BAD = [
     ),
     (
         '{ type = "hostility", between = ["Russia", "Armenia"], level = "military" }',
-        r"only backing has a level",
+        r"a hostility's level must be one of threat, force, fatal, war, not 'military'",
+    ),
+    (
+        '{ type = "entente", between = ["Russia", "Armenia"], level = "military" }',
+        r"only backing and hostility have a level",
     ),
     (
         '{ type = "defense_pact", between = ["Russia", "Armenia"], covers = ["Armnia"] }',

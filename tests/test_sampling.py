@@ -6,7 +6,9 @@ The property test over generated scenarios is in test_properties.py.
 import subprocess
 import sys
 
-from escalate import build_scenario, load_scenario
+import pytest
+
+from escalate import LikelihoodTable, build_scenario, load_scenario
 from escalate.analysis import make_flare_up
 from escalate.cascade import compile_scenario
 from escalate.outcomes import run_cascade
@@ -39,8 +41,8 @@ def test_same_outcomes_on_the_bundled_graphs_with_regions_and_alliances():
 
 
 def test_defence_obligations_wait_until_the_theatre_reaches_what_they_cover():
-    # C guarantees D's territory; D is drawn in by backing, then the theatre reaches D
-    # and C's guarantee can fire a round later.
+    # C guarantees D's territory; D is drawn in by backing, then (once D is struck, here
+    # with 0.4) the theatre reaches D and C's guarantee can fire a round later.
     s = build_scenario(
         actors={n: {} for n in NAMES},
         relations=[
@@ -48,11 +50,12 @@ def test_defence_obligations_wait_until_the_theatre_reaches_what_they_cover():
             {"type": "backing", "from": "D", "to": "A", "level": "military", "likelihood": 0.5},
         ],
     )
-    compiled = compile_scenario(s, make_flare_up(s, "A", "B"))
+    strike = LikelihoodTable().updated({"struck.distant": 0.4})
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B"), strike)
     vectorised = sample_cascade(compiled, samples=20_000, seed=1)
     exact = run_cascade(compiled, method="exact")
-    assert exact.probability("C", 0) == 0.25
-    assert abs(vectorised.probability("C", 0) - 0.25) < 4 * (0.25 * 0.75 / 20_000) ** 0.5
+    assert exact.probability("C", 0) == pytest.approx(0.5 * 0.4 * 0.5)
+    assert abs(vectorised.probability("C", 0) - 0.1) < 4 * (0.1 * 0.9 / 20_000) ** 0.5
     same_outcomes(sample_cascade(compiled, samples=300, seed=2), python_sample(compiled, 300, 2))
 
 

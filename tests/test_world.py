@@ -72,13 +72,13 @@ def test_obligations_map_to_relations(data):
     assert set(world.actors) == {"Alpha", "Beta", "Gamma", "Delta", "ATOP alliance 9000"}
     assert world.resolve("AAA") == "Alpha" and world.resolve("3") == "Gamma"
     assert kinds(world) == [
-        ("backing", "Gamma", "Alpha"),
         ("border", "Beta", "Delta"),  # land only: Alpha and Gamma are 12 miles apart by sea
         ("defense_pact", "Alpha", "Beta"),
         ("entente", "Alpha", "Delta"),
         ("guarantee", "Gamma", "Alpha"),
         ("neutrality_pact", "Alpha", "Delta"),
         ("nonaggression_pact", "Alpha", "Delta"),
+        ("offense_pact", "Gamma", "Alpha"),  # ATOP's offence obligation: its own likelihood
     ]
     assert {r.source for r in world.relations} == {"atop", "cow_contiguity"}
     assert world.sources["atop"].title.startswith("Alliance Treaty Obligations and Provisions")
@@ -101,7 +101,14 @@ def test_a_multilateral_alliance_is_one_actor_not_a_clique_of_pacts(data):
     table = (
         __import__("escalate")
         .LikelihoodTable()
-        .updated({"collective_defense": 0.5, "major_power": 0.0, "border": 0.0})
+        .updated(
+            {
+                "collective_defense.acts": 1.0,
+                "collective_defense.member": 0.5,
+                "major_power": 0.0,
+                "border": 0.0,
+            }
+        )
     )
     result = escalation_paths(world, "Alpha", "Beta", initiator="Alpha", likelihoods=table)
     assert result.probability("Gamma", "Beta") == pytest.approx(0.5)
@@ -178,7 +185,15 @@ def test_real_world_of_2014():
     # 1 - 0.25 ** 2 or more.
     from escalate import LikelihoodTable
 
-    table = LikelihoodTable().updated({"nonaggression_pact": 0.0, "neutrality_pact": 0.0, "entente": 0.0})
+    table = LikelihoodTable().updated(
+        {
+            "nonaggression_pact": 0.0,
+            "neutrality_pact": 0.0,
+            "entente": 0.0,
+            "collective_defense.acts": 1.0,
+            "collective_defense.member": 0.75,
+        }
+    )
     result = escalation_paths(
         world, "Azerbaijan", "Armenia", initiator="Azerbaijan", samples=5000, likelihoods=table
     )
@@ -223,7 +238,9 @@ def test_backtest_protocol_on_a_fixture(history):
 
     (war,) = wars(history)
     assert war.originators == {1: 0, 2: 1} and war.joiners == {3: 0} and war.initiators == {1}
-    predictions = {p.ccode: p for p in predict(history, samples=200)}
+    # Gamma promised to join Alpha's attack (an ATOP offence obligation, here likely).
+    table = __import__("escalate").LikelihoodTable().updated({"offense_pact": 0.5})
+    predictions = {p.ccode: p for p in predict(history, samples=200, likelihoods=table)}
     assert set(predictions) == {3, 4}  # every member but the originators
     assert predictions[3].joined and predictions[3].baselines["defence obligation"] == 1.0
     assert (
@@ -277,37 +294,37 @@ def test_real_war_list_matches_the_protocol():
 
 def test_calibrate_fits_and_writes_a_table_that_loads(runner, history, tmp_path):
     from escalate import load_likelihoods
-    from escalate.world.calibrate import calibrate, fit
+    from escalate.world.calibrate import calibrate
 
-    table = calibrate(history)
-    assert table.get("guarantee") >= 0.5  # the one guarantor joined
-    assert fit([{"hostility": 1}] * 4, [True, False, False, False])["hostility"] == pytest.approx(
-        0.25, abs=0.05
-    )
+    table = calibrate(history, samples=300)
+    assert table.get("offense_pact") >= 0.5  # the one joiner came in through its offence pact
+    assert table.origin == "fitted"
     out = tmp_path / "fitted.toml"
     result = runner.invoke(app, ["calibrate", "--data", str(history), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    assert load_likelihoods(out).get("guarantee") == table.get("guarantee")
+    assert load_likelihoods(out).get("offense_pact") >= 0.5
+    assert "fitted_on" in out.read_text()
     result = runner.invoke(app, ["backtest", "--data", str(history), "--calibrate-before", "2001", "--json"])
     assert result.exit_code == 0
     assert "fitted on wars before 2001" in __import__("json").loads(result.stdout)["likelihoods"]
 
 
-def test_fit_reads_promises_as_holding_back_one_side():
-    from escalate.world.calibrate import fit
+def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
+    import numpy as np
 
-    # Neighbours with no promise join half the time; with a promise toward the other side,
-    # never: the promise holds; with a promise toward the side they would not join, half.
-    exposures = (
-        [{"border@1": 1}] * 4
-        + [{"border@1": 1, "nonaggression_pact@1": 1}] * 4
-        + [{"border@1": 1, "neutrality_pact@0": 1}] * 4
-    )
-    joined = [True, True, False, False] + [False] * 4 + [True, True, False, False]
-    fitted = fit(exposures, joined)
-    assert fitted["border"] == pytest.approx(0.5, abs=0.02)
-    assert fitted["nonaggression_pact"] > 0.95
-    assert fitted["neutrality_pact"] < 0.01  # it never stood in the way
+    from escalate.world.calibrate import WarDraws, fit_draws
+
+    # Ten wars; in each, one candidate that fights exactly when one chance event (key 0)
+    # fires, sampled at 0.5. Three of the ten joined: the fit must find about 0.3.
+    rng = np.random.default_rng(1)
+    wars_ = []
+    for joined in [True] * 3 + [False] * 7:
+        fired = rng.random(4000) < 0.5
+        wars_.append(WarDraws(keys=("border",), proposal=np.array([0.5]),
+                              fired=fired[:, None].astype(float), unfired=(~fired)[:, None].astype(float),
+                              joins=fired[:, None].astype(float), joined=np.array([joined])))  # fmt: skip
+    (fitted,) = fit_draws(wars_, [0.5])
+    assert fitted == pytest.approx(0.3, abs=0.03)
 
 
 def test_backtest_options_conflict_and_a_given_table_is_not_out_of_sample(runner, history, tmp_path):

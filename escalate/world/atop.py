@@ -5,7 +5,7 @@ abbreviation and code). ATOP 5.1 directed obligations become relations: a row re
 "ccode1 holds this obligation toward ccode2", so
 
 - defense both ways -> ``defense_pact``; one way -> ``guarantee`` from ccode1 to ccode2;
-- offense -> military ``backing`` from ccode1 to ccode2;
+- offense -> ``offense_pact`` from ccode1 to ccode2 (a promise to join its attack);
 - consultation -> ``entente``; neutrality and non-aggression -> their pacts.
 
 Multilateral defence alliances (three or more members with a defence obligation, from the
@@ -14,7 +14,9 @@ instead of a clique of pacts: a pact between two members of such an alliance is 
 the alliance. Land borders in force that year (COW Direct Contiguity, land or river) become ``border``
 relations, and COW's major powers of the year are marked ``major_power``. With
 ``rivalry_years = N``, states on opposite sides of a Militarized Interstate Dispute
-that began in the N years before become ``hostility``. Each relation cites its data set.
+that began in the N years before become ``hostility``, graded by the worst the disputes
+came to (``war``, ``fatal``, ``force``, ``threat``; see :class:`~escalate.model.HostilityLevel`),
+with how many there were and the latest in its note. Each relation cites its data set.
 
 Examples
 --------
@@ -121,10 +123,14 @@ class WorldData:
                                                       *CONDITIONS))
         ]  # fmt: skip
         self.disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
+        #: ``(dispute, ccode) -> (hostility level 1-5, fatality code)`` of each participant.
+        self.actions: dict[tuple[int, int], tuple[int, int]] = {}
         if with_disputes:
-            for _, party in rows(folder, "mids", ("dispnum", "ccode", "styear", "sidea")):
+            fields = ("dispnum", "ccode", "styear", "sidea", "hostlev", "fatality")
+            for _, party in rows(folder, "mids", fields):
                 _, sides = self.disputes.setdefault(party["dispnum"], (party["styear"], {0: set(), 1: set()}))
                 sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
+                self.actions[(party["dispnum"], party["ccode"])] = (party["hostlev"], party["fatality"])
 
     def members(self, year: int) -> dict[int, tuple[str, str]]:
         """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""
@@ -177,6 +183,30 @@ class WorldData:
                 pairs |= {frozenset((a, b)) for a in sides[1] for b in sides[0] if a != b}
         return pairs
 
+    def rivalry_grades(self, first: int, last: int) -> dict[frozenset[int], tuple[str, int, int]]:
+        """Rivals of disputes begun in ``first..last``: ``pair -> (grade, disputes, latest year)``.
+
+        A dispute's grade for a pair is the worst either of the two did in it: ``war`` (MID
+        hostility level 5), ``fatal`` (level 4 with deaths), ``force`` (level 4), else
+        ``threat``; the pair's grade is the worst over its disputes.
+        """
+        found: dict[frozenset[int], tuple[str, int, int]] = {}
+        for number, (year, sides) in self.disputes.items():
+            if not first <= year <= last:
+                continue
+            for a in sides[1]:
+                for b in sides[0]:
+                    if a == b:
+                        continue
+                    grade = _grade(
+                        self.actions.get((number, a), (0, 0)), self.actions.get((number, b), (0, 0))
+                    )
+                    pair = frozenset((a, b))
+                    worst, count, latest = found.get(pair, ("threat", 0, year))
+                    worst = max(worst, grade, key=GRADES.index)
+                    found[pair] = (worst, count + 1, max(latest, year))
+        return found
+
     def shared_disputes(self, first: int, last: int) -> set[frozenset[int]]:
         """Pairs of states in the same dispute (either side) that began in ``first..last``."""
         pairs: set[frozenset[int]] = set()
@@ -217,9 +247,7 @@ class WorldData:
                 else:
                     relations.append({"type": "guarantee", "from": name[a], "to": name[b], "source": "atop"})
             if duties["offense"]:
-                relations.append(
-                    {"type": "backing", "from": name[a], "to": name[b], "level": "military", "source": "atop"}
-                )
+                relations.append({"type": "offense_pact", "from": name[a], "to": name[b], "source": "atop"})
             for duty, kind in (
                 ("consul", "entente"),
                 ("neutral", "neutrality_pact"),
@@ -237,10 +265,15 @@ class WorldData:
         majors = self.major_powers(year)
         if rivalries is not None:
             sources["mid"] = SOURCES["mid"]
-            for pair in sorted(self.rivalries(*rivalries), key=sorted):
+            grades = self.rivalry_grades(*rivalries)
+            for pair in sorted(grades, key=sorted):
                 a, b = sorted(pair)
                 if a in states and b in states:
-                    relations.append({"type": "hostility", "between": [name[a], name[b]], "source": "mid"})
+                    grade, count, latest = grades[pair]
+                    note = f"{count} dispute{'s' if count > 1 else ''} begun {rivalries[0]}-{rivalries[1]}"
+                    note += f", the latest in {latest}; the worst: {GRADE_WORDS[grade]}"
+                    relations.append({"type": "hostility", "between": [name[a], name[b]], "level": grade,
+                                      "source": "mid", "note": note})  # fmt: skip
         actors: dict[str, Any] = {
             name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
             | ({"major_power": True} if c in majors else {})
@@ -277,6 +310,26 @@ def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int 
 def world_scenario(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> Scenario:
     """The international system of ``year`` from the data sets in ``folder``."""
     return scenario_from_data(world_data(folder, year, rivalry_years=rivalry_years), path=None)
+
+
+#: Grades of rivalry, mildest first (the values of :class:`~escalate.model.HostilityLevel`).
+GRADES = ("threat", "force", "fatal", "war")
+GRADE_WORDS = {
+    "threat": "threats or displays of force",
+    "force": "force used, no deaths",
+    "fatal": "force used, with deaths",
+    "war": "war",
+}
+
+
+def _grade(first: tuple[int, int], second: tuple[int, int]) -> str:
+    """The grade of one dispute for a pair, from each one's (hostility level, fatality code)."""
+    level = max(first[0], second[0])
+    if level >= 5:
+        return "war"
+    if level == 4:
+        return "fatal" if max(first[1], second[1]) > 0 else "force"
+    return "threat"
 
 
 def _unique_names(states: dict[int, tuple[str, str]]) -> dict[int, str]:

@@ -111,8 +111,7 @@ def predict(
             continue
         year = war.start.year
         candidates = sorted(data.system.get(year, set()) - set(war.originators))
-        graph = _war_graph(data, year)
-        names = {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
+        graph, names = war_graph(data, war)
         table = likelihoods.get(war.number) if isinstance(likelihoods, Mapping) else likelihoods
         probabilities = _model(graph, war, names, table, samples, seed)
         neighbours = {c for pair in data.land_borders(year) if pair & war.originators.keys() for c in pair}
@@ -149,19 +148,35 @@ def _war_graph(data: WorldData, year: int) -> Any:
     return scenario_from_data(graph, path=None)
 
 
-def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodTable | None,
-           samples: int, seed: int) -> dict[str, tuple[float, int | None]]:  # fmt: skip
+def war_flare_up(graph: Any, war: War, names: dict[int, str]) -> FlareUp | None:
+    """The flare-up a war began as: its originators on their sides, the initiator's side attacking.
+
+    None when one side has no originator in the graph.
+    """
     sides: list[list[str]] = [[], []]
     for c, side in sorted(war.originators.items()):
         if c in names:
             sides[side].append(names[c])
     if not sides[0] or not sides[1]:
-        return {}
+        return None
     attacking = {side for c, side in war.originators.items() if c in war.initiators}
     leaders = (sides[0][0], sides[1][0])
     initiator = leaders[attacking.pop()] if len(attacking) == 1 else None
     area = frozenset().union(*(graph.territory(n) for n in sides[0] + sides[1]))
-    flare = FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
+    return FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
+
+
+def war_graph(data: WorldData, war: War) -> tuple[Any, dict[int, str]]:
+    """The graph a war is scored on, and its states by COW code."""
+    graph = _war_graph(data, war.start.year)
+    return graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
+
+
+def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodTable | None,
+           samples: int, seed: int) -> dict[str, tuple[float, int | None]]:  # fmt: skip
+    flare = war_flare_up(graph, war, names)
+    if flare is None:
+        return {}
     # Sampling with a fixed seed: exact enumeration of the larger wars takes minutes.
     compiled = compile_scenario(graph, flare, likelihoods)
     tally = run_cascade(compiled, method="monte-carlo", samples=samples, seed=seed)

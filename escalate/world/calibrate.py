@@ -1,192 +1,200 @@
-"""Fit the likelihood table to history by maximum likelihood.
+"""Fit the likelihood table to history: the table under which who joined is most likely.
 
-The fit uses the cascade's first step, where it has a closed form: a candidate with
-``n_k`` triggered ties of kind ``k`` toward a war's originators joins with probability
-``1 - prod_k (1 - p_k) ** n_k`` (a noisy-OR), and the table ``p`` maximises the
-log-likelihood of who joined, by coordinate ascent over a grid. Ties are read from the data
-before each war, as in the backtest: ATOP defence of the year before (a shared multilateral
-alliance's ``collective_defense``, else a ``defense_pact`` when mutual and a ``guarantee``
-when not; triggered only toward a defending originator), offence
-(``backing.military``), disputes of the ten years before against an originator
-(``hostility``), land borders with an originator (``border``) and major-power status the
-year before (``major_power``, one tie whatever the originators). Only ties that can bring
-a state into the fighting are fitted; consultation makes a supporter, not a combatant.
+The fit is of the model itself, not of a stand-in. For each war the whole cascade runs on
+the engine's compiled ties (the same graph and flare-up the backtest scores), sampled under
+a *proposal* table ``q``, and every sample records the chance events it consulted with the
+table key behind each (:meth:`~escalate.cascade.Compiled.coin_keys`). Under another table
+``t`` a sample's probability changes by the factor
 
-:func:`leave_one_out` fits one table per war on all the other wars: what the backtest
-scores by default, so that no war is scored by a table fitted on it.
+    prod_k (t_k / q_k) ** fired_k * ((1 - t_k) / (1 - q_k)) ** unfired_k,
+
+so the chance that a candidate joins under ``t`` is the reweighted share of the samples in
+which it fought (self-normalised importance sampling). The table maximises the
+log-likelihood of who joined (every COW system member of the war's year that did not start
+it) by coordinate ascent on a grid; the cascade is then sampled again at the fitted table
+and refitted, so that the proposal sits at the optimum and the weights stay even.
+
+Only keys the world data can inform are fitted (:data:`~escalate.likelihoods.FITTED_KEYS`);
+the others keep their reasoned values.
 
 Examples
 --------
->>> exposures = [{"defense_pact": 1}, {"defense_pact": 1}, {}, {"hostility": 2}]
->>> fitted = fit(exposures, [True, False, False, False])
->>> round(fitted["defense_pact"], 2), fitted["hostility"] < 0.05
-(0.5, True)
+>>> import numpy as np
+>>> war = WarDraws(keys=("border",), proposal=np.array([0.5]),
+...     fired=np.array([[1], [0]]), unfired=np.array([[0], [1]]),
+...     joins=np.array([[True], [False]]), joined=np.array([True]))
+>>> round(float(war.log_likelihood(np.array([0.8]))), 4) == round(float(np.log(0.8)), 4)
+True
 """
 
 from __future__ import annotations
 
 import os
-from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+import sys
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from escalate.likelihoods import LikelihoodTable
+from escalate.cascade import compile_scenario
+from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
+from escalate.model import Role
+from escalate.sampling import ROLES, sample_outcomes
 from escalate.world.atop import WorldData
-from escalate.world.backtest import RIVALRY_YEARS, War, wars
+from escalate.world.backtest import War, war_flare_up, war_graph, wars
 
-KINDS = (
-    "neutrality_pact",
-    "nonaggression_pact",
-    "defense_pact",
-    "guarantee",
-    "collective_defense",
-    "backing.military",
-    "hostility",
-    "border",
-    "major_power",
-)
-GRID = np.array(sorted({round(0.0005 * 1.2**i, 6) for i in range(41)} | {0.0001, 0.5, 0.75, 0.9, 0.99}))
+#: Candidate values of each likelihood: dense near zero, where most of them lie.
+GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))
+#: Samples of each war's cascade per round of the fit.
+SAMPLES = 2000
+#: Rounds of sampling at the last fit and refitting.
+ROUNDS = 3
+#: The proposal never sits near 0 or 1, where a chance event is (almost) never answered one way.
+PROPOSAL_RANGE = (0.01, 0.95)
+#: A candidate that joined is never given less than this (a joiner no sample reached).
+FLOOR = 1e-4
 
-Pattern = tuple[tuple[str, int], ...]
+_ALLY = ROLES.index(Role.ALLY)
 
 
-#: Promises that hold a party back from joining against a partner (fitted as well).
-DAMPING = ("neutrality_pact", "nonaggression_pact")
+@dataclass
+class WarDraws:
+    """One war's samples under the proposal: consulted chance events per key, and who fought."""
+
+    keys: tuple[str, ...]
+    proposal: Any  # (keys,)
+    fired: Any  # (samples, keys): chance events of each key that fired
+    unfired: Any  # (samples, keys): ... that did not
+    joins: Any  # (samples, candidates that fought in some sample): fought as an ally
+    joined: Any  # (candidates that fought in some sample,): joined the war in fact
+    #: Joiners in fact that no sample brought in (they count ``log FLOOR`` whatever the table).
+    missed: int = 0
+
+    def log_weights(self, table: Any) -> Any:
+        """Each sample's log importance weight under ``table`` (a vector over ``keys``)."""
+        gain = np.log(table) - np.log(self.proposal)
+        loss = np.log1p(-table) - np.log1p(-self.proposal)
+        return self.fired @ gain + self.unfired @ loss
+
+    def log_likelihood(self, table: Any, key: int | None = None, values: Any = None) -> Any:
+        """Log-likelihood of who joined under ``table``; with ``key``, for each of ``values`` in its place."""
+        base = self.log_weights(table)
+        if key is None:
+            logw = base[:, None]
+        else:
+            shift = np.log(values) - np.log(table[key])
+            drop = np.log1p(-values) - np.log1p(-table[key])
+            logw = base[:, None] + self.fired[:, key, None] * shift + self.unfired[:, key, None] * drop
+        w = np.exp(logw - logw.max(axis=0))
+        w /= w.sum(axis=0)
+        p = np.clip(self.joins.T @ w, FLOOR, 1 - 1e-9)  # (candidates, values)
+        y = self.joined[:, None]
+        total = np.where(y, np.log(p), np.log1p(-p)).sum(axis=0) + self.missed * np.log(FLOOR)
+        return total if key is not None else total[0]
 
 
-def exposures_of(
-    data: WorldData, war: War, candidate: int, *, _cache: dict[Any, Any] | None = None
-) -> Counter[str]:
-    """The candidate's ties toward the war's originators, as counts of ``"kind@side"``.
+def draw_war(
+    data: WorldData, war: War, table: LikelihoodTable, *, samples: int, seed: int
+) -> WarDraws | None:
+    """Sample one war's cascade under ``table`` and record what calibration needs."""
+    graph, names = war_graph(data, war)
+    flare = war_flare_up(graph, war, names)
+    if flare is None:
+        return None
+    compiled = compile_scenario(graph, flare, table)
+    actors, _, role, draws = sample_outcomes(compiled, samples=samples, seed=seed)
+    coin_keys = compiled.coin_keys()
+    keys = tuple(FITTED_KEYS)
+    column = {k: j for j, k in enumerate(keys)}
+    sample, coin, fired = draws.distinct()
+    known = np.array([coin_keys.get(int(c)) in column for c in coin], dtype=bool)
+    which = np.array([column[coin_keys[int(c)]] for c in coin[known]], dtype=np.int64)
+    counts = np.zeros((2, samples, len(keys)), dtype=np.float64)
+    np.add.at(counts, (fired[known].astype(np.int64), sample[known], which), 1.0)
+    by_name = {a: i for i, a in enumerate(actors)}
+    candidates = sorted(data.system.get(war.start.year, set()) - set(war.originators))
+    fought = [(c, by_name[names[c]]) for c in candidates if c in names and names[c] in by_name]
+    ally = role[:, [i for _, i in fought]] == _ALLY if fought else np.zeros((samples, 0), dtype=bool)
+    reached = ally.any(axis=0)
+    in_fact = np.array([c in war.joiners for c, _ in fought], dtype=bool)
+    missed = sum(c in war.joiners for c in candidates) - int(in_fact[reached].sum())
+    return WarDraws(
+        keys=keys,
+        proposal=np.array([table.values[k] for k in keys]),
+        fired=counts[1],
+        unfired=counts[0],
+        joins=ally[:, reached].astype(np.float64),
+        joined=in_fact[reached],
+        missed=missed,
+    )
 
-    ``side`` is the side (0 or 1) the tie would draw the candidate to; for a neutrality or
-    non-aggression promise, the side it would hold the candidate back from.
+
+def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
+    """Coordinate ascent on :data:`GRID`: the table (over ``keys``) that maximises the sum.
+
+    Keys no war consulted keep their ``start`` value.
     """
-    year = war.start.year
-    obligations = data.obligations(year - 1)
-    cache = {} if _cache is None else _cache
-    if war.number not in cache:
-        cache[war.number] = (
-            data.rivalries(year - RIVALRY_YEARS, year - 1),
-            data.land_borders(year),
-            [members for members, _ in data.alliances(year - 1).values()],
-            data.allied(year - 1),
-        )
-    rivals, borders, alliances, allied = cache[war.number]
-    attacking = {war.originators[c] for c in war.initiators}
-    attacker = attacking.pop() if len(attacking) == 1 else None
-    counts: Counter[str] = Counter()
-    calls: set[tuple[int, int]] = set()  # (alliance, side) calls the candidate would hear
-    for originator, side in war.originators.items():
-        duties = obligations.get((candidate, originator), {})
-        back = obligations.get((originator, candidate), {})
-        pair = frozenset((candidate, originator))
-        defending = side != attacker
-        if defending:
-            calls |= {(i, side) for i, members in enumerate(alliances) if {candidate, originator} <= members}
-        if duties.get("defense") and defending and pair not in allied:
-            counts[f"{'defense_pact' if back.get('defense') else 'guarantee'}@{side}"] += 1
-        if duties.get("offense"):
-            counts[f"backing.military@{side}"] += 1
-        if pair in rivals:
-            counts[f"hostility@{1 - side}"] += 1
-        if pair in borders:
-            counts[f"border@{side if defending else 1 - side}"] += 1
-        for kind, column in (("neutrality_pact", "neutral"), ("nonaggression_pact", "nonagg")):
-            if duties.get(column) or back.get(column):
-                counts[f"{kind}@{1 - side}"] += 1
-    if candidate in data.major_powers(year - 1) and attacker is not None:
-        counts[f"major_power@{1 - attacker}"] = 1
-    for _, side in calls:
-        counts[f"collective_defense@{side}"] += 1
-    return counts
+    table = np.array(start, dtype=np.float64)
+    if not wars_:
+        return table
+    used = np.flatnonzero(sum((w.fired + w.unfired).sum(axis=0) for w in wars_) > 0)
+    for _ in range(sweeps):
+        moved = False
+        for key in used:
+            scores = sum(w.log_likelihood(table, int(key), GRID) for w in wars_)
+            best = float(GRID[int(np.argmax(scores))])
+            moved |= best != table[key]
+            table[key] = best
+        if not moved:
+            break
+    return table
 
 
-class Patterns:
-    """Exposures grouped by pattern: how many candidates had each, and how many joined."""
-
-    def __init__(self, exposures: Sequence[Mapping[str, int]], joined: Sequence[bool]) -> None:
-        self.total: Counter[Pattern] = Counter()
-        self.positive: Counter[Pattern] = Counter()
-        for counts, y in zip(exposures, joined, strict=True):
-            key = tuple(sorted((k if "@" in k else f"{k}@0", n) for k, n in counts.items() if n))
-            self.total[key] += 1
-            self.positive[key] += bool(y)
-
-    def __add__(self, other: Patterns) -> Patterns:
-        both = Patterns([], [])
-        both.total, both.positive = self.total + other.total, self.positive + other.positive
-        return both
-
-    def __sub__(self, other: Patterns) -> Patterns:
-        rest = Patterns([], [])
-        rest.total, rest.positive = self.total - other.total, self.positive - other.positive
-        return rest
-
-    def fit(self, sweeps: int = 6) -> dict[str, float]:
-        """Maximum-likelihood likelihoods for the kinds that occur (coordinate ascent on GRID).
-
-        Per side, the pulls fire as a noisy-OR and each promise toward that side holds with
-        its likelihood; the candidate joins if some side has a pull that is not held back.
-        """
-        keys = [k for k in self.total if k]
-        kinds = sorted({entry.split("@")[0] for key in keys for entry, _ in key})
-        if not kinds:
-            return {}
-        index = {kind: j for j, kind in enumerate(kinds)}
-        exposure = np.zeros((2, len(keys), len(kinds)))
-        for i, key in enumerate(keys):
-            for entry, n in key:
-                kind, side = entry.split("@")
-                exposure[int(side), i, index[kind]] += n
-        damping = np.array([kind in DAMPING for kind in kinds])
-        total = np.array([self.total[k] for k in keys], dtype=float)
-        positive = np.array([self.positive[k] for k in keys], dtype=float)
-
-        def score(log_stay: Any) -> Any:
-            """Log-likelihood for each column of ``log_stay`` (kinds x candidates tables)."""
-            stay = np.ones((len(keys), log_stay.shape[1]))
-            for side in (0, 1):
-                pulls = 1 - np.exp(exposure[side][:, ~damping] @ log_stay[~damping])
-                free = np.exp(exposure[side][:, damping] @ log_stay[damping])
-                stay = stay * (1 - pulls * free)
-            stay = np.clip(stay, 1e-12, 1 - 1e-12)
-            return positive @ np.log1p(-stay) + (total - positive) @ np.log(stay)
-
-        log_stay = np.log1p(-np.full(len(kinds), 0.1))
-        for _ in range(sweeps):
-            for j in range(len(kinds)):
-                tables = np.repeat(log_stay[:, None], len(GRID), axis=1)
-                tables[j] = np.log1p(-GRID)
-                log_stay[j] = tables[j, int(np.argmax(score(tables)))]
-        return {kind: float(round(-np.expm1(v), 6)) for kind, v in zip(kinds, log_stay, strict=True)}
+def _proposal(table: LikelihoodTable) -> LikelihoodTable:
+    low, high = PROPOSAL_RANGE
+    changes = {k: min(max(table.values[k], low), high) for k in FITTED_KEYS}
+    return table.updated(changes, origin=table.origin)
 
 
-def fit(exposures: Sequence[Mapping[str, int]], joined: Sequence[bool]) -> dict[str, float]:
-    """Maximum-likelihood likelihoods of the first step, for the kinds that occur.
+class History:
+    """The wars' draws under a proposal table, resampled at each fit (what calibration reuses)."""
 
-    Keys are ``"kind@side"`` (plain ``"kind"`` means side 0).
-    """
-    return Patterns(exposures, joined).fit()
+    def __init__(self, data: WorldData, war_list: Sequence[War], *, samples: int = SAMPLES,
+                 seed: int = 0, progress: Callable[[str], None] | None = None) -> None:  # fmt: skip
+        self.data, self.wars, self.samples, self.seed = data, list(war_list), samples, seed
+        self.progress = progress
+        self.draws: dict[int, WarDraws] = {}
+
+    def sample(self, table: LikelihoodTable) -> None:
+        """Sample every war's cascade under ``table`` (the proposal)."""
+        proposal = _proposal(table)
+        self.draws = {}
+        for done, war in enumerate(self.wars, start=1):
+            found = draw_war(self.data, war, proposal, samples=self.samples, seed=self.seed)
+            if found is not None:
+                self.draws[war.number] = found
+            if self.progress is not None:
+                self.progress(f"sampled {done}/{len(self.wars)} wars")
+
+    def fit(self, start: LikelihoodTable, *, without: int | None = None, sweeps: int = 3) -> LikelihoodTable:
+        """The fitted table on the current draws (without one war, when asked)."""
+        chosen = [d for number, d in self.draws.items() if number != without]
+        if not chosen:
+            return LikelihoodTable()  # nothing to fit on: the defaults, never ``start``
+        vector = fit_draws(chosen, [start.values[k] for k in FITTED_KEYS], sweeps=sweeps)
+        return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
 
 
-def war_patterns(data: WorldData, war_list: Sequence[War]) -> dict[int, Patterns]:
-    """The exposure patterns of every war's candidates, by war number."""
-    found = {}
-    for war in war_list:
-        candidates = sorted(data.system.get(war.start.year, set()) - set(war.originators))
-        cache: dict[Any, Any] = {}
-        found[war.number] = Patterns(
-            [exposures_of(data, war, c, _cache=cache) for c in candidates],
-            [c in war.joiners for c in candidates],
-        )
-    return found
+def _stderr_progress() -> Callable[[str], None] | None:
+    if not sys.stderr.isatty():
+        return None
 
+    def show(message: str) -> None:
+        sys.stderr.write(f"\rcalibrate: {message}   ")
+        sys.stderr.flush()
 
-def _table(fitted: Mapping[str, float], origin: str) -> LikelihoodTable:
-    return LikelihoodTable().updated({k: v for k, v in fitted.items() if k in KINDS}, origin=origin)
+    return show
 
 
 def calibrate(
@@ -194,31 +202,44 @@ def calibrate(
     *,
     only: Callable[[War], bool] | None = None,
     data: WorldData | None = None,
+    samples: int = SAMPLES,
+    rounds: int = ROUNDS,
+    seed: int = 0,
+    history: History | None = None,
 ) -> LikelihoodTable:
-    """Fit the table on the wars ``only`` selects (all by default)."""
+    """Fit the table on the wars ``only`` selects (all by default), under the whole cascade."""
     data = data or WorldData(folder)
-    chosen = [w for w in wars(folder) if only is None or only(w)]
-    total = sum(war_patterns(data, chosen).values(), Patterns([], []))
-    return _table(total.fit(), "fitted")
+    if history is None:
+        chosen = [w for w in wars(folder) if only is None or only(w)]
+        history = History(data, chosen, samples=samples, seed=seed, progress=_stderr_progress())
+    table = LikelihoodTable(values=reasoned_values())  # the first proposal: no earlier fit
+    for _ in range(rounds):
+        history.sample(table)
+        table = history.fit(table)
+    if history.progress is not None:
+        sys.stderr.write("\n")
+    return table.updated({}, origin="fitted")
 
 
 def leave_one_out(
-    folder: str | os.PathLike[str], *, data: WorldData | None = None
+    folder: str | os.PathLike[str], *, data: WorldData | None = None, samples: int = SAMPLES, seed: int = 0
 ) -> dict[int, LikelihoodTable]:
-    """One table per war, fitted on every other war: ``war number -> table``."""
+    """One table per war, fitted on every other war: ``war number -> table``.
+
+    The cascade is sampled at the table fitted on all wars (a proposal only: it moves no
+    weight), then each war's table is refitted from there on the draws of the others.
+    """
     data = data or WorldData(folder)
-    by_war = war_patterns(data, wars(folder))
-    total = sum(by_war.values(), Patterns([], []))
-    return {
-        number: _table((total - own).fit(), f"fitted without war {number}") for number, own in by_war.items()
-    }
+    history = History(data, wars(folder), samples=samples, seed=seed, progress=_stderr_progress())
+    full = calibrate(folder, data=data, history=history)
+    history.sample(full)  # draws at the full fit; each war's own draws are left out below
+    tables = {}
+    for war in history.wars:
+        fitted = history.fit(full, without=war.number, sweeps=2)
+        tables[war.number] = fitted.updated({}, origin=f"fitted without war {war.number}")
+    return tables
 
 
 def table_toml(table: LikelihoodTable, note: str) -> str:
     """A likelihood table as the TOML that ``--likelihoods`` reads."""
-    lines = [f"# {note}"]
-    plain = [(k, v) for k, v, _ in table.rows() if "." not in k]
-    lines += [f"{k} = {v!r}" for k, v in plain]
-    lines.append("\n[backing]")
-    lines += [f"{k.split('.')[1]} = {v!r}" for k, v, _ in table.rows() if k.startswith("backing.")]
-    return "\n".join(lines) + "\n"
+    return table.to_toml(note)
