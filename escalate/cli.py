@@ -146,6 +146,10 @@ def paths_cmd(
     seed: SeedOpt = 0,
     likelihoods: LikelihoodsOpt = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+    min_probability: Annotated[
+        float,
+        typer.Option(min=0.0, max=1.0, help="List parties at least this likely (0.01 = 1%); JSON lists all."),
+    ] = 0.01,
     png: Annotated[
         Path | None,
         typer.Option(callback=_image_path, help="Also draw the diagram to this file (.png, .svg, .pdf)."),
@@ -165,7 +169,7 @@ def paths_cmd(
             from escalate.drawing import save
 
             save(result, png)
-    typer.echo(result.to_json() if as_json else table(result))
+    typer.echo(result.to_json() if as_json else table(result, min_probability=min_probability))
     if not result.parties:
         typer.echo("Note: no outside party is drawn in.", err=True)
 

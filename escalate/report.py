@@ -15,14 +15,22 @@ import textwrap
 
 from escalate.analysis import Escalation, Party
 
+#: Parties less likely than this are counted, not listed (a world graph has hundreds).
+MIN_PROBABILITY = 0.01
 
-def table(result: Escalation, *, width: int = 100) -> str:
-    """A readable report: a header, one row per party (most likely first), then the paths."""
+
+def table(result: Escalation, *, width: int = 100, min_probability: float = MIN_PROBABILITY) -> str:
+    """A readable report: a header, one row per party (most likely first), then the paths.
+
+    Parties below ``min_probability`` are left out of the rows and the paths, and a line
+    says how many.
+    """
     lines = [header(result), ""]
     if not result.parties:
         return "\n".join([*lines, "No outside party is drawn in."])
+    shown = [p for p in result.parties if p.probability >= min_probability]
     rows = [("actor", "side", "probability", "role")]
-    for party in result.parties:
+    for party in shown:
         mark = " *" if party.cross_pressured else ""
         rows.append((party.actor + mark, party.side or "-", _percent(result, party), party.role))
     widths = [max(len(row[i]) for row in rows) for i in range(3)]
@@ -31,10 +39,15 @@ def table(result: Escalation, *, width: int = 100) -> str:
         lines.append(
             f"{actor:<{widths[0]}}  {side:<{widths[1]}}  {probability:>{widths[2]}}  {role}".rstrip()
         )
-    if any(p.cross_pressured for p in result.parties):
+    hidden = len(result.parties) - len(shown)
+    if hidden:
+        lines.append(
+            f"... and {hidden:,} more below {100 * min_probability:g}% (--min-probability 0 lists them all)"
+        )
+    if any(p.cross_pressured for p in shown):
         lines += ["", "* cross-pressured: its ties pull it toward both sides."]
     lines += ["", "How each party is drawn in (most likely chains first):"]
-    for party in result.parties:
+    for party in shown:
         where = f"on {party.side}'s side" if party.side else "as a mediator"
         lines.append(f"{party.actor}, {where}: {_percent(result, party).strip()}")
         for number, path in enumerate(party.paths, start=1):

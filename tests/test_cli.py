@@ -132,3 +132,17 @@ def test_paths_never_imports_matplotlib():
     code = "import sys, escalate.cli; print(sorted(m for m in sys.modules if m.startswith('matplotlib')))"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_the_table_lists_parties_above_a_threshold_and_counts_the_rest(runner):
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", "caucasus-2020"])
+    assert result.exit_code == 0
+    assert "more below 1% (--min-probability 0 lists them all)" in result.stdout
+    every = runner.invoke(
+        app, ["paths", "Armenia", "Azerbaijan", "-g", "caucasus-2020", "--min-probability", "0"]
+    )
+    assert "more below" not in every.stdout
+    listed = [line for line in every.stdout.splitlines() if line.startswith("United States ")]
+    assert len(listed) == 2  # as a mediator, and (under 1%) fighting for Azerbaijan
+    bad = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--min-probability", "2"])
+    assert bad.exit_code == 2

@@ -45,7 +45,9 @@ def outside_combatants(label, belligerents, initiator, year):
 
 @pytest.mark.slow
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
-@pytest.mark.parametrize(("label", "belligerents", "initiator", "year"), FLARE_UPS, ids=[c[0] for c in FLARE_UPS])
+@pytest.mark.parametrize(
+    ("label", "belligerents", "initiator", "year"), FLARE_UPS, ids=[c[0] for c in FLARE_UPS]
+)
 def test_no_outside_state_is_likely_to_fight_where_none_did(label, belligerents, initiator, year):
     fighting = outside_combatants(label, belligerents, initiator, year)
     # Before the casus foederis and alliances deciding as one: 40 to 92 expected here.
