@@ -325,13 +325,24 @@ def backtest_cmd(
     typer.echo(json.dumps(figures, indent=1) if as_json else report(figures))
 
 
+class Conflicts(StrEnum):
+    """What history to fit on."""
+
+    WARS = "wars"
+    MIDS = "mids"
+    ALL = "all"
+
+
 @app.command("calibrate")
 def calibrate_cmd(
     data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The likelihood table to write (TOML).")],
     before: Annotated[int | None, typer.Option(help="Fit only on wars that began before this year.")] = None,
+    conflicts: Annotated[
+        Conflicts, typer.Option(help="Fit on COW wars, militarized disputes (MID 5.0), or all of them.")
+    ] = Conflicts.WARS,
 ) -> None:
-    """Fit the likelihood table to the COW wars by maximum likelihood; use it with --likelihoods.
+    """Fit the likelihood table to history by maximum likelihood; use it with --likelihoods.
 
     \b
     Example: escalate calibrate --data ../shared/data --before 1946 -o fitted.toml
@@ -340,9 +351,12 @@ def calibrate_cmd(
     from escalate.world.calibrate import calibrate, table_toml
 
     with user_errors():
-        table_ = calibrate(data, only=None if before is None else (lambda war: war.start.year < before))
-        scope = f"the wars before {before}" if before is not None else "all 95 wars"
-        note = (f"escalate calibrate on {scope} of COW Inter-State War v4.0, with ATOP 5.1, COW contiguity "
+        only = None if before is None else (lambda war: war.start.year < before)
+        table_ = calibrate(data, only=only, kind=conflicts.value)
+        what = {"wars": "COW Inter-State War v4.0 wars", "mids": "MID 5.0 disputes",
+                "all": "COW Inter-State War v4.0 wars and MID 5.0 disputes"}[conflicts.value]  # fmt: skip
+        scope = f"the {what} begun before {before}" if before is not None else f"all {what}"
+        note = (f"escalate calibrate --conflicts {conflicts.value} on {scope}, with ATOP 5.1, COW contiguity "
                 "3.2 and MID 5.0 (maximum likelihood under the whole cascade)")  # fmt: skip
         with atomic_write(output) as handle:
             handle.write(table_toml(table_, note).encode())

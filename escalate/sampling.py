@@ -238,7 +238,7 @@ class Draws:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=bool)
         sample, coin, fired = (np.concatenate(column) for column in zip(*self.parts, strict=True))
-        _, first = np.unique(np.column_stack([sample, coin]), axis=0, return_index=True)
+        _, first = np.unique(sample * (int(coin.max()) + 1) + coin, return_index=True)
         return sample[first], coin[first], fired[first].astype(bool)
 
 

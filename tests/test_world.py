@@ -376,3 +376,42 @@ def test_an_alliance_with_fewer_than_three_members_in_the_system_is_left_to_its_
     world = world_scenario(data, 2000)
     assert "ATOP alliance 9200" not in world.actors
     assert ("defense_pact", "Alpha", "Beta") in kinds(world)
+
+
+def test_disputes_read_as_conflicts_originators_joiners_and_sides(data):
+    from escalate.world.backtest import DISPUTE_NUMBERS, conflicts, disputes, war_graph
+
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv",
+          "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,fatality,fatalpre,hiact,hostlev,orig,version\n"
+          "7,BBB,2,-9,3,2000,1,2,2000,1,1,1,0,0,0,0,4,1,5\n"  # side A, there from the start: initiator
+          "7,DDD,4,5,3,2000,1,2,2000,0,0,0,0,1,0,0,4,1,5\n"
+          "7,CCC,3,9,4,2000,1,2,2000,0,0,0,0,0,0,0,3,0,5\n"  # joined later, on side B
+          "8,AAA,1,1,1,1999,1,2,1999,1,1,1,0,0,0,0,3,1,5\n8,BBB,2,1,1,1999,1,2,1999,0,0,0,0,0,0,0,3,1,5\n")  # fmt: skip
+    found = {d.number - DISPUTE_NUMBERS: d for d in disputes(data)}
+    dispute = found[7]
+    assert dispute.originators == {2: 0, 4: 1} and dispute.joiners == {3: 1}
+    assert dispute.initiators == {2} and dispute.start.isoformat() == "2000-03-01"
+    assert [c.name for c in conflicts(data, "mids")] == ["MID 7", "MID 8"]
+    # The graph a dispute is asked of holds disputes of the years before, never the dispute itself.
+    graph, _ = war_graph(__import__("escalate.world.atop", fromlist=["WorldData"]).WorldData(data), dispute)
+    hostile = {frozenset(r.actors) for r in graph.relations if r.type == "hostility"}
+    assert hostile == {frozenset({"Alpha", "Beta"})}  # dispute 8, of 1999; not 7
+    with pytest.raises(ValueError, match="wars, mids or all"):
+        conflicts(data, "battles")
+
+
+def test_a_year_past_the_state_list_takes_its_last_year_and_a_year_before_it_is_an_error(data, runner):
+    write(data, "atop_v5.1/atop5_1_ddyr_obligations.csv",
+          "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"
+          "1,2,2002,1,0,0,0,0\n2,1,2002,1,0,0,0,0\n")  # fmt: skip
+    world = world_scenario(data, 2002)  # the state list of the fixture ends in 2000
+    assert "states, borders and major powers of 2000, COW's last year" in world.title
+    assert {"Alpha", "Beta", "Gamma", "Delta"} <= set(world.actors)
+    assert ("defense_pact", "Alpha", "Beta") in kinds(world)  # obligations of 2002 itself
+    with pytest.raises(GraphFileError, match=r"no COW state-system members in 1985; it covers 1990-2000"):
+        world_scenario(data, 1985)
+    result = runner.invoke(
+        app, ["import", "atop", "--data", str(data), "--year", "1985", "-o", str(data / "w.toml")]
+    )
+    assert result.exit_code == 1 and "no COW state-system members in 1985" in result.stderr
+    assert not (data / "w.toml").exists()

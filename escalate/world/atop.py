@@ -37,9 +37,10 @@ import os
 from collections import defaultdict
 from typing import Any
 
+from escalate.errors import GraphFileError
 from escalate.loading import scenario_from_data
 from escalate.model import Scenario
-from escalate.world.data import rows, text_rows
+from escalate.world.data import data_file, rows, text_rows
 
 SOURCES = {
     "atop": {
@@ -132,6 +133,20 @@ class WorldData:
                 sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
                 self.actions[(party["dispnum"], party["ccode"])] = (party["hostlev"], party["fatality"])
 
+    def states_year(self, year: int) -> int:
+        """The year whose COW state list describes ``year``: itself, or the list's last year after it.
+
+        A year before the list, or in a gap of it, is an error that says what the list covers.
+        """
+        if self.members(year):
+            return year
+        first, last = (min(self.system), max(self.system)) if self.system else (0, 0)
+        if self.system and year > last:
+            return last
+        path = data_file(self.folder, "system")
+        covers = f"it covers {first}-{last}" if self.system else "it lists no state"
+        raise GraphFileError(path, [f"{path}: no COW state-system members in {year}; {covers}"])
+
     def members(self, year: int) -> dict[int, tuple[str, str]]:
         """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""
         return {c: self.names[c] for c in sorted(self.system.get(year, ())) if c in self.names}
@@ -146,7 +161,7 @@ class WorldData:
         Members are the system members of the year with a defence obligation; an alliance
         with fewer than three of them is left to its pacts.
         """
-        states = self.members(year)
+        states = self.members(year) or (self.members(max(self.system)) if year > max(self.system) else {})
         found: dict[int, tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
         for atopid, member, first, last, defense, conditions in self.memberships:
             if defense and member in states and first <= year and (last == 0 or last >= year):
@@ -223,12 +238,16 @@ class WorldData:
         rivalries: tuple[int, int] | None = None,
         borders_in: int | None = None,
         label: str | None = None,
+        states_in: int | None = None,
     ) -> dict[str, Any]:
         """File-shaped data of the system in ``year``; hostility from disputes begun in ``rivalries``.
 
-        Borders are those of ``borders_in`` (default: ``year``).
+        Borders are those of ``borders_in`` (default: ``states_in``, else ``year``); states and
+        major powers those of ``states_in`` (default: ``year``), for years past the COW lists.
         """
-        states = self.members(year)
+        states_year = year if states_in is None else states_in
+        borders_in = states_year if borders_in is None else borders_in
+        states = self.members(states_year)
         name = _unique_names(states)
         relations: list[dict[str, Any]] = []
         symmetric: set[tuple[str, frozenset[int]]] = set()
@@ -256,13 +275,13 @@ class WorldData:
                 if duties[duty]:
                     _once(relations, symmetric, kind, a, b, name)
         sources = {key: SOURCES[key] for key in ("atop", "cow_states", "cow_contiguity")}
-        for pair in sorted(self.land_borders(year if borders_in is None else borders_in), key=sorted):
+        for pair in sorted(self.land_borders(borders_in), key=sorted):
             a, b = sorted(pair)
             if a in states and b in states:
                 relations.append(
                     {"type": "border", "between": [name[a], name[b]], "source": "cow_contiguity"}
                 )
-        majors = self.major_powers(year)
+        majors = self.major_powers(states_year)
         if rivalries is not None:
             sources["mid"] = SOURCES["mid"]
             grades = self.rivalry_grades(*rivalries)
@@ -300,11 +319,15 @@ class WorldData:
 def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> dict[str, Any]:
     """The scenario of ``year`` as file-shaped data (see :func:`world_scenario`)."""
     data = WorldData(folder, with_disputes=rivalry_years > 0)
+    states_year = data.states_year(year)
     title = f"The international system in {year}: COW states and borders, ATOP 5.1 obligations"
+    if states_year != year:
+        title += f" (states, borders and major powers of {states_year}, COW's last year)"
     if rivalry_years:
         title += f", disputes of the {rivalry_years} years before"
     window = (year - rivalry_years, year - 1) if rivalry_years > 0 else None
-    return data.scenario_data(year, rivalries=window, label=title) | {"as_of": dt.date(year, 12, 31)}
+    scenario = data.scenario_data(year, rivalries=window, label=title, states_in=states_year)
+    return scenario | {"as_of": dt.date(year, 12, 31)}
 
 
 def world_scenario(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> Scenario:

@@ -77,6 +77,40 @@ def wars(folder: str | os.PathLike[str]) -> list[War]:
     return found
 
 
+def disputes(folder: str | os.PathLike[str]) -> list[War]:
+    """Every Militarized Interstate Dispute of MID 5.0, in the shape of a war.
+
+    Originators are the participants with ``orig = 1``; joiners the others. Side A took the
+    first militarized action: its originators are the initiators. ``number`` is the MID
+    dispute number plus :data:`DISPUTE_NUMBERS` (so that it never clashes with a war's).
+    """
+    columns = ("dispnum", "ccode", "stday", "stmon", "styear", "sidea", "orig")
+    by_dispute: dict[int, list[dict[str, int]]] = defaultdict(list)
+    for _, row in rows(folder, "mids", columns):
+        by_dispute[row["dispnum"]].append(row)
+    found = []
+    for number in sorted(by_dispute):
+        parties = by_dispute[number]
+        first = min(parties, key=lambda r: (r["styear"], max(r["stmon"], 1), max(r["stday"], 1)))
+        start = dt.date(first["styear"], max(first["stmon"], 1), max(first["stday"], 1))
+        originators = {r["ccode"]: 0 if r["sidea"] == 1 else 1 for r in parties if r["orig"] == 1}
+        joiners = {r["ccode"]: 0 if r["sidea"] == 1 else 1 for r in parties if r["orig"] != 1}
+        initiators = frozenset(c for c, side in originators.items() if side == 0)
+        found.append(War(DISPUTE_NUMBERS + number, f"MID {number}", start, originators, initiators, joiners))
+    return found
+
+
+#: Added to a MID dispute number to make a conflict number.
+DISPUTE_NUMBERS = 100_000
+
+
+def conflicts(folder: str | os.PathLike[str], kind: str = "wars") -> list[War]:
+    """The conflicts of ``kind``: ``"wars"`` (COW), ``"mids"`` (MID 5.0) or ``"all"``."""
+    if kind not in ("wars", "mids", "all"):
+        raise ValueError(f"conflicts must be wars, mids or all, not {kind!r}")
+    return (wars(folder) if kind != "mids" else []) + (disputes(folder) if kind != "wars" else [])
+
+
 @dataclass
 class Prediction:
     """The model's and the baselines' scores for one (war, candidate) pair."""
@@ -166,10 +200,18 @@ def war_flare_up(graph: Any, war: War, names: dict[int, str]) -> FlareUp | None:
     return FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
 
 
-def war_graph(data: WorldData, war: War) -> tuple[Any, dict[int, str]]:
-    """The graph a war is scored on, and its states by COW code."""
-    graph = _war_graph(data, war.start.year)
-    return graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
+def war_graph(
+    data: WorldData, war: War, cache: dict[int, tuple[Any, dict[int, str]]] | None = None
+) -> tuple[Any, dict[int, str]]:
+    """The graph a war is scored on, and its states by COW code (one per start year in ``cache``)."""
+    year = war.start.year
+    if cache is not None and year in cache:
+        return cache[year]
+    graph = _war_graph(data, year)
+    found = graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
+    if cache is not None:
+        cache[year] = found
+    return found
 
 
 def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodTable | None,

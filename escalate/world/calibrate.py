@@ -42,7 +42,7 @@ from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
 from escalate.model import Role
 from escalate.sampling import ROLES, sample_outcomes
 from escalate.world.atop import WorldData
-from escalate.world.backtest import War, war_flare_up, war_graph, wars
+from escalate.world.backtest import War, conflicts, war_flare_up, war_graph, wars
 
 #: Candidate values of each likelihood: dense near zero, where most of them lie.
 GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))
@@ -95,10 +95,11 @@ class WarDraws:
 
 
 def draw_war(
-    data: WorldData, war: War, table: LikelihoodTable, *, samples: int, seed: int
-) -> WarDraws | None:
+    data: WorldData, war: War, table: LikelihoodTable, *, samples: int, seed: int,
+    graphs: dict[int, Any] | None = None,
+) -> WarDraws | None:  # fmt: skip
     """Sample one war's cascade under ``table`` and record what calibration needs."""
-    graph, names = war_graph(data, war)
+    graph, names = war_graph(data, war, graphs)
     flare = war_flare_up(graph, war, names)
     if flare is None:
         return None
@@ -108,8 +109,12 @@ def draw_war(
     keys = tuple(FITTED_KEYS)
     column = {k: j for j, k in enumerate(keys)}
     sample, coin, fired = draws.distinct()
-    known = np.array([coin_keys.get(int(c)) in column for c in coin], dtype=bool)
-    which = np.array([column[coin_keys[int(c)]] for c in coin[known]], dtype=np.int64)
+    lookup = np.full(max(coin_keys, default=0) + 2, -1, dtype=np.int64)  # coin -> key column
+    for c, key in coin_keys.items():
+        lookup[c] = column.get(key, -1)
+    found = lookup[np.minimum(coin, len(lookup) - 1)]
+    known = found >= 0
+    which = found[known]
     counts = np.zeros((2, samples, len(keys)), dtype=np.float64)
     np.add.at(counts, (fired[known].astype(np.int64), sample[known], which), 1.0)
     by_name = {a: i for i, a in enumerate(actors)}
@@ -165,13 +170,16 @@ class History:
         self.data, self.wars, self.samples, self.seed = data, list(war_list), samples, seed
         self.progress = progress
         self.draws: dict[int, WarDraws] = {}
+        self.graphs: dict[int, Any] = {}  # one graph per start year, built once
 
     def sample(self, table: LikelihoodTable) -> None:
         """Sample every war's cascade under ``table`` (the proposal)."""
         proposal = _proposal(table)
         self.draws = {}
         for done, war in enumerate(self.wars, start=1):
-            found = draw_war(self.data, war, proposal, samples=self.samples, seed=self.seed)
+            found = draw_war(
+                self.data, war, proposal, samples=self.samples, seed=self.seed, graphs=self.graphs
+            )
             if found is not None:
                 self.draws[war.number] = found
             if self.progress is not None:
@@ -206,11 +214,15 @@ def calibrate(
     rounds: int = ROUNDS,
     seed: int = 0,
     history: History | None = None,
+    kind: str = "wars",
 ) -> LikelihoodTable:
-    """Fit the table on the wars ``only`` selects (all by default), under the whole cascade."""
+    """Fit the table on the conflicts ``only`` selects (all by default), under the whole cascade.
+
+    ``kind`` is ``"wars"`` (COW inter-state wars), ``"mids"`` (militarized disputes) or ``"all"``.
+    """
     data = data or WorldData(folder)
     if history is None:
-        chosen = [w for w in wars(folder) if only is None or only(w)]
+        chosen = [w for w in conflicts(folder, kind) if only is None or only(w)]
         history = History(data, chosen, samples=samples, seed=seed, progress=_stderr_progress())
     table = LikelihoodTable(values=reasoned_values())  # the first proposal: no earlier fit
     for _ in range(rounds):
