@@ -178,6 +178,10 @@ class WorldData:
             for b in members
         }
 
+    def signed(self, atopid: int) -> int:
+        """The year an alliance began: the first year any member entered it."""
+        return min(first for a, _, first, _, _, _ in self.memberships if a == atopid)
+
     def land_borders(self, year: int) -> set[frozenset[int]]:
         """Pairs of states sharing a land or river border at some time in ``year``."""
         return {
@@ -300,9 +304,11 @@ class WorldData:
         }
         for atopid, (members, conditions) in alliances.items():
             sources["atop_members"] = SOURCES["atop_members"]
-            actors[ALLIANCE_NAMES.get(atopid, f"ATOP alliance {atopid}")] = {
+            names = [name[m] for m in members]
+            called = ALLIANCE_NAMES.get(atopid) or _alliance_label(atopid, names, self.signed(atopid))
+            actors[called] = {
                 "kind": "alliance",
-                "aliases": [f"atop{atopid}"],
+                "aliases": [f"atop{atopid}", f"ATOP alliance {atopid}"],
                 "members": [name[m] for m in members],
                 "collective_defense": True,
                 "source": "atop_members",
@@ -353,6 +359,20 @@ def _grade(first: tuple[int, int], second: tuple[int, int]) -> str:
     if level == 4:
         return "fatal" if max(first[1], second[1]) > 0 else "force"
     return "threat"
+
+
+def _alliance_label(atopid: int, members: list[str], year: int) -> str:
+    """A readable name for an alliance the data gives only a number: its year and members.
+
+    Examples
+    --------
+    >>> _alliance_label(5090, ["Kenya", "Uganda", "Sudan", "Zambia", "Angola"], 2006)
+    'ATOP 5090 of 2006: Kenya, Uganda, Sudan and 2 more'
+    """
+    shown = members[:3]
+    more = f" and {len(members) - 3} more" if len(members) > 3 else ""
+    listed = ", ".join(shown[:-1]) + (" and " if not more and len(shown) > 1 else ", " if more else "")
+    return f"ATOP {atopid} of {year}: {listed}{shown[-1]}{more}"
 
 
 def _unique_names(states: dict[int, tuple[str, str]]) -> dict[int, str]:
