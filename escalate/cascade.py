@@ -244,7 +244,7 @@ def compile_scenario(
                 }[r.level if isinstance(r.level, BackingLevel) else BackingLevel.DIPLOMATIC]
                 role = Role.ALLY if r.level is BackingLevel.MILITARY else Role.SUPPORTER
                 tie(client, r.origin, strength=strength, role=role)
-            case RelationType.ENTENTE:
+            case RelationType.ENTENTE | RelationType.CONSULTATION_PACT:
                 (other,) = r.targets
                 tie(r.origin, other, strength=Strength.ENTENTE, role=Role.SUPPORTER)
                 tie(other, r.origin, strength=Strength.ENTENTE, role=Role.SUPPORTER)

@@ -66,6 +66,7 @@ EDGE_STYLES: dict[RelationType, EdgeStyle] = {
     RelationType.GUARANTEE: EdgeStyle("guarantee", "#222222", 2.2, "solid", "-|>"),
     RelationType.BACKING: EdgeStyle("backing", "#009E73", 1.6, (0, (5, 3)), "-|>"),
     RelationType.ENTENTE: EdgeStyle("entente", "#56B4E9", 1.0, "solid", "-"),
+    RelationType.CONSULTATION_PACT: EdgeStyle("consultation pact", "#56B4E9", 0.8, (0, (1, 1)), "-"),
     RelationType.HOSTILITY: EdgeStyle("hostility", "#D55E00", 1.8, (0, (8, 2, 2, 2)), "-"),
     RelationType.MEDIATION: EdgeStyle("mediation", "#777777", 0.9, (0, (1, 2)), "-|>"),
     RelationType.NEUTRALITY_PACT: EdgeStyle("neutrality pact", "#CC79A7", 1.0, (0, (1, 3)), "-"),

@@ -35,6 +35,8 @@ def explain_step(scenario: Scenario, relation: Relation, *, source: str, target:
             text = f"{target} gives {source} {level} backing"
         case RelationType.ENTENTE:
             text = f"{target} has an entente with {source}"
+        case RelationType.CONSULTATION_PACT:
+            text = f"{target} has promised to consult with {source} in a crisis"
         case RelationType.HOSTILITY:
             grade = {
                 "war": " (their disputes came to war)",

@@ -81,6 +81,10 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("entente", 0.3, False,
           "Consultation pacts promise talks, not action; a weak pull toward support.",
           "Reasoned; Leeds 2003 (ATOP codebook) on consultation pacts"),
+    Entry("consultation_pact", 0.05, False,
+          "A treaty promise to consult in a crisis (ATOP's consultation obligation, most often inside "
+          "a regional organisation): it rarely turns into open support of one side.",
+          "Reasoned; Leeds 2003 (ATOP codebook): consultation obliges talks, not aid"),
     Entry("hostility.war", 0.1, True,
           "Rivals whose disputes of the window came to war (MID hostility level 5).",
           "Joyce, Ghosn and Bayer 2013: 27% of wars gain another state, most of them rivals"),

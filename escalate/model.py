@@ -55,6 +55,8 @@ class RelationType(StrEnum):
     DEFENSE_PACT = "defense_pact"
     GUARANTEE = "guarantee"
     ENTENTE = "entente"
+    #: A treaty promise to consult in a crisis (ATOP's consultation obligation): weaker than an entente.
+    CONSULTATION_PACT = "consultation_pact"
     BACKING = "backing"
     HOSTILITY = "hostility"
     MEDIATION = "mediation"
@@ -84,6 +86,7 @@ _SYMMETRIC = frozenset(
     {
         RelationType.DEFENSE_PACT,
         RelationType.ENTENTE,
+        RelationType.CONSULTATION_PACT,
         RelationType.HOSTILITY,
         RelationType.NEUTRALITY_PACT,
         RelationType.NONAGGRESSION_PACT,

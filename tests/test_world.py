@@ -75,8 +75,8 @@ def test_obligations_map_to_relations(data):
     assert world.resolve("AAA") == "Alpha" and world.resolve("3") == "Gamma"
     assert kinds(world) == [
         ("border", "Beta", "Delta"),  # land only: Alpha and Gamma are 12 miles apart by sea
+        ("consultation_pact", "Alpha", "Delta"),  # ATOP's consultation: a promise to talk
         ("defense_pact", "Alpha", "Beta"),
-        ("entente", "Alpha", "Delta"),
         ("guarantee", "Gamma", "Alpha"),
         ("neutrality_pact", "Alpha", "Delta"),
         ("nonaggression_pact", "Alpha", "Delta"),

@@ -6,7 +6,7 @@ abbreviation and code). ATOP 5.1 directed obligations become relations: a row re
 
 - defense both ways -> ``defense_pact``; one way -> ``guarantee`` from ccode1 to ccode2;
 - offense -> ``offense_pact`` from ccode1 to ccode2 (a promise to join its attack);
-- consultation -> ``entente``; neutrality and non-aggression -> their pacts.
+- consultation -> ``consultation_pact``; neutrality and non-aggression -> their pacts.
 
 Multilateral defence alliances (three or more members with a defence obligation, from the
 ATOP 4.01 member-level file) become one ``alliance`` actor each, with collective defence,
@@ -272,7 +272,7 @@ class WorldData:
             if duties["offense"]:
                 relations.append({"type": "offense_pact", "from": name[a], "to": name[b], "source": "atop"})
             for duty, kind in (
-                ("consul", "entente"),
+                ("consul", "consultation_pact"),
                 ("neutral", "neutrality_pact"),
                 ("nonagg", "nonaggression_pact"),
             ):

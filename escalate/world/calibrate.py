@@ -71,6 +71,14 @@ class WarDraws:
     #: Joiners in fact that no sample brought in (they count ``log FLOOR`` whatever the table).
     missed: int = 0
 
+    def __post_init__(self) -> None:
+        # Keys some sample asked, when some candidate fought in some sample: else constant.
+        self.informed = ((self.fired + self.unfired).sum(axis=0) > 0) & (self.joins.shape[1] > 0)
+
+    def asks(self, key: int) -> bool:
+        """Whether the war's likelihood depends on ``key`` (a sample asked it, someone fought)."""
+        return bool(self.informed[key])
+
     def log_weights(self, table: Any) -> Any:
         """Each sample's log importance weight under ``table`` (a vector over ``keys``)."""
         gain = np.log(table) - np.log(self.proposal)
@@ -143,11 +151,12 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
     table = np.array(start, dtype=np.float64)
     if not wars_:
         return table
-    used = np.flatnonzero(sum((w.fired + w.unfired).sum(axis=0) for w in wars_) > 0)
+    # A war whose samples never asked a key's chance event does not depend on that key.
+    asking = [np.flatnonzero([w.asks(k) for w in wars_]) for k in range(len(table))]
     for _ in range(sweeps):
         moved = False
-        for key in used:
-            scores = sum(w.log_likelihood(table, int(key), GRID) for w in wars_)
+        for key in (k for k in range(len(table)) if len(asking[k])):
+            scores = sum(wars_[i].log_likelihood(table, key, GRID) for i in asking[key])
             best = float(GRID[int(np.argmax(scores))])
             moved |= best != table[key]
             table[key] = best
@@ -247,7 +256,7 @@ def leave_one_out(
     history.sample(full)  # draws at the full fit; each war's own draws are left out below
     tables = {}
     for war in history.wars:
-        fitted = history.fit(full, without=war.number, sweeps=2)
+        fitted = history.fit(full, without=war.number, sweeps=1)
         tables[war.number] = fitted.updated({}, origin=f"fitted without war {war.number}")
     return tables
 
