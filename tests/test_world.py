@@ -253,9 +253,13 @@ def test_backtest_protocol_on_a_fixture(history):
     figures = summary(list(predictions.values()))
     assert figures["model"]["pairs"] == 2 and figures["model"]["joiners"] == 1
     assert figures["baselines"]["defence obligation"]["auc"] == 1.0
+    expected = round(predictions[3].probability + predictions[4].probability, 4)
     assert figures["wars"] == [
-        {"war": 1, "predicted": [3] if predictions[3].probability >= 0.5 else [], "actual": [3]}
-    ]
+        {"war": 1, "predicted": [3] if predictions[3].probability >= 0.5 else [], "actual": [3],
+         "expected_joiners": expected}
+    ]  # fmt: skip
+    assert figures["model"]["expected_joiners"] == pytest.approx(expected, abs=1e-4)
+    assert "joiners: " in __import__("escalate.world.backtest", fromlist=["report"]).report(figures)
 
 
 def test_auc_and_brier_by_hand():

@@ -402,9 +402,12 @@ def summary(predictions: Sequence[Prediction]) -> dict[str, Any]:
             "war": number,
             "predicted": [p.ccode for p in sorted(ps, key=lambda p: -p.probability) if p.probability >= 0.5],
             "actual": sorted(p.ccode for p in ps if p.joined),
+            "expected_joiners": round(sum(p.probability for p in ps), 4),
         }
         for number, ps in sorted(by_war.items())
     ]
+    model["expected_joiners"] = sum(probabilities)
+    model["conflicts"] = len(by_war)
     return {"model": model, "baselines": baselines, "wars": detail}
 
 
@@ -426,8 +429,11 @@ def report(figures: dict[str, Any]) -> str:
             f"   {lead['difference']:+.3f} [{lead['low_90']:+.3f}, {lead['high_90']:+.3f}]"
         )
     side = model["side_accuracy"]
+    conflicts = max(model.get("conflicts", 1), 1)
     lines += [
         "",
+        f"joiners: {model['expected_joiners']:.1f} expected, {model['joiners']} actual "
+        f"({model['expected_joiners'] / conflicts:.2f} and {model['joiners'] / conflicts:.2f} per conflict)",
         f"side accuracy of joiners in the model's top {model['top_k']}: "
         + ("n/a" if side is None else f"{side:.2f}"),
     ]
