@@ -53,12 +53,30 @@ def unique(rels):
     return kept
 
 
-def scenarios(types=ALL_TYPES, max_relations=7, majors=False):
-    """Scenarios over NAMES; with ``majors``, some of C..F are major powers."""
+def scenarios(types=ALL_TYPES, max_relations=7, majors=False, alliance=False):
+    """Scenarios over NAMES; with ``majors``, some of C..F are major powers; with ``alliance``,
+    some of them may form an alliance with collective defence (it acts as one)."""
     powers = st.sets(st.sampled_from(NAMES[2:]), max_size=2) if majors else st.just(set())
-    return st.tuples(st.lists(relations(types), min_size=1, max_size=max_relations), powers).map(
+    pact = (
+        st.one_of(st.none(), st.tuples(st.sets(st.sampled_from(NAMES), min_size=2, max_size=4), LIKELIHOODS))
+        if alliance
+        else st.none()
+    )
+    return st.tuples(st.lists(relations(types), min_size=1, max_size=max_relations), powers, pact).map(
         lambda drawn: build_scenario(
-            actors={n: {"major_power": True} if n in drawn[1] else {} for n in NAMES},
+            actors={n: {"major_power": True} if n in drawn[1] else {} for n in NAMES}
+            | (
+                {
+                    "Pact": {
+                        "kind": "alliance",
+                        "members": sorted(drawn[2][0]),
+                        "collective_defense": True,
+                        "likelihood": drawn[2][1],
+                    }
+                }
+                if drawn[2]
+                else {}
+            ),  # fmt: skip
             relations=unique(drawn[0]),
         )
     )
@@ -84,7 +102,7 @@ def test_probabilities_lie_in_0_1_and_sum_to_at_most_1_per_actor(s, initiator):
 
 
 @SETTINGS
-@given(scenarios(max_relations=5, majors=True), st.sampled_from([None, "A"]))
+@given(scenarios(max_relations=5, majors=True, alliance=True), st.sampled_from([None, "A"]))
 def test_monte_carlo_agrees_with_exact(s, initiator):
     exact = probabilities(escalation_paths(s, "A", "B", initiator=initiator, method="exact"))
     sampled = escalation_paths(s, "A", "B", initiator=initiator, method="monte-carlo", samples=4000, seed=11)
@@ -171,7 +189,7 @@ def _as_dict(r):
 
 @SETTINGS
 @given(
-    scenarios(max_relations=8, majors=True),
+    scenarios(max_relations=8, majors=True, alliance=True),
     st.sampled_from([None, "A", "B"]),
     st.sampled_from([None, 1, 2]),
     st.integers(0, 2**31),
