@@ -252,6 +252,10 @@ def compile_scenario(
                 (other,) = r.targets
                 tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
                 tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
+            case RelationType.CO_BELLIGERENCE:
+                (other,) = r.targets
+                tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY)
+                tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY)
             case RelationType.MEDIATION:
                 shared = len(arcs)  # one decision to mediate, whichever party triggers it
                 for party in r.targets:

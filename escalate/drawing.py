@@ -68,6 +68,7 @@ EDGE_STYLES: dict[RelationType, EdgeStyle] = {
     RelationType.ENTENTE: EdgeStyle("entente", "#56B4E9", 1.0, "solid", "-"),
     RelationType.CONSULTATION_PACT: EdgeStyle("consultation pact", "#56B4E9", 0.8, (0, (1, 1)), "-"),
     RelationType.HOSTILITY: EdgeStyle("hostility", "#D55E00", 1.8, (0, (8, 2, 2, 2)), "-"),
+    RelationType.CO_BELLIGERENCE: EdgeStyle("fought side by side", "#009E73", 1.2, (0, (8, 2, 2, 2)), "-"),
     RelationType.MEDIATION: EdgeStyle("mediation", "#777777", 0.9, (0, (1, 2)), "-|>"),
     RelationType.NEUTRALITY_PACT: EdgeStyle("neutrality pact", "#CC79A7", 1.0, (0, (1, 3)), "-"),
     RelationType.NONAGGRESSION_PACT: EdgeStyle("non-aggression pact", "#CC79A7", 1.0, (0, (3, 3)), "-"),

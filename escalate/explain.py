@@ -46,6 +46,8 @@ def explain_step(scenario: Scenario, relation: Relation, *, source: str, target:
             }
             text = f"{target} is hostile to {source} and may join its enemies"
             text += grade.get(relation.level.value if relation.level else "", "")
+        case RelationType.CO_BELLIGERENCE:
+            text = f"{target} fought beside {source} in a recent militarized dispute"
         case RelationType.BORDER:
             text = f"{target} borders {source}, and the fighting can spill over"
         case RelationType.MAJOR_POWER:

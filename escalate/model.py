@@ -59,6 +59,8 @@ class RelationType(StrEnum):
     CONSULTATION_PACT = "consultation_pact"
     BACKING = "backing"
     HOSTILITY = "hostility"
+    #: Fought on the same side of a militarized dispute: coalitions recur.
+    CO_BELLIGERENCE = "co_belligerence"
     MEDIATION = "mediation"
     NEUTRALITY_PACT = "neutrality_pact"
     NONAGGRESSION_PACT = "nonaggression_pact"
@@ -88,6 +90,7 @@ _SYMMETRIC = frozenset(
         RelationType.ENTENTE,
         RelationType.CONSULTATION_PACT,
         RelationType.HOSTILITY,
+        RelationType.CO_BELLIGERENCE,
         RelationType.NEUTRALITY_PACT,
         RelationType.NONAGGRESSION_PACT,
         RelationType.BORDER,

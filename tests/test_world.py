@@ -122,6 +122,27 @@ def test_rivalry_from_disputes_in_the_years_before(data):
     assert not [k for k in kinds(world_scenario(data, 2000, rivalry_years=3)) if k[0] == "hostility"]
 
 
+def test_rivalries_are_graded_and_dispute_partners_become_co_belligerents(data):
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv",
+          "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,fatality,fatalpre,hiact,hostlev,orig,version\n"
+          "7,BBB,2,1,1,1995,1,2,1995,1,1,1,0,0,0,0,4,1,5\n7,DDD,4,1,1,1995,1,2,1995,0,0,0,0,2,0,0,4,1,5\n"
+          "9,BBB,2,1,1,1997,1,2,1997,1,1,1,0,0,0,0,2,1,5\n9,AAA,1,1,1,1997,1,2,1997,1,0,0,0,0,0,0,3,0,5\n"
+          "9,DDD,4,1,1,1997,1,2,1997,0,0,0,0,0,0,0,2,1,5\n")  # fmt: skip
+    world = world_scenario(data, 2000, rivalry_years=10)
+    (rivalry,) = [r for r in world.relations if r.type == "hostility" and set(r.actors) == {"Beta", "Delta"}]
+    assert rivalry.level == "fatal"  # force with deaths in 1995, threats in 1997: the worst counts
+    assert (
+        rivalry.note == "2 disputes begun 1990-1999, the latest in 1997; the worst: force used, with deaths"
+    )
+    (comrades,) = [r for r in world.relations if r.type == "co_belligerence"]
+    assert set(comrades.actors) == {"Alpha", "Beta"}  # side A of dispute 9
+    # In a flare-up Beta fights, its partner may join it: the same side, as an ally.
+    table = __import__("escalate").LikelihoodTable().updated({"co_belligerence": 0.4})
+    only = world.without_relations(type="hostility").without_relations(type="defense_pact")
+    result = escalation_paths(only, "Beta", "Gamma", initiator="Gamma", likelihoods=table, method="exact")
+    assert result.party("Alpha", "Beta").roles["ally"] == pytest.approx(0.4)
+
+
 @pytest.mark.parametrize(
     "relative",
     [

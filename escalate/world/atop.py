@@ -226,6 +226,20 @@ class WorldData:
                     found[pair] = (worst, count + 1, max(latest, year))
         return found
 
+    def comrades(self, first: int, last: int) -> dict[frozenset[int], tuple[int, int]]:
+        """States on the same side of a dispute begun in ``first..last``: ``pair -> (disputes, latest)``."""
+        found: dict[frozenset[int], tuple[int, int]] = {}
+        for year, sides in self.disputes.values():
+            if not first <= year <= last:
+                continue
+            for side in sides.values():
+                for a in side:
+                    for b in side:
+                        if a < b:
+                            count, latest = found.get(frozenset((a, b)), (0, year))
+                            found[frozenset((a, b))] = (count + 1, max(latest, year))
+        return found
+
     def shared_disputes(self, first: int, last: int) -> set[frozenset[int]]:
         """Pairs of states in the same dispute (either side) that began in ``first..last``."""
         pairs: set[frozenset[int]] = set()
@@ -296,6 +310,15 @@ class WorldData:
                     note = f"{count} dispute{'s' if count > 1 else ''} begun {rivalries[0]}-{rivalries[1]}"
                     note += f", the latest in {latest}; the worst: {GRADE_WORDS[grade]}"
                     relations.append({"type": "hostility", "between": [name[a], name[b]], "level": grade,
+                                      "source": "mid", "note": note})  # fmt: skip
+            comrades = self.comrades(*rivalries)
+            for pair in sorted(comrades, key=sorted):
+                a, b = sorted(pair)
+                if a in states and b in states:
+                    count, latest = comrades[pair]
+                    note = f"{count} dispute{'s' if count > 1 else ''} begun {rivalries[0]}-{rivalries[1]} "
+                    note += f"on the same side, the latest in {latest}"
+                    relations.append({"type": "co_belligerence", "between": [name[a], name[b]],
                                       "source": "mid", "note": note})  # fmt: skip
         actors: dict[str, Any] = {
             name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
