@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -305,13 +305,7 @@ def compile_scenario(
     for number, (x, y, p, key) in enumerate(pacts, start=len(arcs)):
         damping[x].append((y, number, p, key))
         damping[y].append((x, number, p, key))
-    first_strike = len(arcs) + len(pacts)
-    strikes: dict[tuple[str, int], tuple[int, float, str]] = {}
-    for number, actor in enumerate(scenario.actors):
-        for side in (0, 1):
-            enemies = {b for b, s in flare_up.fighting if s != side}
-            key = "struck.bordering" if neighbours.get(actor, set()) & enemies else "struck.distant"
-            strikes[(actor, side)] = (first_strike + 2 * number + side, table.values[key], key)
+    strikes = _strikes(scenario.actors, flare_up, neighbours, table, first=len(arcs) + len(pacts))
     arcs_from: dict[str, list[Arc]] = defaultdict(list)
     arcs_into: dict[str, list[Arc]] = defaultdict(list)
     for arc in arcs:
@@ -327,6 +321,23 @@ def compile_scenario(
         actors=tuple(scenario.actors),
         strikes=strikes,
     )
+
+
+def _strikes(
+    actors: Iterable[str], flare_up: FlareUp, neighbours: dict[str, set[str]], table: LikelihoodTable,
+    *, first: int,
+) -> dict[tuple[str, int], tuple[int, float, str]]:  # fmt: skip
+    """Each actor's strike coin per side it may join, numbered from ``first``: one rule for all engines.
+
+    A strike is likelier (``struck.bordering``) when the actor borders a belligerent of the other side.
+    """
+    strikes: dict[tuple[str, int], tuple[int, float, str]] = {}
+    for number, actor in enumerate(actors):
+        for side in (0, 1):
+            enemies = {b for b, s in flare_up.fighting if s != side}
+            key = "struck.bordering" if neighbours.get(actor, set()) & enemies else "struck.distant"
+            strikes[(actor, side)] = (first + 2 * number + side, table.values[key], key)
+    return strikes
 
 
 @dataclass(frozen=True)

@@ -152,10 +152,10 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
     if not wars_:
         return table
     # A war whose samples never asked a key's chance event does not depend on that key.
-    asking = [np.flatnonzero([w.asks(k) for w in wars_]) for k in range(len(table))]
+    asking = [[i for i, w in enumerate(wars_) if w.asks(k)] for k in range(len(table))]
     for _ in range(sweeps):
         moved = False
-        for key in (k for k in range(len(table)) if len(asking[k])):
+        for key in (k for k in range(len(table)) if asking[k]):
             scores = sum(wars_[i].log_likelihood(table, key, GRID) for i in asking[key])
             best = float(GRID[int(np.argmax(scores))])
             moved |= best != table[key]
