@@ -4,8 +4,8 @@ Examples
 --------
 >>> import escalate
 >>> result = escalate.escalation_paths(None, "Armenia", "Azerbaijan")
->>> result.party("Russia").side
-'Armenia'
+>>> result.party("Turkey").side
+'Azerbaijan'
 """
 
 from escalate.analysis import Escalation, Party, Path, Step, escalation_paths

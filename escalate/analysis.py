@@ -39,7 +39,7 @@ class Step:
 
     Examples
     --------
-    >>> step = escalation_paths(None, "Armenia", "Azerbaijan").party("Russia").paths[0].steps[0]
+    >>> step = escalation_paths(None, "Armenia", "Azerbaijan").party("Russia", "Armenia").paths[0].steps[0]
     >>> step.source, step.target, step.relation
     ('Armenia', 'Russia', 'defense_pact')
     """
@@ -146,8 +146,10 @@ class Escalation:
     Examples
     --------
     >>> result = escalation_paths(None, "Armenia", "Azerbaijan")
-    >>> result.method, len(result), result.probability("Russia", "Armenia")
-    ('exact', 5, 0.493038)
+    >>> from escalate.likelihoods import LikelihoodTable as escalate_table
+    >>> pact = escalate_table().get("defense_pact")  # the scenario's pact sets no likelihood
+    >>> result.method, len(result), result.probability("Russia", "Armenia") == pact
+    ('exact', 5, True)
     """
 
     scenario: Scenario

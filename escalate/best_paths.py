@@ -16,10 +16,10 @@ Examples
 ...     {"type": "entente", "between": ["A", "D"], "likelihood": 0.2}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
 >>> [(round(p, 2), [compiled.arcs[i].source for i in chain]) for p, chain in best_chains(compiled, "D", 2)]
-[(0.2, ['A']), (0.06, ['A', 'C'])]
+[(0.2, ['A']), (0.03, ['A', 'C'])]
 
-The chain through C needs C's own territory struck (``struck.distant`` in the table) before
-its pact with D applies: 0.5 x 0.25 x 0.5.
+The chain through C needs C's own territory struck (``struck.distant`` in the table, 0.13) before
+its pact with D applies: 0.5 x 0.13 x 0.5.
 """
 
 from __future__ import annotations

@@ -99,7 +99,10 @@ MethodOpt = Annotated[Method, typer.Option(help="exact, monte-carlo, or auto (ex
 SamplesOpt = Annotated[int, typer.Option(min=1, help="Monte Carlo samples.")]
 SeedOpt = Annotated[int, typer.Option(help="Monte Carlo seed.")]
 LikelihoodsOpt = Annotated[
-    Path | None, typer.Option(help="TOML file overriding the default likelihood table.")
+    Path | None,
+    typer.Option(
+        help="TOML file overriding the default likelihood table, or 'wars': the table fitted on wars alone."
+    ),
 ]
 BelligerentA = Annotated[str, typer.Argument(metavar="A", help="One belligerent (name, alias or code).")]
 BelligerentB = Annotated[str, typer.Argument(metavar="B", help="The other belligerent.")]

@@ -87,7 +87,7 @@ ENTRIES: tuple[Entry, ...] = (
           "Reasoned; ATOP codes consultation as a promise of talks, not of aid (Leeds et al. 2002)"),
     Entry("hostility.war", 0.1, True,
           "Rivals whose disputes of the window came to war (MID hostility level 5).",
-          "Joyce, Ghosn and Bayer 2013: 27% of wars gain another state, most of them rivals"),
+          "Fitted; Joyce, Ghosn and Bayer 2013: 27% of wars gain another state"),
     Entry("hostility.fatal", 0.05, True,
           "Rivals whose disputes used force with deaths (MID level 4, fatalities).",
           "Fitted; rivalry studies (Colaresi, Rasler and Thompson 2007)"),
@@ -132,8 +132,11 @@ KEYS = tuple(_BY_KEY)
 #: Keys that history can fit (``escalate calibrate``).
 FITTED_KEYS = tuple(entry.key for entry in ENTRIES if entry.fitted)
 
-#: The file the package's fitted values live in, with what they were fitted on.
+#: The file the package's fitted values live in, with what they were fitted on: the default
+#: table, fitted on every conflict (COW wars and MID disputes).
 FITTED_FILE = "fitted_likelihoods.toml"
+#: Other fitted tables shipped with the package, by the name ``--likelihoods NAME`` takes.
+BUNDLED_TABLES = {"wars": "fitted_likelihoods_wars.toml"}
 #: The key of a table file that says what it was fitted on (text, not a likelihood).
 FITTED_ON = "fitted_on"
 
@@ -244,7 +247,10 @@ def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
 
 
 def load_likelihoods(path: str | Path) -> LikelihoodTable:
-    """Read a likelihood table from a TOML file; every problem is reported at once.
+    """Read a likelihood table from a TOML file, or a bundled one by name; every problem at once.
+
+    ``"wars"`` names the table fitted on the COW inter-state wars alone: for a flare-up that
+    has become a war (the default table is fitted on every militarized dispute as well).
 
     Examples
     --------
@@ -253,11 +259,16 @@ def load_likelihoods(path: str | Path) -> LikelihoodTable:
     >>> _ = path.write_text(chr(10).join(["[backing]", "military = 0.4"]))
     >>> load_likelihoods(path).get("backing", "military")
     0.4
+    >>> load_likelihoods("wars").get("defense_pact") > LikelihoodTable().get("defense_pact")
+    True
     """
     path = Path(path)
     from escalate.loading import read_text
 
-    text = read_text(path)
+    if str(path) in BUNDLED_TABLES and not path.exists():
+        text = resources.files("escalate").joinpath(BUNDLED_TABLES[str(path)]).read_text(encoding="utf-8")
+    else:
+        text = read_text(path)
     try:
         data = tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:

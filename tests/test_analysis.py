@@ -49,7 +49,7 @@ def test_parties_sorted_and_exclude_belligerents():
 
 def test_explanations_cite_sources():
     r = escalation_paths(None, "Armenia", "Azerbaijan")
-    text = r.party("Russia").paths[0].explanation
+    text = r.party("Russia", "Armenia").paths[0].explanation
     assert text.startswith("Russia has a mutual defense pact with Armenia covering Armenia (source: ")
 
 

@@ -45,8 +45,8 @@ def test_every_involved_actor_is_labelled_with_its_probability(default):
     texts = labels(ax)
     assert set(texts) == {"Armenia", "Azerbaijan", "Nagorno-", "Russia", "Turkey", "United States"}
     assert texts["Turkey"].get_text() == "Turkey\n62%"
-    pact = __import__("escalate").LikelihoodTable().get("defense_pact")
-    assert texts["Russia"].get_text() == f"Russia\n{100 * pact:.0f}%"
+    # A party is drawn at its most likely entry: Russia mediates more likely than it fights.
+    assert texts["Russia"].get_text() == f"Russia\n{100 * default.party('Russia').probability:.0f}%"
 
 
 def test_legend_holds_exactly_the_relation_types_and_roles_present(default, background):
@@ -64,7 +64,7 @@ def test_legend_holds_exactly_the_relation_types_and_roles_present(default, back
     _, ax = drawn(background)
     entries = [t.get_text() for t in ax.get_legend().get_texts()]
     assert {"collective defense", "entente", "alliance acts (one decision)"} <= set(entries)
-    assert "guarantee" not in entries and "supporter" not in entries
+    assert "guarantee" not in entries
     # An alliance is drawn as its decision (a hexagon, its chance to act), never as fighting at 100%.
     (nato,) = [t for t in ax.texts if t.get_text().startswith("NATO")]
     assert not nato.get_text().endswith("100%")

@@ -23,4 +23,5 @@ def test_example_notebook_executes():
     assert any("text/html" in o.get("data", {}) for o in outputs)
     assert any("image/png" in o.get("data", {}) for o in outputs)
     texts = [o.get("data", {}).get("text/plain", "") for o in outputs]
-    assert "(0.0, 0.493038)" in texts and "True" in texts
+    pact = __import__("escalate").LikelihoodTable().get("defense_pact")  # confined: no pact applies
+    assert f"(0.0, {pact})" in texts and "True" in texts

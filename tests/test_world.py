@@ -204,7 +204,7 @@ def test_real_world_of_2014():
         frozenset(r.actors) for r in world.relations if r.type == "border"
     }
     # Attacked Armenia invokes the CSTO and the CIS alliance (ATOP 4400); with Russia's
-    # promises and entente toward Azerbaijan set aside, Russia honours one of them with
+    # promises and consultation toward Azerbaijan set aside, Russia honours one of them with
     # 1 - 0.25 ** 2 or more.
     from escalate import LikelihoodTable
 
@@ -213,8 +213,10 @@ def test_real_world_of_2014():
             "nonaggression_pact": 0.0,
             "neutrality_pact": 0.0,
             "entente": 0.0,
+            "consultation_pact": 0.0,
             "collective_defense.acts": 1.0,
             "collective_defense.member": 0.75,
+            "co_belligerence": 0.0,  # dispute partners of Azerbaijan's set aside as well
         }
     )
     result = escalation_paths(
