@@ -192,7 +192,7 @@ class History:
             if found is not None:
                 self.draws[war.number] = found
             if self.progress is not None:
-                self.progress(f"sampled {done}/{len(self.wars)} wars")
+                self.progress(f"sampled {done:,}/{len(self.wars):,} conflicts")
 
     def fit(self, start: LikelihoodTable, *, without: int | None = None, sweeps: int = 3) -> LikelihoodTable:
         """The fitted table on the current draws (without one war, when asked)."""
