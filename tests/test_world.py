@@ -408,7 +408,7 @@ def test_an_alliance_with_fewer_than_three_members_in_the_system_is_left_to_its_
 
 
 def test_disputes_read_as_conflicts_originators_joiners_and_sides(data):
-    from escalate.world.backtest import DISPUTE_NUMBERS, conflicts, disputes, war_graph
+    from escalate.world.conflicts import DISPUTE_NUMBERS, conflicts, disputes, war_graph
 
     write(data, "cow_mid_v5.0/MIDB 5.0.csv",
           "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,fatality,fatalpre,hiact,hostlev,orig,version\n"

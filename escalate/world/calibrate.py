@@ -42,7 +42,7 @@ from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
 from escalate.model import Role
 from escalate.sampling import ROLES, sample_outcomes
 from escalate.world.atop import WorldData
-from escalate.world.backtest import War, conflicts, war_flare_up, war_graph, wars
+from escalate.world.conflicts import War, conflicts, war_flare_up, war_graph, wars
 
 #: Candidate values of each likelihood: dense near zero, where most of them lie.
 GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))

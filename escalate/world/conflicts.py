@@ -1,0 +1,138 @@
+"""The conflicts escalate replays: COW inter-state wars and MID disputes, and the graph of each.
+
+A conflict has *originators* (who fought from its first day, on two sides), *initiators* (the
+originators of the side that attacked) and *joiners* (who came in later). Each is asked of a
+graph built only from data before it (see :func:`war_graph`), as the backtest and calibration
+both need; they read them from here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+from escalate.cascade import FlareUp
+from escalate.loading import scenario_from_data
+from escalate.world.atop import WorldData
+from escalate.world.data import rows, text_rows
+
+#: Disputes of the years before a conflict that make its rivalries and co-belligerents.
+RIVALRY_YEARS = 10
+
+
+@dataclass(frozen=True)
+class War:
+    """One COW inter-state war: who started it on which side, and who joined later."""
+
+    number: int
+    name: str
+    start: dt.date
+    originators: dict[int, int]  # ccode -> side (0 or 1)
+    initiators: frozenset[int]
+    joiners: dict[int, int]
+
+
+def wars(folder: str | os.PathLike[str]) -> list[War]:
+    """Every war of the COW Inter-State War data, in order."""
+    columns = ("WarNum", "ccode", "Side", "StartYear1", "StartMonth1", "StartDay1", "Initiator")
+    by_war: dict[int, list[dict[str, int]]] = defaultdict(list)
+    for _, row in rows(folder, "wars", columns):
+        by_war[row["WarNum"]].append(row)
+    names = {int(r["WarNum"]): r["WarName"] for r in text_rows(folder, "wars", ("WarNum", "WarName"))}
+    found = []
+    for number in sorted(by_war):
+        rows_ = by_war[number]
+
+        def began(r: dict[str, int]) -> dt.date:
+            return dt.date(r["StartYear1"], max(r["StartMonth1"], 1), max(r["StartDay1"], 1))
+
+        start = min(began(r) for r in rows_)
+        originators = {r["ccode"]: r["Side"] - 1 for r in rows_ if began(r) == start}
+        joiners = {r["ccode"]: r["Side"] - 1 for r in rows_ if r["ccode"] not in originators}
+        initiators = frozenset(r["ccode"] for r in rows_ if r["Initiator"] == 1 and r["ccode"] in originators)
+        found.append(War(number, names.get(number, str(number)), start, originators, initiators, joiners))
+    return found
+
+
+def disputes(folder: str | os.PathLike[str]) -> list[War]:
+    """Every Militarized Interstate Dispute of MID 5.0, in the shape of a war.
+
+    Originators are the participants with ``orig = 1``; joiners the others. Side A took the
+    first militarized action: its originators are the initiators. ``number`` is the MID
+    dispute number plus :data:`DISPUTE_NUMBERS` (so that it never clashes with a war's).
+    """
+    columns = ("dispnum", "ccode", "stday", "stmon", "styear", "sidea", "orig")
+    by_dispute: dict[int, list[dict[str, int]]] = defaultdict(list)
+    for _, row in rows(folder, "mids", columns):
+        by_dispute[row["dispnum"]].append(row)
+    found = []
+    for number in sorted(by_dispute):
+        parties = by_dispute[number]
+        first = min(parties, key=lambda r: (r["styear"], max(r["stmon"], 1), max(r["stday"], 1)))
+        start = dt.date(first["styear"], max(first["stmon"], 1), max(first["stday"], 1))
+        originators = {r["ccode"]: 0 if r["sidea"] == 1 else 1 for r in parties if r["orig"] == 1}
+        joiners = {r["ccode"]: 0 if r["sidea"] == 1 else 1 for r in parties if r["orig"] != 1}
+        initiators = frozenset(c for c, side in originators.items() if side == 0)
+        found.append(War(DISPUTE_NUMBERS + number, f"MID {number}", start, originators, initiators, joiners))
+    return found
+
+
+#: Added to a MID dispute number to make a conflict number.
+DISPUTE_NUMBERS = 100_000
+
+
+def conflicts(folder: str | os.PathLike[str], kind: str = "wars") -> list[War]:
+    """The conflicts of ``kind``: ``"wars"`` (COW), ``"mids"`` (MID 5.0) or ``"all"``."""
+    if kind not in ("wars", "mids", "all"):
+        raise ValueError(f"conflicts must be wars, mids or all, not {kind!r}")
+    return (wars(folder) if kind != "mids" else []) + (disputes(folder) if kind != "wars" else [])
+
+
+def _war_graph(data: WorldData, year: int) -> Any:
+    """The system before a war of ``year``: last year's obligations, this year's states."""
+    scenario_year = year - 1 if year - 1 in data.system else year
+    graph = data.scenario_data(scenario_year, rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year)
+    codes = {actor["aliases"][1] for actor in graph["actors"].values() if actor["kind"] == "state"}
+    for c, (title, abbreviation) in data.members(year).items():
+        if str(c) not in codes and title not in graph["actors"]:
+            graph["actors"][title] = {
+                "kind": "state",
+                "aliases": [abbreviation, str(c)],
+                "source": "cow_states",
+            }
+    return scenario_from_data(graph, path=None)
+
+
+def war_flare_up(graph: Any, war: War, names: dict[int, str]) -> FlareUp | None:
+    """The flare-up a war began as: its originators on their sides, the initiator's side attacking.
+
+    None when one side has no originator in the graph.
+    """
+    sides: list[list[str]] = [[], []]
+    for c, side in sorted(war.originators.items()):
+        if c in names:
+            sides[side].append(names[c])
+    if not sides[0] or not sides[1]:
+        return None
+    attacking = {side for c, side in war.originators.items() if c in war.initiators}
+    leaders = (sides[0][0], sides[1][0])
+    initiator = leaders[attacking.pop()] if len(attacking) == 1 else None
+    area = frozenset().union(*(graph.territory(n) for n in sides[0] + sides[1]))
+    return FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
+
+
+def war_graph(
+    data: WorldData, war: War, cache: dict[int, tuple[Any, dict[int, str]]] | None = None
+) -> tuple[Any, dict[int, str]]:
+    """The graph a war is scored on, and its states by COW code (one per start year in ``cache``)."""
+    year = war.start.year
+    if cache is not None and year in cache:
+        return cache[year]
+    graph = _war_graph(data, year)
+    found = graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
+    if cache is not None:
+        cache[year] = found
+    return found
