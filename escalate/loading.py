@@ -17,6 +17,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
+import stat
 import tomllib
 from collections.abc import Iterable, Mapping
 from importlib import resources
@@ -127,14 +128,28 @@ def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> S
 
 
 def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` bytes."""
+    """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` bytes.
+
+    Only a regular file is read (a device, FIFO or socket is refused before any byte is
+    read, and opening never waits on a FIFO), and never more than ``limit + 1`` bytes, so a
+    file that grows while it is read cannot exhaust memory either.
+    """
     try:
-        size = path.stat().st_size
-        if size > limit:
-            raise GraphFileError(
-                path, [f"{path}: file is {size:,} bytes; the limit is {limit:,} (MAX_FILE_BYTES)"]
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+        with os.fdopen(fd, "rb") as handle:
+            info = os.fstat(handle.fileno())
+            if stat.S_ISDIR(info.st_mode):
+                raise IsADirectoryError(21, "Is a directory", str(path))
+            if not stat.S_ISREG(info.st_mode):
+                raise GraphFileError(
+                    path, [f"{path}: not a regular file (a device, FIFO or socket); give a scenario file"]
+                )
+            raw = handle.read(limit + 1)
+        if len(raw) > limit:
+            size = (
+                f"{max(info.st_size, len(raw)):,} bytes" if info.st_size > limit else f"over {limit:,} bytes"
             )
-        raw = path.read_bytes()
+            raise GraphFileError(path, [f"{path}: file is {size}; the limit is {limit:,} (MAX_FILE_BYTES)"])
     except FileNotFoundError as exc:
         raise GraphFileError(path, [f"{path}: no such file"]) from exc
     except IsADirectoryError as exc:

@@ -13,6 +13,7 @@ b'hello'
 from __future__ import annotations
 
 import os
+import stat
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -28,9 +29,18 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
 
     On any failure, including Ctrl-C, the temporary file is removed and an existing file
     at ``path`` is left as it was. A folder that does not exist or cannot be written
-    raises :class:`~escalate.errors.OutputError`.
+    raises :class:`~escalate.errors.OutputError`. Only a regular file or a new path is
+    written: a symbolic link is written through (the link stays, its target gets the
+    content) and a device, FIFO or folder is refused, never replaced.
     """
-    target = Path(path)
+    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None  # a new path (or one the write below will report)
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        raise OutputError(f"cannot write {path}: it is {kind}; give a file path")
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)

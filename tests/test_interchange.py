@@ -112,3 +112,20 @@ def test_cli_convert(runner, tmp_path):
     missing = runner.invoke(app, ["convert", str(tmp_path / "missing.csv"), str(tmp_path / "x.toml")])
     assert missing.exit_code == 1 and "no such file" in missing.stderr
     assert not (tmp_path / "x.toml").exists()
+
+
+def test_outputs_go_to_regular_files_through_links_never_onto_devices(tmp_path, runner):
+    import os
+
+    target = tmp_path / "real.json"
+    link = tmp_path / "link.json"
+    link.symlink_to(target)
+    write_scenario(load_scenario(), link)
+    assert link.is_symlink() and read_scenario(target) == load_scenario()  # written through
+    fifo = tmp_path / "pipe.json"
+    os.mkfifo(fifo)
+    result = runner.invoke(app, ["convert", str(target), str(fifo)])
+    assert result.exit_code == 1
+    assert "it is not a regular file (a device, FIFO or socket)" in result.stderr
+    assert fifo.exists() and not fifo.is_file()  # the FIFO is left as it was, not replaced
+    assert not [p for p in tmp_path.iterdir() if p.name.endswith(".part")]

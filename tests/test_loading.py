@@ -273,3 +273,25 @@ def test_extends_cycle_is_reported(graph_file, tmp_path):
     graph_file('extends = "./a.toml"\n[actors]\nB = {}\n', name="b.toml")
     with pytest.raises(GraphFileError, match="cycle"):
         load_scenario(tmp_path / "a.toml")
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/zero"), reason="no /dev/zero here")
+def test_only_regular_files_are_read_never_a_device_or_fifo(tmp_path, graph_file):
+    import os
+
+    with pytest.raises(GraphFileError, match="/dev/zero: not a regular file"):
+        load_scenario("/dev/zero")  # reported at once: a device reports size 0 and never ends
+    fifo = tmp_path / "pipe.toml"
+    os.mkfifo(fifo)  # opening must not wait for a writer
+    with pytest.raises(GraphFileError, match="pipe.toml: not a regular file"):
+        load_scenario(fifo)
+    child = graph_file('name = "child"\nextends = "/dev/zero"\n[actors]\nA = {}\n')
+    with pytest.raises(GraphFileError, match=r"extends: /dev/zero: not a regular file"):
+        load_scenario(child)
+
+
+def test_a_file_growing_past_the_limit_is_not_read_past_it(tmp_path):
+    path = tmp_path / "big.toml"
+    path.write_bytes(b"# x\n" * 10)
+    with pytest.raises(GraphFileError, match=r"big.toml: file is 40 bytes; the limit is 8"):
+        read_text(path, limit=8)
