@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from typing import Any
 
-from escalate.errors import UnknownActorError, close_matches
+from escalate.errors import GraphFileError, UnknownActorError, UnknownRelationError, close_matches
 
 
 class ActorKind(StrEnum):
@@ -104,6 +104,7 @@ SYMMETRIC_TYPE_NAMES = frozenset(t.value for t in _SYMMETRIC)
 FILE_RELATION_TYPES = tuple(
     t.value for t in RelationType if t not in (RelationType.COLLECTIVE_DEFENSE, RelationType.MAJOR_POWER)
 )
+_FILE_TYPES = list(FILE_RELATION_TYPES)
 
 
 class BackingLevel(StrEnum):
@@ -345,6 +346,8 @@ class Scenario:
         >>> len(s.without_relations(type="hostility", between=["B"]).relations)
         0
         """
+        if type is not None and type not in _FILE_TYPES:
+            raise UnknownRelationError(str(type), _FILE_TYPES)
         names = {self.resolve(n) for n in between}
         kept = tuple(
             r for r in self.relations if not ((type is None or r.type == type) and names <= set(r.actors))
@@ -362,7 +365,7 @@ class Scenario:
         True
         """
         if name in self.actors:
-            raise ValueError(f"{name!r} is already an actor")
+            raise GraphFileError(None, [f"{name!r} is already an actor; give the new one another name"])
         return self._rebuilt(lambda data: data["actors"].__setitem__(name, attributes))
 
     def _rebuilt(self, change: Callable[[dict[str, Any]], object]) -> Scenario:

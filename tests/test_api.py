@@ -33,8 +33,12 @@ def test_without_actor_drops_its_relations_and_links():
 
 def test_with_actor_rejects_duplicates_and_validates():
     s = load_scenario()
-    with pytest.raises(ValueError, match="already an actor"):
+    with pytest.raises(EscalateError, match="already an actor"):  # a user's mistake, not a bug
         s.with_actor("Russia")
+    with pytest.raises(
+        EscalateError, match="unknown relation type 'defence_pact'; did you mean 'defense_pact'"
+    ):
+        s.without_relations(type="defence_pact")  # a typo used to remove nothing, silently
     with pytest.raises(EscalateError, match="unknown kind 'nation'"):
         s.with_actor("Gondor", kind="nation")
 

@@ -444,3 +444,12 @@ def test_a_year_past_the_state_list_takes_its_last_year_and_a_year_before_it_is_
     )
     assert result.exit_code == 1 and "no COW state-system members in 1985" in result.stderr
     assert not (data / "w.toml").exists()
+
+
+def test_a_fit_on_no_war_and_a_score_of_no_war_are_errors_not_tables(runner, history, tmp_path):
+    out = tmp_path / "t.toml"
+    result = runner.invoke(app, ["calibrate", "--data", str(history), "--before", "1700", "-o", str(out)])
+    assert result.exit_code == 2 and "no wars to fit on" in result.stderr and not out.exists()
+    result = runner.invoke(app, ["backtest", "--data", str(history), "--calibrate-before", "3000"])
+    assert result.exit_code == 2 and "no war began in 3000 or later" in result.stderr
+    assert "Traceback" not in result.stderr

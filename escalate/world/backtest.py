@@ -29,6 +29,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from escalate.cascade import NO_SIDE, compile_scenario
+from escalate.errors import FlareUpError
 from escalate.likelihoods import LikelihoodTable
 from escalate.model import Role
 from escalate.outcomes import run_cascade
@@ -134,6 +135,8 @@ def backtest(
         how = f"one table for every war ({likelihoods.origin})"
     elif calibrate_before is not None:
         year = calibrate_before
+        if not any(war.start.year >= year for war in wars(folder)):
+            raise FlareUpError(f"no war began in {year} or later to score; choose an earlier year")
         tables = calibrate(folder, only=lambda war: war.start.year < year, data=data)
         only = lambda war: war.start.year >= year  # noqa: E731
         how = f"fitted on wars before {year}, scored on the later ones"

@@ -38,6 +38,7 @@ from typing import Any
 import numpy as np
 
 from escalate.cascade import compile_scenario
+from escalate.errors import FlareUpError
 from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
 from escalate.model import Role
 from escalate.sampling import ROLES, sample_outcomes
@@ -232,6 +233,8 @@ def calibrate(
     data = data or WorldData(folder)
     if history is None:
         chosen = [w for w in conflicts(folder, kind) if only is None or only(w)]
+        if not chosen:
+            raise FlareUpError(f"no {kind} to fit on: choose a later year (the data begin in 1816)")
         history = History(data, chosen, samples=samples, seed=seed, progress=_stderr_progress())
     table = LikelihoodTable(values=reasoned_values())  # the first proposal: no earlier fit
     for _ in range(rounds):
