@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
@@ -303,17 +304,30 @@ class _Checker:
         return found
 
     def check_actor_links(self, actors: Mapping[str, Actor]) -> None:
-        owner: dict[str, str] = {a.casefold(): a for a in actors}
+        owner: dict[str, str] = {}
+        for actor in actors.values():
+            other = owner.setdefault(_folded(actor.id), actor.id)
+            if other != actor.id:
+                self.problem(
+                    self.lines.actors.get(actor.id),
+                    f"actor {actor.id!r}: the same name as {other!r} but for case or Unicode form; "
+                    "a relation written for one would attach to the other",
+                )
         for actor in actors.values():
             line = self.lines.actors.get(actor.id)
+            for name in (actor.id, *actor.aliases):
+                if not name.strip():
+                    self.problem(line, f"actor {actor.id!r}: an empty name or alias")
+                elif any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
+                    self.problem(line, f"actor {actor.id!r}: {name!r} holds control or invisible characters")
             for alias in actor.aliases:
-                other = owner.get(alias.casefold())
+                other = owner.get(_folded(alias))
                 if other is not None and other != actor.id:
                     self.problem(
                         line,
                         f"actor {actor.id!r}: alias {alias!r} is already the name or an alias of {other!r}",
                     )
-                owner.setdefault(alias.casefold(), actor.id)
+                owner.setdefault(_folded(alias), actor.id)
             if actor.located_in is not None and actor.located_in not in actors:
                 hint = did_you_mean(close_matches(actor.located_in, actors))
                 self.problem(
@@ -517,3 +531,8 @@ def show_value(value: Any) -> str:
         return "nothing"
     text = repr(value)
     return f"{type(value).__name__} {text[:40]}"
+
+
+def _folded(name: str) -> str:
+    """A name as compared with others: Unicode NFC form, case folded."""
+    return unicodedata.normalize("NFC", name).casefold()

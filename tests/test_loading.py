@@ -295,3 +295,24 @@ def test_a_file_growing_past_the_limit_is_not_read_past_it(tmp_path):
     path.write_bytes(b"# x\n" * 10)
     with pytest.raises(GraphFileError, match=r"big.toml: file is 40 bytes; the limit is 8"):
         read_text(path, limit=8)
+
+
+@pytest.mark.parametrize(
+    ("actors", "message"),
+    [
+        ({"Foo": {}, "foo": {}}, "actor 'foo': the same name as 'Foo' but for case or Unicode form"),
+        (
+            {"Cura\u00e7ao": {}, "Curac\u0327ao": {}},
+            "the same name as 'Cura\u00e7ao' but for case or Unicode form",
+        ),
+        ({"A": {"aliases": [""]}}, "actor 'A': an empty name or alias"),
+        ({"A\u200b": {}}, "holds control or invisible characters"),
+        ({"A\x1b[31m": {}}, "holds control or invisible characters"),
+    ],
+    ids=["case", "nfc-nfd", "empty-alias", "zero-width", "escape"],
+)
+def test_names_that_look_alike_or_hide_characters_are_refused(actors, message):
+    from escalate import build_scenario
+
+    with pytest.raises(GraphFileError, match=__import__("re").escape(message)):
+        build_scenario(actors=actors)
