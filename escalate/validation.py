@@ -306,11 +306,11 @@ class _Checker:
     def check_actor_links(self, actors: Mapping[str, Actor]) -> None:
         owner: dict[str, str] = {}
         for actor in actors.values():
-            other = owner.setdefault(_folded(actor.id), actor.id)
-            if other != actor.id:
+            first = owner.setdefault(_folded(actor.id), actor.id)
+            if first != actor.id:
                 self.problem(
                     self.lines.actors.get(actor.id),
-                    f"actor {actor.id!r}: the same name as {other!r} but for case or Unicode form; "
+                    f"actor {actor.id!r}: the same name as {first!r} but for case or Unicode form; "
                     "a relation written for one would attach to the other",
                 )
         for actor in actors.values():
