@@ -119,7 +119,7 @@ def write_csv(scenario: Scenario, path: Path) -> None:
         text = io.StringIO()
         writer = csv.writer(text, lineterminator="\n")
         writer.writerow(header)
-        writer.writerows(body)
+        writer.writerows([[_cell(value) for value in row] for row in body])
         with atomic_write(target) as handle:
             handle.write(text.getvalue().encode())
 
@@ -140,10 +140,40 @@ def _rows(path: Path, text: str, required: Iterable[str]) -> list[tuple[int, dic
                 count = "more" if None in row else "fewer"
                 message = f"{path}:{reader.line_num}: row has {count} fields than the header"
                 raise GraphFileError(path, [message])
-            rows.append((reader.line_num, {k: v.strip() for k, v in row.items() if v and v.strip()}))
+            rows.append((reader.line_num, {k: _uncell(v).strip() for k, v in row.items() if v and v.strip()}))
     except csv.Error as exc:
         raise GraphFileError(path, [f"{path}:{reader.line_num}: invalid CSV: {exc}"]) from exc
     return rows
+
+
+#: A cell starting with one of these is a formula to a spreadsheet (OWASP, "CSV injection").
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _cell(value: object) -> object:
+    """A text cell a spreadsheet would run as a formula, neutralised with a leading quote.
+
+    Examples
+    --------
+    >>> _cell("=HYPERLINK(1)"), _cell("Russia"), _cell(0.5)
+    ("'=HYPERLINK(1)", 'Russia', 0.5)
+    """
+    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _uncell(value: str) -> str:
+    """Read back a cell that :func:`_cell` neutralised: the text as it was.
+
+    Examples
+    --------
+    >>> _uncell("'=HYPERLINK(1)"), _uncell("'quoted")
+    ('=HYPERLINK(1)', "'quoted")
+    """
+    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+        return value[1:]
+    return value
 
 
 def _split(value: str | None) -> list[str]:
