@@ -13,6 +13,7 @@ from escalate.errors import (
     EscalateError,
     FlareUpError,
     GraphFileError,
+    NotDrawnInError,
     OutputError,
     UnknownActorError,
     UnknownRelationError,
@@ -20,7 +21,17 @@ from escalate.errors import (
 from escalate.interchange import EscalateWarning, from_networkx, read_scenario, to_networkx, write_scenario
 from escalate.likelihoods import LikelihoodTable, load_likelihoods
 from escalate.loading import build_scenario, bundled_scenarios, load_scenario
-from escalate.model import Actor, ActorKind, BackingLevel, Relation, RelationType, Role, Scenario, Source
+from escalate.model import (
+    Actor,
+    ActorKind,
+    BackingLevel,
+    HostilityLevel,
+    Relation,
+    RelationType,
+    Role,
+    Scenario,
+    Source,
+)
 
 __version__ = "0.1.0"
 
@@ -33,7 +44,9 @@ __all__ = [
     "Escalation",
     "FlareUpError",
     "GraphFileError",
+    "HostilityLevel",
     "LikelihoodTable",
+    "NotDrawnInError",
     "OutputError",
     "Party",
     "Path",

@@ -25,7 +25,7 @@ from typing import Any
 
 from escalate.best_paths import chain_probability, chain_side, most_likely_chains, strikes_in
 from escalate.cascade import NO_SIDE, FlareUp, compile_scenario
-from escalate.errors import FlareUpError
+from escalate.errors import FlareUpError, NotDrawnInError
 from escalate.explain import cite, explain_step
 from escalate.likelihoods import LikelihoodTable
 from escalate.loading import load_scenario
@@ -178,13 +178,13 @@ class Escalation:
         for p in self.parties:
             if p.actor == actor and (side is ... or p.side == side):
                 return p
-        raise KeyError(f"{actor} is not drawn in on that side")
+        raise NotDrawnInError(actor, side)
 
     def probability(self, actor: str, side: str | None) -> float:
         """P(``actor`` joins ``side``); 0.0 when it never does."""
         try:
             return self.party(actor, side).probability
-        except KeyError:
+        except NotDrawnInError:
             return 0.0
 
     def to_dict(self) -> dict[str, Any]:

@@ -6,7 +6,10 @@ notebook can catch them all at once::
     EscalateError                 base; catch this in notebooks
     ├── GraphFileError            .path, .problems (every problem in the file, in one pass)
     ├── UnknownActorError         .name, .suggestions
-    └── UnknownRelationError      .value, .allowed
+    ├── UnknownRelationError      .value, .allowed
+    ├── OutputError               an output could not be written (nothing left behind)
+    ├── NotDrawnInError           .actor, .side (a KeyError too)
+    └── FlareUpError              a question that does not make sense
 
 Examples
 --------
@@ -129,6 +132,24 @@ def did_you_mean(suggestions: Sequence[str]) -> str:
     if len(quoted) == 1:
         return f"; did you mean {quoted[0]}?"
     return f"; did you mean {', '.join(quoted[:-1])} or {quoted[-1]}?"
+
+
+class NotDrawnInError(EscalateError, KeyError):
+    """A party asked of a result is not drawn in (on that side); a ``KeyError`` as well.
+
+    Examples
+    --------
+    >>> str(NotDrawnInError("Georgia", "Armenia"))
+    "Georgia is not drawn in on Armenia's side"
+    """
+
+    def __init__(self, actor: str, side: object = ...) -> None:
+        self.actor, self.side = actor, side
+        where = "" if side is ... else " as a mediator" if side is None else f" on {side}'s side"
+        super().__init__(f"{actor} is not drawn in{where}")
+
+    def __str__(self) -> str:
+        return str(self.args[0])
 
 
 class FlareUpError(EscalateError):

@@ -23,6 +23,7 @@ import datetime as dt
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
+from types import MappingProxyType
 from typing import Any
 
 from escalate.errors import GraphFileError, UnknownActorError, UnknownRelationError, close_matches
@@ -280,6 +281,12 @@ class Scenario:
     as_of: dt.date | None = None
     #: The file it was read from, if any (not part of equality).
     path: str | None = field(default=None, compare=False)
+
+    def __post_init__(self) -> None:
+        # Immutable all the way down: read-only views of private copies of the tables.
+        object.__setattr__(self, "actors", MappingProxyType(dict(self.actors)))
+        object.__setattr__(self, "sources", MappingProxyType(dict(self.sources)))
+        object.__setattr__(self, "relations", tuple(self.relations))
 
     def __iter__(self) -> Iterator[str]:
         return iter(self.actors)

@@ -124,3 +124,22 @@ def test_no_png_until_matplotlib_is_in_use():
     code = "import escalate, sys; r = escalate.escalation_paths(None, 'Armenia', 'Azerbaijan'); print(r._repr_png_(), 'matplotlib' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "None False"
+
+
+def test_a_scenario_cannot_be_changed_in_place_and_a_missing_party_is_an_escalate_error():
+    from escalate import NotDrawnInError
+
+    s = load_scenario()
+    with pytest.raises((TypeError, AttributeError)):
+        s.actors.pop("Russia")  # a read-only view: later analyses cannot see a change
+    with pytest.raises(TypeError):
+        s.actors["Gondor"] = s.actors["Russia"]
+    with pytest.raises((TypeError, AttributeError)):
+        s.sources.clear()
+    assert (
+        "Russia" in s and escalation_paths(s, "Armenia", "Azerbaijan").probability("Turkey", "Azerbaijan") > 0
+    )
+    result = escalation_paths(s, "Armenia", "Azerbaijan")
+    with pytest.raises(NotDrawnInError, match="Armenia is not drawn in") as info:
+        result.party("Armenia")
+    assert isinstance(info.value, EscalateError) and isinstance(info.value, KeyError)
