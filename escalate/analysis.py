@@ -346,6 +346,8 @@ def make_flare_up(
             as_of = dt.date.fromisoformat(as_of)
         except ValueError as exc:
             raise FlareUpError(f"bad date {as_of!r}; write it as 2020-09-28") from exc
+    if as_of is not None and (not isinstance(as_of, dt.date) or isinstance(as_of, dt.datetime)):
+        raise FlareUpError(f"as_of must be a date such as '2020-09-28', not {as_of!r}")
     if max_hops is not None and max_hops < 1:
         raise FlareUpError(f"max_hops must be at least 1, not {max_hops}")
     return FlareUp(

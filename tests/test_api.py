@@ -143,3 +143,11 @@ def test_a_scenario_cannot_be_changed_in_place_and_a_missing_party_is_an_escalat
     with pytest.raises(NotDrawnInError, match="Armenia is not drawn in") as info:
         result.party("Armenia")
     assert isinstance(info.value, EscalateError) and isinstance(info.value, KeyError)
+
+
+def test_as_of_must_be_a_date():
+    from escalate import FlareUpError
+
+    with pytest.raises(FlareUpError, match="as_of must be a date such as '2020-09-28', not 2020"):
+        escalation_paths(None, "Armenia", "Azerbaijan", as_of=2020)
+    assert escalation_paths(None, "Armenia", "Azerbaijan", as_of="2020-09-28").to_json()
