@@ -18,7 +18,7 @@ import re
 import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from escalate.errors import GraphFileError, close_matches, did_you_mean
 from escalate.model import (
@@ -32,6 +32,8 @@ from escalate.model import (
     Scenario,
     Source,
 )
+
+_Level = TypeVar("_Level", BackingLevel, HostilityLevel)
 
 TOP_KEYS = ("name", "title", "as_of", "description", "extends", "relations", "sources", "actors")
 ACTOR_KEYS = (
@@ -437,29 +439,9 @@ class _Checker:
             self.problem(line, f"{label}: an actor cannot have a relation with itself")
         level: BackingLevel | HostilityLevel | None = None
         if rtype is RelationType.BACKING:
-            raw_level = item.get("level")
-            allowed_levels = [lv.value for lv in BackingLevel]
-            if raw_level not in allowed_levels:
-                hint = did_you_mean(close_matches(str(raw_level), allowed_levels))
-                self.problem(
-                    line,
-                    f"{label}: backing needs level = one of {', '.join(allowed_levels)}, "
-                    f"not {show_value(raw_level)}{hint}",
-                )
-            else:
-                level = BackingLevel(raw_level)
+            level = self.level(item.get("level"), BackingLevel, line, f"{label}: backing needs level =")
         elif rtype is RelationType.HOSTILITY and "level" in item:
-            raw_level = item["level"]
-            grades = [lv.value for lv in HostilityLevel]
-            if raw_level not in grades:
-                hint = did_you_mean(close_matches(str(raw_level), grades))
-                self.problem(
-                    line,
-                    f"{label}: a hostility's level must be one of {', '.join(grades)}, "
-                    f"not {show_value(raw_level)}{hint}",
-                )
-            else:
-                level = HostilityLevel(raw_level)
+            level = self.level(item["level"], HostilityLevel, line, f"{label}: a hostility's level must be")
         elif "level" in item:
             self.problem(line, f"{label}: only backing and hostility have a level")
         covers: list[str] = []
@@ -490,6 +472,15 @@ class _Checker:
             note=self.text(item, "note", line, label),
             origin_line=(str(self.path) if self.path else "<scenario>", line),
         )
+
+    def level(self, raw: Any, kind: type[_Level], line: int | None, lead: str) -> _Level | None:
+        """The level ``raw`` names among ``kind``'s values; else a problem with a did-you-mean."""
+        allowed = [lv.value for lv in kind]
+        if raw in allowed:
+            return kind(raw)
+        hint = did_you_mean(close_matches(str(raw), allowed))
+        self.problem(line, f"{lead} one of {', '.join(allowed)}, not {show_value(raw)}{hint}")
+        return None
 
     def check_duplicate_relations(self, relations: list[Relation]) -> None:
         seen: dict[tuple[Any, ...], int] = {}
