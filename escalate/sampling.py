@@ -31,8 +31,8 @@ from escalate.cascade import NO_SIDE, Compiled, Work, propagate
 from escalate.model import Role
 from escalate.outcomes import Tally
 
-ROLES = _ROLES = (Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE, Role.SUPPORTER, Role.MEDIATOR)
-_CODE = {role: code for code, role in enumerate(_ROLES)}
+ROLES = (Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE, Role.SUPPORTER, Role.MEDIATOR)
+_CODE = {role: code for code, role in enumerate(ROLES)}
 _OUT = -2  # side of a party not (yet) in
 _WAITS = -3  # a defence obligation waiting for the theatre to reach what it covers
 _U64 = np.uint64
@@ -459,7 +459,7 @@ def _tally(g: _Arrays, parts: list[tuple[Any, Any]], samples: int) -> Tally:
     for (actor, s, r), count in zip(roles.tolist(), role_counts.tolist(), strict=True):
         share = count / samples
         tally.probabilities[(g.actors[actor], s)] += share
-        tally.roles[(g.actors[actor], s, _ROLES[r])] = share
+        tally.roles[(g.actors[actor], s, ROLES[r])] = share
     # The most frequent chains of each (party, side), in a fixed order.
     order = np.lexsort((*rows[:, 3:].T[::-1], -counts, rows[:, 1], rows[:, 0]))
     rows, counts = rows[order], counts[order]
