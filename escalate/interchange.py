@@ -39,7 +39,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
-from escalate.errors import EscalateError, GraphFileError, close_matches, did_you_mean
+from escalate.errors import EscalateError, GraphFileError, OutputError, close_matches, did_you_mean
 from escalate.loading import read_text, scenario_from_data
 from escalate.model import SYMMETRIC_TYPE_NAMES, Relation, Scenario
 from escalate.output import atomic_write
@@ -369,6 +369,7 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, fmt: str
     """
     path = Path(path)
     kind = format_of(path, fmt)
+    _refuse_overwriting_what_it_read(scenario, path, kind)
     if kind == "csv":
         from escalate.spreadsheets import write_csv
 
@@ -386,6 +387,33 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, fmt: str
     with atomic_write(path) as handle:
         handle.write(payload)
     return path
+
+
+def _files(path: Path, kind: str) -> list[Path]:
+    """The files a scenario of ``kind`` at ``path`` is made of, in a fixed order of roles."""
+    if kind != "csv":
+        return [path]
+    from escalate.spreadsheets import siblings
+
+    return [path, *siblings(path)]
+
+
+def _refuse_overwriting_what_it_read(scenario: Scenario, path: Path, kind: str) -> None:
+    """Refuse an output that would overwrite another of the files the scenario was read from.
+
+    Rewriting a file in place (``convert c.csv c.csv``) is fine: each file keeps its role.
+    ``convert c.csv c-actors.csv`` is not: the relations would overwrite the actors table.
+    """
+    if scenario.path is None:
+        return
+    source = Path(scenario.path)
+    inputs = _files(source, "csv" if source.suffix.lower() == ".csv" else "other")
+    for role, output in enumerate(_files(path, kind)):
+        for other, read in enumerate(inputs):
+            if other != role and output.exists() and read.exists() and os.path.samefile(output, read):
+                raise OutputError(
+                    f"cannot write {output}: the scenario was read from it ({read}); choose another name"
+                )
 
 
 def _from_node_link(path: Path, data: Any) -> Scenario:

@@ -20,6 +20,7 @@ Examples
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import warnings
@@ -61,13 +62,14 @@ _ACTOR_COLUMNS = (
 _SOURCE_COLUMNS = ("Key", "Title", "Date", "URL", "Publisher", "Note")
 
 
-def _siblings(path: Path) -> tuple[Path, Path]:
+def siblings(path: Path) -> tuple[Path, Path]:
+    """The actors and sources tables beside a relations CSV."""
     return path.with_name(f"{path.stem}-actors.csv"), path.with_name(f"{path.stem}-sources.csv")
 
 
 def write_csv(scenario: Scenario, path: Path) -> None:
     """Write NAME.csv, NAME-actors.csv and NAME-sources.csv atomically (warns what is lost)."""
-    actors_path, sources_path = _siblings(path)
+    actors_path, sources_path = siblings(path)
     rows = []
     for r in scenario.relations:
         d = relation_to_data(r)
@@ -111,17 +113,19 @@ def write_csv(scenario: Scenario, path: Path) -> None:
     lost = [k for k in ("title", "as_of") if getattr(scenario, k)]
     if lost:
         warnings.warn(f"CSV cannot hold the scenario's {' and '.join(lost)}", EscalateWarning, stacklevel=3)
-    for target, header, body in (
-        (actors_path, _ACTOR_COLUMNS, actors),
-        (sources_path, _SOURCE_COLUMNS, sources),
-        (path, _RELATION_COLUMNS, rows),
-    ):
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([[_cell(value) for value in row] for row in body])
-        with atomic_write(target) as handle:
-            handle.write(text.getvalue().encode())
+    # All three files or none: each is moved into place only once every one is written (the
+    # stack closes the writes in turn; a failure in any removes every temporary file).
+    with contextlib.ExitStack() as stack:
+        for target, header, body in (
+            (actors_path, _ACTOR_COLUMNS, actors),
+            (sources_path, _SOURCE_COLUMNS, sources),
+            (path, _RELATION_COLUMNS, rows),
+        ):
+            text = io.StringIO()
+            writer = csv.writer(text, lineterminator="\n")
+            writer.writerow(header)
+            writer.writerows([[_cell(value) for value in row] for row in body])
+            stack.enter_context(atomic_write(target)).write(text.getvalue().encode())
 
 
 def _rows(path: Path, text: str, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
@@ -182,7 +186,7 @@ def _split(value: str | None) -> list[str]:
 
 def read_csv(path: Path, text: str) -> Scenario:
     """Read a relations CSV (``text``), with its -actors.csv and -sources.csv if beside it."""
-    actors_path, sources_path = _siblings(path)
+    actors_path, sources_path = siblings(path)
     relations: list[dict[str, Any]] = []
     actors: dict[str, dict[str, Any]] = {}
     problems = []

@@ -146,3 +146,22 @@ def test_csv_export_neutralises_formulas_and_reads_them_back_unchanged(tmp_path)
         assert f"'{formula}" in written
     back = read_scenario(path)
     assert (back.actors, back.relations) == (s.actors, s.relations)
+
+
+def test_a_csv_export_is_all_or_nothing_and_never_overwrites_what_it_read(tmp_path, runner):
+    (tmp_path / "x.csv").mkdir()  # the relations file cannot be written: nor may the other two
+    with (
+        warnings.catch_warnings(),
+        pytest.raises(__import__("escalate").EscalateError, match="x.csv: it is a folder"),
+    ):
+        warnings.simplefilter("ignore", EscalateWarning)
+        write_scenario(load_scenario(), tmp_path / "x.csv")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["x.csv"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EscalateWarning)
+        write_scenario(load_scenario(), tmp_path / "c.csv")
+    before = (tmp_path / "c-actors.csv").read_bytes()
+    result = runner.invoke(app, ["convert", str(tmp_path / "c.csv"), str(tmp_path / "c-actors.csv")])
+    assert result.exit_code == 1 and "the scenario was read from it" in result.stderr
+    assert (tmp_path / "c-actors.csv").read_bytes() == before  # the input is untouched
+    assert runner.invoke(app, ["convert", str(tmp_path / "c.csv"), str(tmp_path / "c.csv")]).exit_code == 0
