@@ -399,9 +399,26 @@ def _held_back(
     counts = np.bincount(g.damp_owner[live], minlength=len(g.actors))
     starts = np.cumsum(counts) - counts
     counts = counts[target]
-    rows = np.flatnonzero((role[s_idx, target] < 0) & (pull != NO_SIDE) & (counts > 0))
-    if not len(rows):
-        return held
+    candidates = np.flatnonzero((role[s_idx, target] < 0) & (pull != NO_SIDE) & (counts > 0))
+    # Each pull expands to one row per promise of its party: in chunks of at most PROMISE_ROWS
+    # rows, so that a dense web of promises cannot take memory without bound.
+    ends = np.cumsum(counts[candidates])
+    cuts = np.searchsorted(ends, np.arange(PROMISE_ROWS, ends[-1] if len(ends) else 0, PROMISE_ROWS), "right")
+    for chunk in np.split(candidates, cuts):
+        if len(chunk):
+            _hold(g, side, role, s_idx, target, pull, seed, first, draws, held, chunk, live, starts, counts)
+    return held
+
+
+#: Rows (a pull and one promise of its party) examined at once by the promise check.
+PROMISE_ROWS = 1_000_000
+
+
+def _hold(
+    g: _Arrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
+    draws: Draws | None, held: Any, rows: Any, live: Any, starts: Any, counts: Any,
+) -> None:  # fmt: skip
+    """Mark in ``held`` the pulls of ``rows`` that a promise toward a facing partner stops."""
     owner, position = _ranges(starts[target[rows]], counts[rows])
     rows, entry = rows[owner], live[position]
     cell = s_idx[rows] * side.shape[1] + g.damp_partner[entry]
@@ -414,7 +431,6 @@ def _held_back(
     if draws is not None:
         asked = (g.damp_p[entry] > 0) & (g.damp_p[entry] < 1)
         draws.add(s_idx[rows[asked]] + first, g.damp_coin[entry[asked]], holds[asked])
-    return held
 
 
 def _joinings(g: _Arrays, side: Any, role: Any, via: Any) -> tuple[Any, Any]:

@@ -86,3 +86,29 @@ def test_importing_the_cli_loads_neither_numpy_nor_networkx():
     code = "import sys, escalate.cli; print('numpy' in sys.modules, 'networkx' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False False"
+
+
+@pytest.mark.skipif(sys.platform != "linux", reason="address-space limits as Linux sets them")
+def test_a_dense_web_of_promises_runs_in_bounded_memory(tmp_path):
+    # 50 states, a pact or a rivalry and a neutrality promise between every pair: the promise
+    # check once took 3.4 GB here. Now it must finish under a 1 GiB address-space limit.
+    script = tmp_path / "dense.py"
+    script.write_text(
+        "import resource\n"
+        "resource.setrlimit(resource.RLIMIT_AS, (2**30, 2**30))\n"
+        "import escalate\n"
+        "names = [f'S{i}' for i in range(50)]\n"
+        "rels = []\n"
+        "for i in range(50):\n"
+        "    for j in range(i + 1, 50):\n"
+        "        kind = 'hostility' if (i + j) % 2 else 'defense_pact'\n"
+        "        rels.append({'type': kind, 'between': [names[i], names[j]], 'likelihood': 0.5})\n"
+        "        rels.append({'type': 'neutrality_pact', 'between': [names[i], names[j]], 'likelihood': 0.5})\n"
+        "s = escalate.build_scenario(actors={a: {} for a in names}, relations=rels)\n"
+        "r = escalate.escalation_paths(s, 'S0', 'S1')  # 10,000 samples, as reported\n"
+        "print(r.method, len(r.parties))\n"
+    )
+    env = {**__import__("os").environ, "OPENBLAS_NUM_THREADS": "1"}
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
+    assert done.returncode == 0, done.stderr[-500:]
+    assert done.stdout.startswith("monte-carlo")
