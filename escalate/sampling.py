@@ -205,6 +205,7 @@ def sample_cascade(
         batch = min(batch, samples - done)
         before = work.checks
         side, role, via = _run(compiled, g, done, batch, seed, work)
+        work.checks += batch  # a sample costs work even when no tie is examined
         parts.append(_joinings(g, side, role, via))
         done += batch
         if max_work is not None and work.checks > max_work and done >= min_samples:

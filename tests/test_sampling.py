@@ -112,3 +112,13 @@ def test_a_dense_web_of_promises_runs_in_bounded_memory(tmp_path):
     done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, env=env, timeout=120)
     assert done.returncode == 0, done.stderr[-500:]
     assert done.stdout.startswith("monte-carlo")
+
+
+def test_a_huge_sample_count_on_a_graph_without_ties_stops_at_the_work_bound():
+    from escalate import escalation_paths
+    from escalate.outcomes import MAX_SAMPLED_WORK
+
+    s = build_scenario(actors={"A": {}, "B": {}})
+    r = escalation_paths(s, "A", "B", method="monte-carlo", samples=2_000_000_000)
+    assert r.samples_requested == 2_000_000_000
+    assert MAX_SAMPLED_WORK <= r.samples <= MAX_SAMPLED_WORK + 300_000  # each sample counts as work
