@@ -208,6 +208,11 @@ def draw_cmd(
     Example: escalate draw Armenia Azerbaijan -o karabakh.png
     """  # noqa: D301
     figure_size = _size(size)
+    from escalate.drawing import image_size_problem
+
+    problem = image_size_problem(figure_size, dpi)
+    if problem:
+        raise typer.BadParameter(problem, param_hint="--dpi/--size")
     with user_errors():
         result = _analyse(
             graph, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops,

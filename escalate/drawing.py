@@ -138,6 +138,27 @@ def draw(
     return ax
 
 
+#: The largest image drawn, in pixels (width x height at the dpi): about 190 MB of pixels.
+MAX_PIXELS = 50_000_000
+
+
+def image_size_problem(size: tuple[float, float], dpi: int) -> str | None:
+    """Why an image of ``size`` inches at ``dpi`` is too large to draw, or None.
+
+    Examples
+    --------
+    >>> image_size_problem((11, 7.5), 150) is None
+    True
+    >>> image_size_problem((50, 50), 1200)
+    'the image would be 60,000 x 60,000 pixels; at most 50,000,000 in all: lower --dpi or --size'
+    """
+    width, height = round(size[0] * dpi), round(size[1] * dpi)
+    if width * height <= MAX_PIXELS:
+        return None
+    pixels = f"{width:,} x {height:,} pixels; at most {MAX_PIXELS:,} in all"
+    return f"the image would be {pixels}: lower --dpi or --size"
+
+
 def save(
     result: Escalation,
     path: str | os.PathLike[str],
@@ -160,6 +181,9 @@ def save(
         raise OutputError(f"{target}: unknown image format {target.suffix!r}; use .png, .svg or .pdf")
     if dpi < 10 or dpi > 1200 or min(size) <= 0 or max(size) > 100:
         raise ValueError(f"dpi must be 10..1200 and size positive up to 100 inches, not {dpi}, {size}")
+    problem = image_size_problem(size, dpi)
+    if problem:
+        raise OutputError(f"{target}: {problem}")
     metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
     with rc_context({"svg.hashsalt": "escalate", "font.family": "DejaVu Sans"}):
         figure = Figure(figsize=size, dpi=dpi)

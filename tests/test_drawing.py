@@ -255,3 +255,14 @@ def test_many_parties_draw_only_the_most_likely_and_say_so():
         {round(c.get_offsets()[0][0], 3) for c in ax.collections if (c.get_gid() or "").startswith("node:")}
     )
     assert len(xs) >= 4  # one hop column wraps into sub-columns
+
+
+def test_an_image_too_large_to_draw_is_refused_before_any_work(runner, tmp_path, default):
+    out = tmp_path / "big.png"
+    result = runner.invoke(
+        app, ["draw", "Armenia", "Azerbaijan", "--size", "50x50", "--dpi", "1200", "-o", str(out)]
+    )
+    assert result.exit_code == 2 and "60,000 x 60,000 pixels" in result.stderr
+    assert list(tmp_path.iterdir()) == []  # no file, no .part
+    with pytest.raises(OutputError, match="lower --dpi or --size"):
+        save(default, out, size=(100, 100), dpi=100)
