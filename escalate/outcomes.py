@@ -97,9 +97,10 @@ def run_cascade(
 ) -> Tally:
     """Compute who joins which side: exactly when feasible, else by Monte Carlo.
 
-    ``method`` is ``"auto"``, ``"exact"`` (fails past ``max_outcomes``) or ``"monte-carlo"``.
-    The work is bounded: enumeration is skipped when a single run consults more than
-    ``MAX_EXACT_COINS`` chance events and gives up past ``max_outcomes`` outcomes or
+    ``method`` is ``"auto"``, ``"exact"`` (fails past the bounds below) or ``"monte-carlo"``.
+    The work is bounded, for ``"exact"`` as for ``"auto"``: enumeration is skipped when a
+    single run consults more than ``MAX_EXACT_COINS`` chance events and gives up past
+    ``max_outcomes`` outcomes or
     ``max_work`` ties examined; sampling (vectorised, :mod:`escalate.sampling`) stops early,
     after at least ``MIN_SAMPLES``, once ``MAX_SAMPLED_WORK`` ties have been examined, and
     reports the samples it drew.
@@ -109,18 +110,20 @@ def run_cascade(
     if samples < 1:
         raise ValueError("samples must be at least 1")
     if method != "monte-carlo":
-        limited = method == "auto"
         tally = None
-        if not limited or _consulted_when_all_fire(compiled) <= MAX_EXACT_COINS:
-            tally = _enumerate(compiled, max_outcomes, max_work if limited else None)
+        if _consulted_when_all_fire(compiled) <= MAX_EXACT_COINS:
+            tally = _enumerate(compiled, max_outcomes, max_work)
         if tally is not None:
             return tally
         if method == "exact":
-            raise ValueError(f"more than {max_outcomes:,} outcomes; use Monte Carlo")
+            raise ValueError(
+                f"too many outcomes to enumerate (over {max_outcomes:,}, or more than {max_work:,} ties "
+                "examined); use --method monte-carlo"
+            )
     return _sample(compiled, samples, seed, progress)
 
 
-def _enumerate(compiled: Compiled, max_outcomes: int, max_work: int | None) -> Tally | None:
+def _enumerate(compiled: Compiled, max_outcomes: int, max_work: int) -> Tally | None:
     tally = Tally(method="exact", samples=None, outcomes=0)
     stack: list[tuple[bool, ...]] = [()]
     work = Work()
@@ -128,7 +131,7 @@ def _enumerate(compiled: Compiled, max_outcomes: int, max_work: int | None) -> T
         replay = _Replay(stack.pop(), stack)
         outcome = propagate(compiled, replay, work)
         tally.outcomes += 1
-        if tally.outcomes > max_outcomes or (max_work is not None and work.checks > max_work):
+        if tally.outcomes > max_outcomes or work.checks > max_work:
             return None
         tally.add(replay.weight, outcome)
     return tally

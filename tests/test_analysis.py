@@ -90,3 +90,14 @@ def test_json_shape():
 def test_bad_questions(kwargs, error, message):
     with pytest.raises(error, match=message):
         escalation_paths(load_scenario(), **kwargs)
+
+
+def test_exact_on_a_dense_graph_gives_up_at_the_work_bound_with_advice():
+    from escalate import build_scenario
+
+    names = [f"S{i}" for i in range(25)]
+    pacts = [{"type": "defense_pact", "between": [x, y], "likelihood": 0.5}
+             for i, x in enumerate(names) for y in names[i + 1 :]]  # fmt: skip
+    s = build_scenario(actors={n: {} for n in names}, relations=pacts)
+    with pytest.raises(FlareUpError, match="too many outcomes to enumerate .*use --method monte-carlo"):
+        escalation_paths(s, "S0", "S1", method="exact")
