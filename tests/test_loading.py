@@ -316,3 +316,19 @@ def test_names_that_look_alike_or_hide_characters_are_refused(actors, message):
 
     with pytest.raises(GraphFileError, match=__import__("re").escape(message)):
         build_scenario(actors=actors)
+
+
+def test_thousands_of_misspelt_names_are_each_reported_but_only_the_first_get_suggestions():
+    from escalate import build_scenario
+    from escalate.validation import SUGGESTIONS
+
+    names = [f"State{i:04d}" for i in range(1000)]
+    relations = [
+        {"type": "hostility", "between": [f"Stat{i:04d}x", names[(i + 1) % 1000]]} for i in range(1000)
+    ]
+    with pytest.raises(GraphFileError) as info:
+        build_scenario(actors={n: {} for n in names}, relations=relations)
+    problems = info.value.problems
+    assert len(problems) == 1000  # every one, in one pass
+    assert sum("did you mean" in p for p in problems) == SUGGESTIONS
+    assert "unknown actor 'Stat0000x'; did you mean 'State0000'" in problems[0]
