@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
+import functools
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -312,12 +313,18 @@ class Scenario:
             raise UnknownActorError(name, suggestions, what=what)
         return actor_id
 
-    def territory(self, actor_id: str) -> frozenset[str]:
-        """The actor and every region located in it, directly or not."""
+    @functools.cached_property
+    def _inside(self) -> dict[str, list[str]]:
+        """``place -> regions located directly in it``, built once per scenario."""
         inside: dict[str, list[str]] = {}
         for actor in self.actors.values():
             if actor.located_in is not None:
                 inside.setdefault(actor.located_in, []).append(actor.id)
+        return inside
+
+    def territory(self, actor_id: str) -> frozenset[str]:
+        """The actor and every region located in it, directly or not."""
+        inside = self._inside
         found = {actor_id}
         todo = [actor_id]
         while todo:

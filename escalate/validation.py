@@ -345,19 +345,25 @@ class _Checker:
                         f"alliance {actor.id!r}: member {member!r} is itself an alliance; "
                         "list its members instead",
                     )
+        self.check_located_in_cycles(actors)
+
+    def check_located_in_cycles(self, actors: Mapping[str, Actor]) -> None:
+        """Report each region on a located_in cycle, once; linear in the number of actors."""
+        settled: set[str] = set()  # known to end outside any cycle, or already reported
         for actor in actors.values():
-            seen = [actor.id]
-            place = actor.located_in
-            while place is not None and place in actors:
-                if place in seen:
-                    chain = " -> ".join([*seen, place])
-                    self.problem(
-                        self.lines.actors.get(actor.id),
-                        f"actor {actor.id!r}: located_in makes a cycle ({chain})",
-                    )
-                    break
-                seen.append(place)
+            path: dict[str, int] = {}
+            place: str | None = actor.id
+            while place is not None and place in actors and place not in settled and place not in path:
+                path[place] = len(path)
                 place = actors[place].located_in
+            if place is not None and place in path:  # a new cycle, from ``place`` back to it
+                cycle = list(path)[path[place] :]
+                chain = " -> ".join([*cycle, place])
+                for member in cycle:
+                    self.problem(
+                        self.lines.actors.get(member), f"actor {member!r}: located_in makes a cycle ({chain})"
+                    )
+            settled.update(path)
 
     # -- relations --------------------------------------------------------------
     def relations(self, items: Any, names: _NameTable, sources: Mapping[str, Source]) -> list[Relation]:

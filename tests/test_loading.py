@@ -332,3 +332,20 @@ def test_thousands_of_misspelt_names_are_each_reported_but_only_the_first_get_su
     assert len(problems) == 1000  # every one, in one pass
     assert sum("did you mean" in p for p in problems) == SUGGESTIONS
     assert "unknown actor 'Stat0000x'; did you mean 'State0000'" in problems[0]
+
+
+def test_a_located_in_cycle_is_reported_once_per_region_on_it_however_long_the_chain():
+    from escalate import build_scenario
+
+    actors = {"C0": {"kind": "region", "located_in": "C2"}, "C1": {"kind": "region", "located_in": "C0"},
+              "C2": {"kind": "region", "located_in": "C1"}}  # fmt: skip
+    previous = "C0"
+    for i in range(2000):  # a long chain of regions leading into the cycle: linear, not cubic
+        actors[f"R{i}"] = {"kind": "region", "located_in": previous}
+        previous = f"R{i}"
+    with pytest.raises(GraphFileError) as info:
+        build_scenario(actors=actors)
+    assert sorted(info.value.problems) == [
+        f"<scenario>: actor {name!r}: located_in makes a cycle (C0 -> C2 -> C1 -> C0)"
+        for name in ("C0", "C1", "C2")
+    ]
