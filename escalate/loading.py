@@ -109,6 +109,10 @@ def _load_file(path: Path, *, seen: tuple[Path, ...]) -> Scenario:
     return scenario_from_data(data, path=path, text=text, base=base)
 
 
+#: How many files one ``extends`` chain may hold (each is a scenario read and checked).
+MAX_EXTENDS = 32
+
+
 def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> Scenario:
     """Load the scenario that ``path`` extends; its problems are reported at ``path``."""
     where = f"{path}:{LineIndex(text).keys.get('extends', 1)}"
@@ -121,6 +125,10 @@ def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> S
             base_path = bundled_path(extends)
         if base_path.resolve() in (*seen, path.resolve()):
             raise GraphFileError(path, [f"'extends' makes a cycle through {base_path}"])
+        if len(seen) + 1 >= MAX_EXTENDS:
+            raise GraphFileError(
+                path, [f"'extends' goes more than {MAX_EXTENDS} files deep; flatten the chain"]
+            )
         return _load_file(base_path, seen=(*seen, path.resolve()))
     except (GraphFileError, UnknownActorError) as exc:
         problems = exc.problems if isinstance(exc, GraphFileError) else [str(exc)]

@@ -286,9 +286,7 @@ class _Checker:
             if kind != "region" and located_in is not None:
                 self.problem(line, f'{where}: only a region has located_in; add kind = "region"')
             source = entry.get("source")
-            if source is not None and source not in sources:
-                hint = did_you_mean(close_matches(str(source), sources)) or "; define it under [sources]"
-                self.problem(line, f"{where}: unknown source {show_value(source)}{hint}")
+            self.check_source(source, sources, line, where)
             found.append(
                 Actor(
                     id=actor_id,
@@ -459,9 +457,7 @@ class _Checker:
         if since and until and until < since:
             self.problem(line, f"{label}: until {until} is before since {since}")
         source = item.get("source")
-        if source is not None and source not in sources:
-            hint = did_you_mean(close_matches(str(source), sources)) or "; define it under [sources]"
-            self.problem(line, f"{label}: unknown source {show_value(source)}{hint}")
+        self.check_source(source, sources, line, label)
         if len(self.problems) > before:
             return None
         return Relation(
@@ -487,6 +483,16 @@ class _Checker:
         hint = did_you_mean(close_matches(str(raw), allowed))
         self.problem(line, f"{lead} one of {', '.join(allowed)}, not {show_value(raw)}{hint}")
         return None
+
+    def check_source(self, source: Any, sources: Mapping[str, Source], line: int | None, where: str) -> None:
+        """A ``source`` must be the key of a source defined under ``[sources]``."""
+        if source is None:
+            return
+        if not isinstance(source, str):
+            self.problem(line, f"{where}: 'source' must be the key of a source, not {show_value(source)}")
+        elif source not in sources:
+            hint = did_you_mean(close_matches(source, sources)) or "; define it under [sources]"
+            self.problem(line, f"{where}: unknown source {show_value(source)}{hint}")
 
     def check_duplicate_relations(self, relations: list[Relation]) -> None:
         seen: dict[tuple[Any, ...], int] = {}

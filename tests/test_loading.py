@@ -349,3 +349,28 @@ def test_a_located_in_cycle_is_reported_once_per_region_on_it_however_long_the_c
         f"<scenario>: actor {name!r}: located_in makes a cycle (C0 -> C2 -> C1 -> C0)"
         for name in ("C0", "C1", "C2")
     ]
+
+
+@pytest.mark.parametrize("source", ['["s"]', "{ a = 1 }"], ids=["list", "table"])
+def test_a_source_that_is_not_a_key_is_an_error_not_a_crash(graph_file, source):
+    path = graph_file(
+        f'name = "x"\nrelations = [{{ type = "hostility", between = ["A", "B"], source = {source} }}]\n'
+        "[actors]\nA = {}\nB = {}\n"
+    )
+    with pytest.raises(
+        GraphFileError, match=r":2: relation #1 \(A <-> B\): 'source' must be the key of a source"
+    ):
+        load_scenario(path)
+
+
+def test_an_extends_chain_deeper_than_the_limit_is_an_error(tmp_path):
+    from escalate.loading import MAX_EXTENDS
+
+    for i in range(MAX_EXTENDS + 10):
+        (tmp_path / f"f{i}.toml").write_text(
+            f'name = "f{i}"\nextends = "f{i + 1}.toml"\n[actors]\nA{i} = {{}}\n'
+        )
+    (tmp_path / f"f{MAX_EXTENDS + 10}.toml").write_text('name = "end"\n[actors]\nB = {}\n')
+    with pytest.raises(GraphFileError, match=f"'extends' goes more than {MAX_EXTENDS} files deep"):
+        load_scenario(tmp_path / "f0.toml")
+    assert load_scenario(tmp_path / f"f{MAX_EXTENDS + 10 - MAX_EXTENDS + 2}.toml")  # a shorter chain is fine
