@@ -334,6 +334,11 @@ def make_flare_up(
     first, second = scenario.resolve(a), scenario.resolve(b)
     if first == second:
         raise FlareUpError(f"the two belligerents are the same actor ({first}); name two")
+    for alliance, member in ((first, second), (second, first)):
+        if member in scenario.actors[alliance].members:
+            raise FlareUpError(
+                f"{member} is a member of {alliance}: an alliance does not fight its own member"
+            )
     chosen = None
     if initiator is not None:
         chosen = scenario.resolve(initiator)

@@ -343,6 +343,13 @@ class _Checker:
                         f"alliance {actor.id!r}: member {member!r} is itself an alliance; "
                         "list its members instead",
                     )
+                elif actors[member].kind is ActorKind.REGION:
+                    self.problem(
+                        line, f"alliance {actor.id!r}: member {member!r} is a region; list the state it is in"
+                    )
+            repeated = sorted({m for m in actor.members if actor.members.count(m) > 1})
+            if repeated:
+                self.problem(line, f"alliance {actor.id!r}: {', '.join(map(repr, repeated))} listed twice")
         self.check_located_in_cycles(actors)
 
     def check_located_in_cycles(self, actors: Mapping[str, Actor]) -> None:
@@ -426,6 +433,10 @@ class _Checker:
                 listed = self.name_list(target_value, line, f"{where} ({kind})", "to")
                 if listed is None:
                     return None
+                if len(listed) < 2:
+                    self.problem(
+                        line, f"{where} ({kind}): a mediation is between two parties or more: to = [X, Y]"
+                    )
                 targets = listed
             elif isinstance(target_value, str):
                 targets = [target_value]

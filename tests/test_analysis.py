@@ -101,3 +101,12 @@ def test_exact_on_a_dense_graph_gives_up_at_the_work_bound_with_advice():
     s = build_scenario(actors={n: {} for n in names}, relations=pacts)
     with pytest.raises(FlareUpError, match="too many outcomes to enumerate .*use --method monte-carlo"):
         escalation_paths(s, "S0", "S1", method="exact")
+
+
+def test_an_alliance_does_not_fight_its_own_member(runner):
+    with pytest.raises(FlareUpError, match="Turkey is a member of NATO"):
+        escalation_paths("caucasus-2020", "NATO", "Turkey")
+    from escalate.cli import app
+
+    result = runner.invoke(app, ["paths", "Turkey", "NATO", "-g", "caucasus-2020"])
+    assert result.exit_code == 2 and "an alliance does not fight its own member" in result.stderr

@@ -374,3 +374,21 @@ def test_an_extends_chain_deeper_than_the_limit_is_an_error(tmp_path):
     with pytest.raises(GraphFileError, match=f"'extends' goes more than {MAX_EXTENDS} files deep"):
         load_scenario(tmp_path / "f0.toml")
     assert load_scenario(tmp_path / f"f{MAX_EXTENDS + 10 - MAX_EXTENDS + 2}.toml")  # a shorter chain is fine
+
+
+@pytest.mark.parametrize(
+    ("actors", "relations", "message"),
+    [
+        ({"P": {"kind": "alliance", "members": ["A", "B", "A"]}, "A": {}, "B": {}}, [], "'A' listed twice"),
+        ({"P": {"kind": "alliance", "members": ["A", "R"]}, "A": {}, "R": {"kind": "region", "located_in": "A"}},
+         [], "member 'R' is a region"),
+        ({"A": {}, "B": {}, "M": {}}, [{"type": "mediation", "from": "M", "to": ["A"]}],
+         "a mediation is between two parties or more"),
+    ],
+    ids=["duplicate-member", "region-member", "lone-mediation"],
+)  # fmt: skip
+def test_alliances_and_mediations_that_cannot_mean_anything_are_errors(actors, relations, message):
+    from escalate import build_scenario
+
+    with pytest.raises(GraphFileError, match=message):
+        build_scenario(actors=actors, relations=relations)
