@@ -453,3 +453,41 @@ def test_a_fit_on_no_war_and_a_score_of_no_war_are_errors_not_tables(runner, his
     result = runner.invoke(app, ["backtest", "--data", str(history), "--calibrate-before", "3000"])
     assert result.exit_code == 2 and "no war began in 3000 or later" in result.stderr
     assert "Traceback" not in result.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        ("1,1,1,13,1,2001,1", "StartMonth1 13 is not a month"),
+        ("1,1,1,2,30,2001,1", "StartDay1 30 is not a day of that month"),
+        ("1,1,1,3,1,0,1", "StartYear1 0 is not a year of the data"),
+        ("1,1,3,3,1,2001,1", "Side 3 is not one of 1 or 2"),
+    ],
+    ids=["month-13", "february-30", "year-0", "side-3"],
+)
+def test_a_bad_war_row_is_an_error_at_its_line(history, row, message):
+    from escalate.world.conflicts import wars
+
+    number, ccode, side, month, day, year, initiator = row.split(",")
+    lines = [
+        WAR_HEADER,
+        war_row(int(number), int(ccode), int(side), int(month), int(day), int(year), int(initiator)),
+    ]
+    write(history, "cow_interstate_war_v4.0/Inter-StateWarData_v4.0.csv", "\n".join(lines) + "\n")
+    with pytest.raises(GraphFileError, match=f"Inter-StateWarData_v4.0.csv:2: {message}"):
+        wars(history)
+
+
+def test_a_header_only_war_file_and_a_states_file_cut_short_are_errors(history, runner):
+    from escalate.world.conflicts import wars
+
+    write(history, "cow_interstate_war_v4.0/Inter-StateWarData_v4.0.csv", WAR_HEADER + "\n")
+    with pytest.raises(GraphFileError, match="holds no war"):
+        wars(history)
+    states = (history / "cow_state_system_v2016/states2016.csv").read_text().splitlines()
+    write(history, "cow_state_system_v2016/states2016.csv", "\n".join(states[:-2]) + "\n")  # two states lost
+    result = runner.invoke(
+        app, ["import", "atop", "--data", str(history), "--year", "2000", "-o", str(history / "w.toml")]
+    )
+    assert result.exit_code == 1 and "no name for the system members" in result.stderr
+    assert not (history / "w.toml").exists()

@@ -93,6 +93,15 @@ class WorldData:
         self.system: dict[int, set[int]] = defaultdict(set)
         for _, member in rows(folder, "system", ("ccode", "year")):
             self.system[member["year"]].add(member["ccode"])
+        unnamed = sorted(set().union(*self.system.values()) - set(self.names)) if self.system else []
+        if unnamed:  # a states file cut short would silently drop states from every year
+            path = data_file(folder, "states")
+            codes = ", ".join(map(str, unnamed[:5])) + (
+                f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else ""
+            )
+            raise GraphFileError(
+                path, [f"{path}: no name for the system members {codes}; is the file complete?"]
+            )
         columns = (
             "ccode1",
             "ccode2",

@@ -8,16 +8,19 @@ both need; they read them from here.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from collections import defaultdict
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 from escalate.cascade import FlareUp
+from escalate.errors import GraphFileError
 from escalate.loading import scenario_from_data
 from escalate.world.atop import WorldData
-from escalate.world.data import rows, text_rows
+from escalate.world.data import data_file, rows, text_rows
 
 #: Disputes of the years before a conflict that make its rivalries and co-belligerents.
 RIVALRY_YEARS = 10
@@ -39,8 +42,12 @@ def wars(folder: str | os.PathLike[str]) -> list[War]:
     """Every war of the COW Inter-State War data, in order."""
     columns = ("WarNum", "ccode", "Side", "StartYear1", "StartMonth1", "StartDay1", "Initiator")
     by_war: dict[int, list[dict[str, int]]] = defaultdict(list)
-    for _, row in rows(folder, "wars", columns):
+    path = data_file(folder, "wars")
+    for line, row in rows(folder, "wars", columns):
+        _checked(path, line, row, ("StartYear1", "StartMonth1", "StartDay1"), ("Side", (1, 2)))
         by_war[row["WarNum"]].append(row)
+    if not by_war:
+        raise GraphFileError(path, [f"{path}: the file holds no war (only a header?)"])
     names = {int(r["WarNum"]): r["WarName"] for r in text_rows(folder, "wars", ("WarNum", "WarName"))}
     found = []
     for number in sorted(by_war):
@@ -66,8 +73,12 @@ def disputes(folder: str | os.PathLike[str]) -> list[War]:
     """
     columns = ("dispnum", "ccode", "stday", "stmon", "styear", "sidea", "orig")
     by_dispute: dict[int, list[dict[str, int]]] = defaultdict(list)
-    for _, row in rows(folder, "mids", columns):
+    path = data_file(folder, "mids")
+    for line, row in rows(folder, "mids", columns):
+        _checked(path, line, row, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
         by_dispute[row["dispnum"]].append(row)
+    if not by_dispute:
+        raise GraphFileError(path, [f"{path}: the file holds no dispute (only a header?)"])
     found = []
     for number in sorted(by_dispute):
         parties = by_dispute[number]
@@ -78,6 +89,24 @@ def disputes(folder: str | os.PathLike[str]) -> list[War]:
         initiators = frozenset(c for c, side in originators.items() if side == 0)
         found.append(War(DISPUTE_NUMBERS + number, f"MID {number}", start, originators, initiators, joiners))
     return found
+
+
+def _checked(
+    path: Path, line: int, row: dict[str, int], date: tuple[str, str, str], side: tuple[str, tuple[int, int]]
+) -> None:
+    """A row's start date (month and day -9 or 0 when unknown) and side, or an error at file:line."""
+    year, month, day = (row[c] for c in date)
+    problem = None
+    if not 1816 <= year <= 2100:
+        problem = f"{date[0]} {year} is not a year of the data (1816 on)"
+    elif month not in (-9, 0) and not 1 <= month <= 12:
+        problem = f"{date[1]} {month} is not a month (1-12, or -9 when unknown)"
+    elif day not in (-9, 0) and not 1 <= day <= calendar.monthrange(year, max(month, 1))[1]:
+        problem = f"{date[2]} {day} is not a day of that month (or -9 when unknown)"
+    elif row[side[0]] not in side[1]:
+        problem = f"{side[0]} {row[side[0]]} is not one of {side[1][0]} or {side[1][1]}"
+    if problem:
+        raise GraphFileError(path, [f"{path}:{line}: {problem}"])
 
 
 #: Added to a MID dispute number to make a conflict number.
