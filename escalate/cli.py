@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import sys
 from collections import Counter
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -70,6 +72,20 @@ def user_errors() -> Iterator[None]:
     except KeyboardInterrupt as exc:
         typer.echo("Interrupted; nothing was written.", err=True)
         raise typer.Exit(code=130) from exc
+
+
+def emit(text: str) -> None:
+    """Print a result on stdout; a closed pipe ends quietly, a full disk is a one-line error."""
+    try:
+        typer.echo(text)
+        sys.stdout.flush()
+    except BrokenPipeError:  # `escalate ... | head`: the reader has what it wanted
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        raise typer.Exit(code=0) from None
+    except OSError as exc:
+        typer.echo(f"Error: cannot write the result: {exc.strerror or exc}", err=True)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush
+        raise typer.Exit(code=1) from None
 
 
 def _version(value: bool) -> None:
@@ -172,7 +188,7 @@ def paths_cmd(
             from escalate.drawing import save
 
             save(result, png)
-    typer.echo(result.to_json() if as_json else table(result, min_probability=min_probability))
+    emit(result.to_json() if as_json else table(result, min_probability=min_probability))
     if not result.parties:
         typer.echo("Note: no outside party is drawn in.", err=True)
 
@@ -330,7 +346,7 @@ def backtest_cmd(
         figures = backtest(
             data, likelihoods=table_, calibrate_before=calibrate_before, samples=samples, seed=seed
         )
-    typer.echo(json.dumps(figures, indent=1) if as_json else report(figures))
+    emit(json.dumps(figures, indent=1) if as_json else report(figures))
 
 
 class Conflicts(StrEnum):

@@ -2,6 +2,8 @@
 
 import json
 
+import pytest
+
 from escalate.cli import app
 
 
@@ -152,3 +154,17 @@ def test_the_table_lists_parties_above_a_threshold_and_counts_the_rest(runner):
     assert all(p.actor in rows for p in below)
     bad = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--min-probability", "2"])
     assert bad.exit_code == 2
+
+
+@pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full here")
+def test_a_full_disk_on_stdout_is_a_one_line_error_not_a_traceback():
+    import subprocess
+    import sys
+
+    with open("/dev/full", "w") as full:
+        done = subprocess.run(
+            [sys.executable, "-m", "escalate", "paths", "Armenia", "Azerbaijan"],
+            stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
+        )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: cannot write the result: No space left on device"
