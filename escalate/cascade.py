@@ -219,8 +219,12 @@ def compile_scenario(
     for r in scenario.relations:
         if not r.in_force(as_of):  # type: ignore[arg-type]
             continue
-        key = None if r.likelihood is not None else key_of(r.type, r.level)
-        p = r.likelihood if r.likelihood is not None else table.get(r.type, r.level)
+        key: str | None = None
+        if r.likelihood is None:  # the table's value, by the key calibration fits
+            key = key_of(r.type, r.level)
+            p = table.values[key]
+        else:
+            p = r.likelihood
         tie = functools.partial(add, relation=r, p=p, key=key)
         match r.type:
             case RelationType.DEFENSE_PACT:
@@ -332,10 +336,10 @@ def _strikes(
     A strike is likelier (``struck.bordering``) when the actor borders a belligerent of the other side.
     """
     strikes: dict[tuple[str, int], tuple[int, float, str]] = {}
+    enemies = [{b for b, s in flare_up.fighting if s != side} for side in (0, 1)]
     for number, actor in enumerate(actors):
         for side in (0, 1):
-            enemies = {b for b, s in flare_up.fighting if s != side}
-            key = "struck.bordering" if neighbours.get(actor, set()) & enemies else "struck.distant"
+            key = "struck.bordering" if neighbours.get(actor, set()) & enemies[side] else "struck.distant"
             strikes[(actor, side)] = (first + 2 * number + side, table.values[key], key)
     return strikes
 

@@ -79,13 +79,12 @@ def emit(text: str) -> None:
     try:
         typer.echo(text)
         sys.stdout.flush()
-    except BrokenPipeError:  # `escalate ... | head`: the reader has what it wanted
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
-        raise typer.Exit(code=0) from None
     except OSError as exc:
-        typer.echo(f"Error: cannot write the result: {exc.strerror or exc}", err=True)
-        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing more to flush
-        raise typer.Exit(code=1) from None
+        broken = isinstance(exc, BrokenPipeError)  # `escalate ... | head`: the reader has enough
+        if not broken:
+            typer.echo(f"Error: cannot write the result: {exc.strerror or exc}", err=True)
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())  # nothing left to flush at exit
+        raise typer.Exit(code=0 if broken else 1) from None
 
 
 def _version(value: bool) -> None:

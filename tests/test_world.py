@@ -482,7 +482,7 @@ def test_a_header_only_war_file_and_a_states_file_cut_short_are_errors(history, 
     from escalate.world.conflicts import wars
 
     write(history, "cow_interstate_war_v4.0/Inter-StateWarData_v4.0.csv", WAR_HEADER + "\n")
-    with pytest.raises(GraphFileError, match="holds no war"):
+    with pytest.raises(GraphFileError, match="holds no conflict"):
         wars(history)
     states = (history / "cow_state_system_v2016/states2016.csv").read_text().splitlines()
     write(history, "cow_state_system_v2016/states2016.csv", "\n".join(states[:-2]) + "\n")  # two states lost

@@ -203,14 +203,6 @@ class WorldData:
         """COW major powers at some time in ``year``."""
         return {c for c, first, last in self.majors if first <= year <= last}
 
-    def rivalries(self, first: int, last: int) -> set[frozenset[int]]:
-        """Pairs of states on opposite sides of a dispute that began in ``first..last``."""
-        pairs: set[frozenset[int]] = set()
-        for year, sides in self.disputes.values():
-            if first <= year <= last:
-                pairs |= {frozenset((a, b)) for a in sides[1] for b in sides[0] if a != b}
-        return pairs
-
     def rivalry_grades(self, first: int, last: int) -> dict[frozenset[int], tuple[str, int, int]]:
         """Rivals of disputes begun in ``first..last``: ``pair -> (grade, disputes, latest year)``.
 

@@ -41,13 +41,7 @@ class War:
 def wars(folder: str | os.PathLike[str]) -> list[War]:
     """Every war of the COW Inter-State War data, in order."""
     columns = ("WarNum", "ccode", "Side", "StartYear1", "StartMonth1", "StartDay1", "Initiator")
-    by_war: dict[int, list[dict[str, int]]] = defaultdict(list)
-    path = data_file(folder, "wars")
-    for line, row in rows(folder, "wars", columns):
-        _checked(path, line, row, ("StartYear1", "StartMonth1", "StartDay1"), ("Side", (1, 2)))
-        by_war[row["WarNum"]].append(row)
-    if not by_war:
-        raise GraphFileError(path, [f"{path}: the file holds no war (only a header?)"])
+    by_war = _grouped(folder, "wars", columns, ("StartYear1", "StartMonth1", "StartDay1"), ("Side", (1, 2)))
     names = {int(r["WarNum"]): r["WarName"] for r in text_rows(folder, "wars", ("WarNum", "WarName"))}
     found = []
     for number in sorted(by_war):
@@ -72,13 +66,7 @@ def disputes(folder: str | os.PathLike[str]) -> list[War]:
     dispute number plus :data:`DISPUTE_NUMBERS` (so that it never clashes with a war's).
     """
     columns = ("dispnum", "ccode", "stday", "stmon", "styear", "sidea", "orig")
-    by_dispute: dict[int, list[dict[str, int]]] = defaultdict(list)
-    path = data_file(folder, "mids")
-    for line, row in rows(folder, "mids", columns):
-        _checked(path, line, row, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
-        by_dispute[row["dispnum"]].append(row)
-    if not by_dispute:
-        raise GraphFileError(path, [f"{path}: the file holds no dispute (only a header?)"])
+    by_dispute = _grouped(folder, "mids", columns, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
     found = []
     for number in sorted(by_dispute):
         parties = by_dispute[number]
@@ -89,6 +77,21 @@ def disputes(folder: str | os.PathLike[str]) -> list[War]:
         initiators = frozenset(c for c, side in originators.items() if side == 0)
         found.append(War(DISPUTE_NUMBERS + number, f"MID {number}", start, originators, initiators, joiners))
     return found
+
+
+def _grouped(
+    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...], date: tuple[str, str, str],
+    side: tuple[str, tuple[int, int]],
+) -> dict[int, list[dict[str, int]]]:  # fmt: skip
+    """The checked rows of a conflict file by conflict number (its first column); none is an error."""
+    path = data_file(folder, role)
+    grouped: dict[int, list[dict[str, int]]] = defaultdict(list)
+    for line, row in rows(folder, role, columns):
+        _checked(path, line, row, date, side)
+        grouped[row[columns[0]]].append(row)
+    if not grouped:
+        raise GraphFileError(path, [f"{path}: the file holds no conflict (only a header?)"])
+    return grouped
 
 
 def _checked(
