@@ -57,7 +57,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -177,12 +177,91 @@ class Compiled:
         return self.strikes.get((actor, side), (-1, 0.0, "struck.distant"))
 
 
+@dataclass(frozen=True)
+class _Standing:
+    """What a scenario compiles to whoever fights: the ties of relations and alliances."""
+
+    arcs: tuple[Arc, ...]
+    #: Neutrality and non-aggression promises: ``(party, partner, likelihood, key)``.
+    pacts: tuple[tuple[str, str, float, str | None], ...]
+    neighbours: dict[str, frozenset[str]]
+    territory: dict[str, frozenset[str]]
+
+
+class _Arcs(list[Arc]):
+    """The arcs being compiled, each numbered by its place (its coin unless it shares one)."""
+
+    def add(self, source: str, target: str, relation: Relation, p: float, strength: Strength,
+            role: Role, same_side: bool = True, covers: frozenset[str] | None = None,
+            coin: int | None = None, toward_defender: bool = False,
+            key: str | None = None) -> None:  # fmt: skip
+        index = len(self)
+        coin = index if coin is None else coin
+        self.append(Arc(index, source, target, relation, coin, p, strength, role, same_side, covers,
+                        defensive=covers is not None, toward_defender=toward_defender, key=key))  # fmt: skip
+
+
+#: The last scenario compiled, with its date and table (calibration and the backtest compile
+#: one graph for many flare-ups): ``(scenario, as_of, table values, standing ties)``.
+_last_standing: list[tuple[Scenario, object, dict[str, float], _Standing]] = []
+
+
 def compile_scenario(
     scenario: Scenario, flare_up: FlareUp, likelihoods: LikelihoodTable | None = None
 ) -> Compiled:
     """Turn the relations in force on ``flare_up.as_of`` into the cascade's arcs."""
     table = likelihoods or LikelihoodTable()
-    arcs: list[Arc] = []
+    standing = _standing(scenario, flare_up.as_of, table)
+    arcs = _Arcs(standing.arcs)
+    fighting = [b for b, _ in flare_up.fighting]
+    for power in scenario.actors.values():
+        if not power.major_power or power.id in fighting:
+            continue
+        own = power.likelihood is not None
+        p = power.likelihood if power.likelihood is not None else table.get("major_power")
+        shared = len(arcs)  # one decision to intervene, whichever belligerent it sees
+        for b in fighting:
+            reach = Relation(RelationType.MAJOR_POWER, power.id, (b,), source=power.source)
+            arcs.add(b, power.id, reach, p, Strength.PROXIMITY, Role.ALLY, coin=shared,
+                     toward_defender=True, key=None if own else "major_power")  # fmt: skip
+    # Promise coins are numbered after the arcs, strike coins after those: one index each.
+    damping: dict[str, list[tuple[str, int, float, str | None]]] = defaultdict(list)
+    for number, (x, y, p, key) in enumerate(standing.pacts, start=len(arcs)):
+        damping[x].append((y, number, p, key))
+        damping[y].append((x, number, p, key))
+    first_strike = len(arcs) + len(standing.pacts)
+    strikes = _strikes(scenario.actors, flare_up, standing.neighbours, table, first=first_strike)
+    arcs_from: dict[str, list[Arc]] = defaultdict(list)
+    arcs_into: dict[str, list[Arc]] = defaultdict(list)
+    for arc in arcs:
+        arcs_from[arc.source].append(arc)
+        arcs_into[arc.target].append(arc)
+    return Compiled(
+        flare_up=flare_up,
+        arcs_from={k: tuple(v) for k, v in arcs_from.items()},
+        arcs=tuple(arcs),
+        arcs_into={k: tuple(v) for k, v in arcs_into.items()},
+        damping={k: tuple(v) for k, v in damping.items()},
+        territory=standing.territory,
+        actors=tuple(scenario.actors),
+        strikes=strikes,
+    )
+
+
+def _standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Standing:
+    """The standing ties of ``scenario`` on ``as_of`` under ``table``, reusing the last when the same."""
+    values = dict(table.values)
+    if _last_standing:
+        last, last_as_of, last_values, found = _last_standing[0]
+        if last is scenario and last_as_of == as_of and last_values == values:
+            return found
+    found = _compile_standing(scenario, as_of, table)
+    _last_standing[:] = [(scenario, as_of, values, found)]
+    return found
+
+
+def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Standing:
+    arcs = _Arcs()
     pacts: list[tuple[str, str, float, str | None]] = []
     territory = {a: scenario.territory(a) for a in scenario.actors}
     neighbours: dict[str, set[str]] = defaultdict(set)
@@ -192,30 +271,6 @@ def compile_scenario(
             return frozenset().union(*(territory[c] for c in relation.covers))
         return territory[protected]
 
-    def add(source: str, target: str, relation: Relation, p: float, strength: Strength,
-            role: Role, same_side: bool = True, covers: frozenset[str] | None = None,
-            coin: int | None = None, toward_defender: bool = False,
-            key: str | None = None) -> None:  # fmt: skip
-        index = len(arcs)
-        arcs.append(
-            Arc(
-                index,
-                source,
-                target,
-                relation,
-                index if coin is None else coin,
-                p,
-                strength,
-                role,
-                same_side,
-                covers,
-                defensive=covers is not None,
-                toward_defender=toward_defender,
-                key=key,
-            )  # fmt: skip
-        )
-
-    as_of = flare_up.as_of
     for r in scenario.relations:
         if not r.in_force(as_of):  # type: ignore[arg-type]
             continue
@@ -225,7 +280,7 @@ def compile_scenario(
             p = table.values[key]
         else:
             p = r.likelihood
-        tie = functools.partial(add, relation=r, p=p, key=key)
+        tie = functools.partial(arcs.add, relation=r, p=p, key=key)
         match r.type:
             case RelationType.DEFENSE_PACT:
                 (other,) = r.targets
@@ -287,48 +342,18 @@ def compile_scenario(
         )
         shared = len(arcs)  # the alliance acts or not once, whichever member is attacked
         for member in alliance.members:
-            add(member, alliance.id, call, acts, Strength.OBLIGATION, Role.ALLIANCE,
+            arcs.add(member, alliance.id, call, acts, Strength.OBLIGATION, Role.ALLIANCE,
                 covers=territory[member], coin=shared,
                 key=None if own else "collective_defense.acts")  # fmt: skip
         for member in alliance.members:
-            add(alliance.id, member, call, each, Strength.OBLIGATION, Role.ALLY,
+            arcs.add(alliance.id, member, call, each, Strength.OBLIGATION, Role.ALLY,
                 key="collective_defense.member")  # fmt: skip
-    fighting = [b for b, _ in flare_up.fighting]
-    for power in scenario.actors.values():
-        if not power.major_power or power.id in fighting:
-            continue
-        own = power.likelihood is not None
-        p = power.likelihood if power.likelihood is not None else table.get("major_power")
-        shared = len(arcs)  # one decision to intervene, whichever belligerent it sees
-        for b in fighting:
-            reach = Relation(RelationType.MAJOR_POWER, power.id, (b,), source=power.source)
-            add(b, power.id, reach, p, Strength.PROXIMITY, Role.ALLY, coin=shared, toward_defender=True,
-                key=None if own else "major_power")  # fmt: skip
-    # Promise coins are numbered after the arcs, strike coins after those: one index each.
-    damping: dict[str, list[tuple[str, int, float, str | None]]] = defaultdict(list)
-    for number, (x, y, p, key) in enumerate(pacts, start=len(arcs)):
-        damping[x].append((y, number, p, key))
-        damping[y].append((x, number, p, key))
-    strikes = _strikes(scenario.actors, flare_up, neighbours, table, first=len(arcs) + len(pacts))
-    arcs_from: dict[str, list[Arc]] = defaultdict(list)
-    arcs_into: dict[str, list[Arc]] = defaultdict(list)
-    for arc in arcs:
-        arcs_from[arc.source].append(arc)
-        arcs_into[arc.target].append(arc)
-    return Compiled(
-        flare_up=flare_up,
-        arcs_from={k: tuple(v) for k, v in arcs_from.items()},
-        arcs=tuple(arcs),
-        arcs_into={k: tuple(v) for k, v in arcs_into.items()},
-        damping={k: tuple(v) for k, v in damping.items()},
-        territory=territory,
-        actors=tuple(scenario.actors),
-        strikes=strikes,
-    )
+    return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, territory)
 
 
 def _strikes(
-    actors: Iterable[str], flare_up: FlareUp, neighbours: dict[str, set[str]], table: LikelihoodTable,
+    actors: Iterable[str], flare_up: FlareUp, neighbours: Mapping[str, frozenset[str]],
+    table: LikelihoodTable,
     *, first: int,
 ) -> dict[tuple[str, int], tuple[int, float, str]]:  # fmt: skip
     """Each actor's strike coin per side it may join, numbered from ``first``: one rule for all engines.
@@ -339,7 +364,9 @@ def _strikes(
     enemies = [{b for b, s in flare_up.fighting if s != side} for side in (0, 1)]
     for number, actor in enumerate(actors):
         for side in (0, 1):
-            key = "struck.bordering" if neighbours.get(actor, set()) & enemies[side] else "struck.distant"
+            key = (
+                "struck.bordering" if neighbours.get(actor, frozenset()) & enemies[side] else "struck.distant"
+            )
             strikes[(actor, side)] = (first + 2 * number + side, table.values[key], key)
     return strikes
 

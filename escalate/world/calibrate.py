@@ -61,7 +61,10 @@ _ALLY = ROLES.index(Role.ALLY)
 
 @dataclass
 class WarDraws:
-    """One war's samples under the proposal: consulted chance events per key, and who fought."""
+    """One war's samples under the proposal: consulted chance events per key, and who fought.
+
+    Samples with the same record are kept once, with ``copies`` saying how many they were.
+    """
 
     keys: tuple[str, ...]
     proposal: Any  # (keys,)
@@ -71,36 +74,109 @@ class WarDraws:
     joined: Any  # (candidates that fought in some sample,): joined the war in fact
     #: Joiners in fact that no sample brought in (they count ``log FLOOR`` whatever the table).
     missed: int = 0
+    copies: Any = None  # (samples,): how many samples had this record; one each when None
 
     def __post_init__(self) -> None:
+        if self.copies is None:
+            self.copies = np.ones(len(self.fired))
         # Keys some sample asked, when some candidate fought in some sample: else constant.
         self.informed = ((self.fired + self.unfired).sum(axis=0) > 0) & (self.joins.shape[1] > 0)
+
+    @classmethod
+    def distinct(cls, keys: tuple[str, ...], proposal: Any, fired: Any, unfired: Any, joins: Any,
+                 joined: Any, missed: int) -> WarDraws:  # fmt: skip
+        """The draws with samples of the same record merged (most samples of a dispute are alike)."""
+        record = np.concatenate([fired, unfired, joins], axis=1)
+        unique, copies = np.unique(record, axis=0, return_counts=True)
+        k = len(keys)
+        return cls(keys, proposal, unique[:, :k], unique[:, k : 2 * k], unique[:, 2 * k :], joined,
+                   missed, copies.astype(np.float64))  # fmt: skip
 
     def asks(self, key: int) -> bool:
         """Whether the war's likelihood depends on ``key`` (a sample asked it, someone fought)."""
         return bool(self.informed[key])
 
-    def log_weights(self, table: Any) -> Any:
-        """Each sample's log importance weight under ``table`` (a vector over ``keys``)."""
-        gain = np.log(table) - np.log(self.proposal)
-        loss = np.log1p(-table) - np.log1p(-self.proposal)
-        return self.fired @ gain + self.unfired @ loss
-
     def log_likelihood(self, table: Any, key: int | None = None, values: Any = None) -> Any:
         """Log-likelihood of who joined under ``table``; with ``key``, for each of ``values`` in its place."""
-        base = self.log_weights(table)
+        return Stack([self]).log_likelihood(table, key, values)
+
+
+class Stack:
+    """Many wars' draws (under one proposal) as one set of arrays, scored all at once.
+
+    A war's samples are weighted among themselves (self-normalised per war), so the rows of
+    a war stay together; each candidate's chance is the weighted share of its war's samples
+    in which it fought.
+    """
+
+    def __init__(self, wars_: Sequence[WarDraws]) -> None:
+        self.proposal = wars_[0].proposal
+        if any(not np.array_equal(w.proposal, self.proposal) for w in wars_):
+            raise ValueError("the wars of a stack must be drawn under one proposal")
+        self.fired = np.concatenate([w.fired for w in wars_]).astype(np.float64)
+        self.unfired = np.concatenate([w.unfired for w in wars_]).astype(np.float64)
+        self.log_copies = np.log(np.concatenate([w.copies for w in wars_]))
+        lengths = np.array([len(w.fired) for w in wars_])
+        self.war_of_row = np.repeat(np.arange(len(wars_)), lengths)
+        self.asking = np.array([w.informed for w in wars_]).reshape(len(wars_), -1)  # (wars, keys)
+        rows, candidates, war_of_candidate = [], [], []
+        row_offset = candidate_offset = 0
+        for number, w in enumerate(wars_):
+            r, c = np.nonzero(w.joins)
+            rows.append(r + row_offset)
+            candidates.append(c + candidate_offset)
+            war_of_candidate.append(np.full(w.joins.shape[1], number))
+            row_offset += len(w.fired)
+            candidate_offset += w.joins.shape[1]
+        order = np.argsort(np.concatenate(candidates), kind="stable")
+        self.entry_row = np.concatenate(rows)[order]  # (row, candidate) where it fought, by candidate
+        self.entry_candidate = np.concatenate(candidates)[order]
+        self.war_of_candidate = np.concatenate(war_of_candidate).astype(np.int64)
+        self.joined = np.concatenate([w.joined for w in wars_]).astype(bool)
+        self.missed = sum(w.missed for w in wars_)
+
+    def log_likelihood(self, table: Any, key: int | None = None, values: Any = None) -> Any:
+        """The wars' log-likelihood under ``table``; with ``key``, for each of ``values`` in its place.
+
+        With ``key``, wars whose samples never asked it are left out (their share does not
+        depend on it), so the result is comparable across ``values`` only.
+        """
+        gain = np.log(table) - np.log(self.proposal)
+        loss = np.log1p(-table) - np.log1p(-self.proposal)
+        wars_in = self.asking[:, key] if key is not None else np.ones(len(self.asking), dtype=bool)
+        rows = np.flatnonzero(wars_in[self.war_of_row])
+        base = self.fired[rows] @ gain + self.unfired[rows] @ loss + self.log_copies[rows]
         if key is None:
             logw = base[:, None]
         else:
             shift = np.log(values) - np.log(table[key])
             drop = np.log1p(-values) - np.log1p(-table[key])
-            logw = base[:, None] + self.fired[:, key, None] * shift + self.unfired[:, key, None] * drop
-        w = np.exp(logw - logw.max(axis=0))
-        w /= w.sum(axis=0)
-        p = np.clip(self.joins.T @ w, FLOOR, 1 - 1e-9)  # (candidates, values)
-        y = self.joined[:, None]
-        total = np.where(y, np.log(p), np.log1p(-p)).sum(axis=0) + self.missed * np.log(FLOOR)
-        return total if key is not None else total[0]
+            logw = base[:, None] + self.fired[rows, key, None] * shift + self.unfired[rows, key, None] * drop
+        if not len(rows):
+            return np.zeros(logw.shape[1]) if key is not None else 0.0
+        war = self.war_of_row[rows]
+        starts = np.flatnonzero(np.r_[True, war[1:] != war[:-1]])
+        logw -= np.repeat(
+            np.maximum.reduceat(logw, starts, axis=0), np.diff(np.r_[starts, len(rows)]), axis=0
+        )
+        w = np.exp(logw)
+        total = np.add.reduceat(w, starts, axis=0)  # (wars asked, values)
+        local = np.full(len(self.asking), -1)
+        local[np.flatnonzero(wars_in)] = np.arange(len(starts))
+        position = np.full(len(self.war_of_row), -1)
+        position[rows] = np.arange(len(rows))
+        kept = wars_in[self.war_of_row[self.entry_row]]
+        entry_row, entry_candidate = self.entry_row[kept], self.entry_candidate[kept]
+        candidates = np.flatnonzero(wars_in[self.war_of_candidate])
+        share = np.zeros((len(self.joined), w.shape[1]))
+        if len(entry_row):
+            firsts = np.flatnonzero(np.r_[True, entry_candidate[1:] != entry_candidate[:-1]])
+            share[entry_candidate[firsts]] = np.add.reduceat(w[position[entry_row]], firsts, axis=0)
+        share = share[candidates] / total[local[self.war_of_candidate[candidates]]]
+        p = np.clip(share, FLOOR, 1 - 1e-9)
+        y = self.joined[candidates, None]
+        result = np.where(y, np.log(p), np.log1p(-p)).sum(axis=0) + self.missed * np.log(FLOOR)
+        return result if key is not None else result[0]
 
 
 def draw_war(
@@ -133,15 +209,9 @@ def draw_war(
     reached = ally.any(axis=0)
     in_fact = np.array([c in war.joiners for c, _ in fought], dtype=bool)
     missed = sum(c in war.joiners for c in candidates) - int(in_fact[reached].sum())
-    return WarDraws(
-        keys=keys,
-        proposal=np.array([table.values[k] for k in keys]),
-        fired=counts[1],
-        unfired=counts[0],
-        joins=ally[:, reached].astype(np.float64),
-        joined=in_fact[reached],
-        missed=missed,
-    )
+    proposal = np.array([table.values[k] for k in keys])
+    return WarDraws.distinct(keys, proposal, counts[1], counts[0], ally[:, reached].astype(np.float64),
+                             in_fact[reached], missed)  # fmt: skip
 
 
 def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
@@ -152,12 +222,13 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
     table = np.array(start, dtype=np.float64)
     if not wars_:
         return table
+    stack = Stack(wars_)
     # A war whose samples never asked a key's chance event does not depend on that key.
-    asking = [[i for i, w in enumerate(wars_) if w.asks(k)] for k in range(len(table))]
+    asked = stack.asking.any(axis=0)
     for _ in range(sweeps):
         moved = False
-        for key in (k for k in range(len(table)) if asking[k]):
-            scores = sum(wars_[i].log_likelihood(table, key, GRID) for i in asking[key])
+        for key in np.flatnonzero(asked):
+            scores = stack.log_likelihood(table, int(key), GRID)
             best = float(GRID[int(np.argmax(scores))])
             moved |= best != table[key]
             table[key] = best
