@@ -311,30 +311,55 @@ def _census(scenario: Scenario) -> str:
     return ", ".join(f"{n} {kind}{'s' * (n != 1)}" for kind, n in sorted(kinds.items(), reverse=True))
 
 
+class Conflicts(StrEnum):
+    """What history to fit on or replay."""
+
+    WARS = "wars"
+    MIDS = "mids"
+    ALL = "all"
+
+
+JobsOpt = Annotated[
+    int | None, typer.Option(min=1, help="Processes to use; default: every core.", show_default=False)
+]
+
+
 @app.command("backtest")
 def backtest_cmd(
     data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
+    conflicts: Annotated[
+        Conflicts, typer.Option(help="Replay COW wars, militarized disputes (MID 5.0), or all of them.")
+    ] = Conflicts.WARS,
     likelihoods: LikelihoodsOpt = None,
     calibrate_before: Annotated[
         int | None,
-        typer.Option(help="Fit the likelihoods on the wars before this year; score only the later ones."),
+        typer.Option(
+            help="Fit the likelihoods on the conflicts before this year; score only the later ones."
+        ),
     ] = None,
-    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per war.")] = 5000,
+    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per conflict.")] = 5000,
     seed: SeedOpt = 0,
+    jobs: JobsOpt = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(help="Also draw ROC, precision-recall and reliability curves (.png, .svg, .pdf)."),
+    ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:
-    """Replay every COW inter-state war and score the model against simple baselines.
+    """Replay history and score the model against simple rules and fitted peers.
 
-    By default each war is scored with likelihoods fitted on all the other wars (leave one
-    war out); --calibrate-before fits on the earlier wars and scores the later ones;
-    --likelihoods scores every war with one table (not out of sample).
+    Wars: each is scored with likelihoods fitted on all the other wars (leave one war out).
+    Disputes: fitted on those begun before 1990, scored on the later ones. --calibrate-before
+    sets that year; --likelihoods scores every conflict with one table (not out of sample).
+    The peers (logistic regression, gradient-boosted trees) need `pip install 'escalate[research]'`.
 
     \b
-    Example: escalate backtest --data ../shared/data --calibrate-before 1946
+    Example: escalate backtest --data ../shared/data --conflicts mids --plot backtest.png
     """  # noqa: D301
     import json
 
-    from escalate.world.backtest import backtest, report
+    from escalate.report import backtest_text
+    from escalate.world.backtest import backtest
 
     if likelihoods is not None and calibrate_before is not None:
         raise typer.BadParameter(
@@ -343,17 +368,18 @@ def backtest_cmd(
     with user_errors():
         table_ = load_likelihoods(likelihoods) if likelihoods else None
         figures = backtest(
-            data, likelihoods=table_, calibrate_before=calibrate_before, samples=samples, seed=seed
-        )
-    emit(json.dumps(figures, indent=1) if as_json else report(figures))
+            data, likelihoods=table_, calibrate_before=calibrate_before, samples=samples, seed=seed,
+            kind=conflicts.value, jobs=jobs,
+        )  # fmt: skip
+        if plot is not None:
+            from escalate.backtest_plot import save_backtest_plot
 
-
-class Conflicts(StrEnum):
-    """What history to fit on."""
-
-    WARS = "wars"
-    MIDS = "mids"
-    ALL = "all"
+            save_backtest_plot(figures, plot)
+    for note in figures.get("notes", []):
+        typer.echo(f"Note: {note}", err=True)
+    if plot is not None:
+        typer.echo(f"Wrote {plot}", err=True)
+    emit(json.dumps(figures, indent=1) if as_json else backtest_text(figures))
 
 
 @app.command("calibrate")
@@ -364,6 +390,7 @@ def calibrate_cmd(
     conflicts: Annotated[
         Conflicts, typer.Option(help="Fit on COW wars, militarized disputes (MID 5.0), or all of them.")
     ] = Conflicts.WARS,
+    jobs: JobsOpt = None,
 ) -> None:
     """Fit the likelihood table to history by maximum likelihood; use it with --likelihoods.
 
@@ -375,7 +402,7 @@ def calibrate_cmd(
 
     with user_errors():
         only = None if before is None else (lambda war: war.start.year < before)
-        table_ = calibrate(data, only=only, kind=conflicts.value)
+        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs)
         what = {"wars": "COW Inter-State War v4.0 wars", "mids": "MID 5.0 disputes",
                 "all": "COW Inter-State War v4.0 wars and MID 5.0 disputes"}[conflicts.value]  # fmt: skip
         scope = f"the {what} begun before {before}" if before is not None else f"all {what}"

@@ -12,6 +12,7 @@ C      A           50.0%  ally
 from __future__ import annotations
 
 import textwrap
+from typing import Any
 
 from escalate.analysis import Escalation, Party
 
@@ -87,3 +88,67 @@ def _percent(result: Escalation, party: Party) -> str:
     if result.method != "exact":
         text += f" ±{100 * party.stderr:.1f}"
     return text
+
+
+# -- a backtest's figures ---------------------------------------------------------------------
+
+_NOUNS = {"wars": "war", "mids": "dispute"}
+
+
+def backtest_text(figures: dict[str, Any]) -> str:
+    """A backtest's figures (:func:`escalate.world.backtest.backtest`) as text tables.
+
+    The model beside the rules and peers (with 90% intervals from resampling whole
+    conflicts), expected against actual joiners, side accuracy, then the calibration tables.
+    """
+    model = figures["model"]
+    noun = _NOUNS.get(figures.get("conflicts", "wars"), "conflict")
+    lines = [
+        f"{model['pairs']:,} ({noun}, state) pairs in {model['conflicts']:,} {noun}s, "
+        f"{model['joiners']} joiners; graphs from data before each {noun}; "
+        f"likelihoods: {figures.get('likelihoods', 'defaults')}",
+        "",
+        f"{'':<24}{'ROC AUC':<22}{'average precision':<22}{'Brier':<24}{'recall@' + str(model['top_k']):>10}"
+        f"   model's AUC lead",
+        _score_row("escalate", model),
+    ]
+    for name, found in figures["baselines"].items():
+        lead = found["model_minus_baseline_auc"]
+        lines.append(
+            _score_row(name, found)
+            + f"   {lead['difference']:+.3f} [{lead['low_90']:+.3f}, {lead['high_90']:+.3f}]"
+        )
+    side = model["side_accuracy"]
+    conflicts = max(model.get("conflicts", 1), 1)
+    low, high = model.get("expected_over_actual_90", (float("nan"), float("nan")))
+    lines += [
+        "",
+        "[...]: 90% interval from resampling whole " + noun + "s",
+        f"joiners: {model['expected_joiners']:.1f} expected, {model['joiners']} actual "
+        f"({model['expected_joiners'] / conflicts:.3f} and {model['joiners'] / conflicts:.3f} "
+        f"per {noun}); "
+        f"expected / actual {model['expected_joiners'] / max(model['joiners'], 1):.2f} "
+        f"[{low:.2f}, {high:.2f}]",
+        f"side accuracy of joiners in the model's top {model['top_k']}: "
+        + ("n/a" if side is None else f"{side:.2f}"),
+    ]
+    tables = [("escalate", model), *((n, f) for n, f in figures["baselines"].items() if "calibration" in f)]
+    for name, found in tables:
+        lines += ["", f"calibration of {name}:  predicted  observed  pairs"]
+        lines += [
+            f"  {row['low']:.1f}-{row['high']:.1f}{'':<{len(name) + 5}}{row['predicted']:8.4f}"
+            f"  {row['observed']:8.4f}  {row['pairs']:7,d}"
+            for row in found["calibration"]
+        ]
+    return "\n".join(lines)
+
+
+def _score_row(name: str, found: dict[str, Any]) -> str:
+    def cell(measure: str, digits: int) -> str:
+        low, high = found.get(f"{measure}_90", (float("nan"), float("nan")))
+        return f"{found[measure]:.{digits}f} [{low:.{digits}f}, {high:.{digits}f}]"
+
+    return (
+        f"{name:<24}{cell('auc', 3):<22}{cell('average_precision', 3):<22}{cell('brier', 4):<24}"
+        f"{found['recall_at_k']:>10.3f}"
+    )

@@ -1,66 +1,14 @@
 """The world from data: COW states and ATOP obligations, on fixtures and on the real files."""
 
-from pathlib import Path
-
 import pytest
 
 from escalate import GraphFileError, escalation_paths, load_scenario
 from escalate.cli import app
 from escalate.world.atop import world_scenario
 
-from .conftest import SHARED
+from .conftest import SHARED, add_system_year, write
 
 DATA = SHARED / "data"
-
-
-def write(folder: Path, relative: str, text: str) -> None:
-    path = folder / relative
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="latin-1")
-
-
-@pytest.fixture
-def data(tmp_path):
-    states = [
-        ("AAA", 1, "Alpha"),
-        ("BBB", 2, "Beta"),
-        ("CCC", 3, "Gamma"),
-        ("DDD", 4, "Delta"),
-        ("OLD", 5, "Oldland"),
-    ]
-    write(
-        tmp_path,
-        "cow_state_system_v2016/states2016.csv",
-        "stateabb,ccode,statenme,styear,stmonth,stday,endyear,endmonth,endday,version\n"
-        + "".join(f"{a},{c},{n},1900,1,1,2016,12,31,2016\n" for a, c, n in states),
-    )
-    write(
-        tmp_path,
-        "cow_state_system_v2016/system2016.csv",
-        "stateabb,ccode,year,version\n"
-        + "".join(f"{a},{c},2000,2016\n" for a, c, _ in states[:4])
-        + "OLD,5,1990,2016\n",
-    )
-    write(tmp_path, "atop_v5.1/atop5_1_ddyr_obligations.csv",
-          "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"
-          "1,2,2000,1,0,0,0,0\n2,1,2000,1,0,0,0,0\n"  # both ways: a defence pact
-          "3,1,2000,1,1,0,0,0\n"  # one way: a guarantee, and offensive backing
-          "1,4,2000,0,0,1,1,1\n4,1,2000,0,0,0,0,1\n"  # neutrality, non-aggression, consultation
-          "1,5,2000,1,0,0,0,0\n"  # Oldland is not a member in 2000
-          "1,3,1999,1,0,0,0,0\n")  # another year  # fmt: skip
-    write(tmp_path, "cow_state_system_v2016/majors2016.csv",
-          "stateabb,ccode,styear,stmonth,stday,endyear,endmonth,endday,version\n"
-          "DDD,4,1990,1,1,2016,12,31,2016\n")  # fmt: skip
-    write(tmp_path, "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
-          "statelno,statehno,conttype,begin,end\n2,4,1,199001,201612\n1,3,2,199001,201612\n")  # fmt: skip
-    members = "atopid,member,yrent,yrexit,defense,defcoadv,defcoloc,defcocon,defconum,defcodem\n"
-    write(tmp_path, "atop_v4.01/atop-member-level.csv", members + "".join(
-        f"9000,{c},1995,0,1,0,0,0,1,0\n" for c in (2, 3, 4)) + "9100,1,1990,1999,1,0,0,0,0,0\n")  # fmt: skip
-    write(tmp_path, "cow_mid_v5.0/MIDB 5.0.csv",
-          "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,fatality,fatalpre,hiact,hostlev,orig,version\n"
-          "7,BBB,2,1,1,1995,1,2,1995,1,1,1,0,0,0,0,3,1,5\n7,DDD,4,1,1,1995,1,2,1995,0,0,0,0,0,0,0,3,1,5\n"
-          "8,AAA,1,1,1,1980,1,2,1980,1,1,1,0,0,0,0,3,1,5\n8,CCC,3,1,1,1980,1,2,1980,0,0,0,0,0,0,0,3,1,5\n")  # fmt: skip
-    return tmp_path
 
 
 def kinds(scenario):
@@ -249,17 +197,13 @@ def history(data):
     write(
         data, "cow_interstate_war_v4.0/Inter-StateWarData_v4.0.csv", "\r".join(lines) + "\r"
     )  # CR-only, as COW ships it
-    system = (data / "cow_state_system_v2016/system2016.csv").read_text()
-    write(
-        data,
-        "cow_state_system_v2016/system2016.csv",
-        system + "".join(f"X,{c},2001,2016\n" for c in (1, 2, 3, 4)),
-    )
+    add_system_year(data, 2001)
     return data
 
 
 def test_backtest_protocol_on_a_fixture(history):
-    from escalate.world.backtest import predict, summary, wars
+    from escalate.world.backtest import predict, summary
+    from escalate.world.conflicts import wars
 
     (war,) = wars(history)
     assert war.originators == {1: 0, 2: 1} and war.joiners == {3: 0} and war.initiators == {1}
@@ -282,7 +226,7 @@ def test_backtest_protocol_on_a_fixture(history):
          "expected_joiners": expected}
     ]  # fmt: skip
     assert figures["model"]["expected_joiners"] == pytest.approx(expected, abs=1e-4)
-    assert "joiners: " in __import__("escalate.world.backtest", fromlist=["report"]).report(figures)
+    assert "joiners: " in __import__("escalate.report", fromlist=["backtest_text"]).backtest_text(figures)
 
 
 def test_auc_and_brier_by_hand():
@@ -305,13 +249,15 @@ def test_cli_backtest(runner, history):
         "land contiguity",
         "recent dispute",
         "sum of the three",
+        "logistic regression",
+        "gradient-boosted trees",
     }
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
 def test_real_war_list_matches_the_protocol():
     from escalate.world.atop import WorldData
-    from escalate.world.backtest import wars
+    from escalate.world.conflicts import wars
 
     found = wars(DATA)
     system = WorldData(DATA, with_disputes=False).system

@@ -1,56 +1,106 @@
-"""Replay every COW inter-state war and score who the model says would be drawn in.
+"""Replay history and score who the model says would be drawn in, beside baselines and peers.
 
-Protocol (so that figures are comparable): the *originators* of a war are the participants
-whose participation starts on its first day (COW's Initiator column names the initiator);
-the *joiners* are the other participants; the *candidates* are all COW system members in the
-war's start year except the originators (7,739 pairs with 97 joiners in COW v4.0). Each war
-is asked of a graph built from data before it: ATOP obligations and major powers of the
-year before, land borders in force in the start year, and hostility from disputes begun in
-the ten years before. No knowledge of the war leaks in. A state counts as drawn in when the
-model has it fight (as an ally), not merely support a side.
+Two histories, one protocol (so that figures are comparable):
 
-Baselines score the same pairs in the same run: a defence obligation toward an originator
-(ATOP, the year before); land contiguity with an originator in the start year; a dispute
-shared with an originator (either side) that began in the ten years before; and the sum of
-those three. With COW v4.0 they reach ROC AUCs of 0.592, 0.658, 0.677 and 0.735.
+- ``wars``: the 95 COW inter-state wars. The *originators* of a war are the participants
+  whose participation starts on its first day (COW's Initiator column names the
+  initiator); the *joiners* are the other participants. 7,739 pairs with 97 joiners.
+- ``mids``: the 2,436 Militarized Interstate Disputes of MID 5.0. Originators are the
+  participants with ``orig = 1``, joiners the others; side A took the first militarized
+  action, so its originators are the initiators. About 297,900 pairs with 654 joiners.
 
-Examples
---------
->>> auc([0.9, 0.8, 0.3, 0.1], [True, False, True, False])
-0.75
+The *candidates* of a conflict are all COW system members in its start year except its
+originators. Each conflict is asked of a graph built from data before it: ATOP obligations
+and major powers of the year before, land borders in force in the start year, and
+hostility from disputes begun in the ten years before (never the conflict itself). A state
+counts as drawn in when the model has it fight (as an ally), not merely support a side.
+
+Likelihoods are fitted out of sample: on the other wars for each war (leave one out), or
+on the conflicts begun before a year, scoring the later ones (the disputes' default, 1990:
+1,725 disputes to fit on, 711 to score).
+
+Baselines score the same pairs in the same run (:mod:`escalate.world.features`): a defence
+obligation toward an originator, land contiguity with one, a dispute shared with one in
+the ten years before, and the sum of the three; with COW v4.0 they reach ROC AUCs of 0.592,
+0.658, 0.677 and 0.735 on the wars. Peers (:mod:`escalate.world.peers`, with scikit-learn)
+are trained on the same training conflicts with the same features.
 """
 
 from __future__ import annotations
 
 import os
+import sys
 from collections import defaultdict
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
+
+import numpy as np
 
 from escalate.cascade import NO_SIDE, compile_scenario
 from escalate.errors import FlareUpError
 from escalate.likelihoods import LikelihoodTable
 from escalate.model import Role
 from escalate.outcomes import run_cascade
+from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
 from escalate.world.calibrate import calibrate, leave_one_out
-from escalate.world.conflicts import RIVALRY_YEARS, War, war_flare_up, war_graph, wars
+from escalate.world.conflicts import War, conflicts, war_flare_up, war_graph
+from escalate.world.features import BASELINES, FEATURES, Facts, baseline_scores, candidates, pair_features
+from escalate.world.parallel import Workers, stderr_progress
+from escalate.world.scores import Ranked, auc, brier, calibration, cluster_intervals, curves, top_k
 
-BASELINES = ("defence obligation", "land contiguity", "recent dispute", "sum of the three")
+__all__ = [
+    "BASELINES",
+    "Prediction",
+    "auc",
+    "auc_difference",
+    "backtest",
+    "brier",
+    "predict",
+    "summary",
+    "top_k",
+]
+
+#: Disputes begun before this year are fitted on, the later ones scored (the protocol's split).
+DISPUTES_SPLIT = 1990
 
 
 @dataclass
 class Prediction:
-    """The model's and the baselines' scores for one (war, candidate) pair."""
+    """The model's, the baselines' and the peers' scores for one (conflict, candidate) pair."""
 
-    war: int
+    war: int  # the conflict's number (a dispute's is its MID number plus 100,000)
     ccode: int
     joined: bool
     actual_side: int | None
     probability: float
     side: int | None
     baselines: dict[str, float] = field(default_factory=dict)
+
+
+def _model_task(data: WorldData, graphs: dict[int, Any], war: War, likelihoods: Any, samples: int,
+                seed: int) -> dict[int, tuple[float, int | None]]:  # fmt: skip
+    """The model's chance that each state fights in ``war`` (and its likelier side), by COW code."""
+    table = likelihoods.get(war.number) if isinstance(likelihoods, Mapping) else likelihoods
+    graph, names = war_graph(data, war, graphs)
+    flare = war_flare_up(graph, war, names)
+    if flare is None:
+        return {}
+    # Sampling with a fixed seed: exact enumeration of the larger wars takes minutes.
+    tally = run_cascade(
+        compile_scenario(graph, flare, table), method="monte-carlo", samples=samples, seed=seed
+    )
+    codes = {name: code for code, name in names.items()}
+    found: dict[int, tuple[float, int | None]] = {}
+    for (actor, side, role), p in tally.roles.items():
+        if side == NO_SIDE or role is not Role.ALLY or actor not in codes:  # joining = fighting
+            continue
+        code = codes[actor]
+        total, best = found.get(code, (0.0, None))
+        best_p = tally.roles.get((actor, best, Role.ALLY), 0.0) if best is not None else -1.0
+        found[code] = (total + p, side if p > best_p else best)
+    return found
 
 
 def predict(
@@ -61,57 +111,37 @@ def predict(
     seed: int = 0,
     only: Callable[[War], bool] | None = None,
     data: WorldData | None = None,
+    kind: str = "wars",
+    workers: Workers | None = None,
 ) -> list[Prediction]:
-    """Score every (war, candidate) pair with the model and the baselines.
+    """Score every (conflict, candidate) pair of ``kind`` with the model and the baselines.
 
-    ``likelihoods`` is one table for every war, or a table per war number (as
+    ``likelihoods`` is one table for every conflict, or a table per conflict number (as
     :func:`~escalate.world.calibrate.leave_one_out` makes).
     """
-    data = data or WorldData(folder)
+    data = data or (workers.data if workers is not None else WorldData(folder))
+    chosen = [c for c in conflicts(folder, kind) if only is None or only(c)]
+    pool = workers or Workers(data, jobs=1)
+    model = pool.map(_model_task, chosen, likelihoods, samples, seed, what="scored")
+    facts = Facts(data)
     predictions = []
-    for war in wars(folder):
-        if only is not None and not only(war):
-            continue
-        year = war.start.year
-        candidates = sorted(data.system.get(year, set()) - set(war.originators))
-        graph, names = war_graph(data, war)
-        table = likelihoods.get(war.number) if isinstance(likelihoods, Mapping) else likelihoods
-        probabilities = _model(graph, war, names, table, samples, seed)
-        neighbours = {c for pair in data.land_borders(year) if pair & war.originators.keys() for c in pair}
-        obligations = data.obligations(year - 1)
-        rivals = data.shared_disputes(year - RIVALRY_YEARS, year - 1)
-        for c in candidates:
-            defence = any(obligations.get((c, o), {}).get("defense") for o in war.originators)
-            dispute = any(frozenset((c, o)) in rivals for o in war.originators)
-            scores = {
-                "defence obligation": float(defence),
-                "land contiguity": float(c in neighbours),
-                "recent dispute": float(dispute),
-            }
-            scores["sum of the three"] = sum(scores.values())
-            p, side = probabilities.get(names.get(c, ""), (0.0, None))
+    for c in chosen:
+        states = candidates(data, c)
+        scores = baseline_scores(pair_features(facts(c.start.year), c, states))
+        for i, state in enumerate(states):
+            p, side = model[c.number].get(state, (0.0, None))
             predictions.append(
-                Prediction(war.number, c, c in war.joiners, war.joiners.get(c), p, side, scores)
+                Prediction(
+                    c.number,
+                    state,
+                    state in c.joiners,
+                    c.joiners.get(state),
+                    p,
+                    side,
+                    {name: float(scores[name][i]) for name in BASELINES},
+                )  # fmt: skip
             )
     return predictions
-
-
-def _model(graph: Any, war: War, names: dict[int, str], likelihoods: LikelihoodTable | None,
-           samples: int, seed: int) -> dict[str, tuple[float, int | None]]:  # fmt: skip
-    flare = war_flare_up(graph, war, names)
-    if flare is None:
-        return {}
-    # Sampling with a fixed seed: exact enumeration of the larger wars takes minutes.
-    compiled = compile_scenario(graph, flare, likelihoods)
-    tally = run_cascade(compiled, method="monte-carlo", samples=samples, seed=seed)
-    found: dict[str, tuple[float, int | None]] = {}
-    for (actor, side, role), p in tally.roles.items():
-        if side == NO_SIDE or role is not Role.ALLY:  # joining a war means fighting in it
-            continue
-        total, best = found.get(actor, (0.0, None))
-        best_p = tally.roles.get((actor, best, Role.ALLY), 0.0) if best is not None else -1.0
-        found[actor] = (total + p, side if p > best_p else best)
-    return found
 
 
 def backtest(
@@ -121,164 +151,184 @@ def backtest(
     calibrate_before: int | None = None,
     samples: int = 5000,
     seed: int = 0,
+    kind: str = "wars",
+    jobs: int | None = None,
+    peers: bool = True,
 ) -> dict[str, Any]:
-    """The whole protocol: fit out of sample, score every war, summarise (see :func:`summary`).
+    """The whole protocol: fit out of sample, score every conflict, summarise (see :func:`summary`).
 
-    Likelihoods are fitted on the other wars for each war (leave one war out), or on the wars
-    before ``calibrate_before`` (then only the later wars are scored); a given ``likelihoods``
-    table scores every war as it is, and the figures are then not out of sample.
+    Likelihoods are fitted on the other conflicts for each conflict (leave one out; the
+    wars' default), or on the conflicts before ``calibrate_before`` (then only the later ones
+    are scored; the disputes' default is :data:`DISPUTES_SPLIT`); a given ``likelihoods``
+    table scores every conflict as it is, and the figures are then not out of sample. The
+    peers are trained on the same conflicts the likelihoods are fitted on.
     """
+    every = conflicts(folder, kind)
+    if kind != "wars" and likelihoods is None and calibrate_before is None:
+        calibrate_before = DISPUTES_SPLIT
+    year = calibrate_before
+    if year is not None and likelihoods is None and not any(c.start.year >= year for c in every):
+        noun = {"wars": "war", "mids": "dispute"}.get(kind, "conflict")
+        raise FlareUpError(f"no {noun} began in {year} or later to score; choose an earlier year")
     data = WorldData(folder)
-    only: Callable[[War], bool] | None = None
-    tables: LikelihoodTable | Mapping[int, LikelihoodTable] | None = likelihoods
-    if likelihoods is not None:
-        how = f"one table for every war ({likelihoods.origin})"
-    elif calibrate_before is not None:
-        year = calibrate_before
-        if not any(war.start.year >= year for war in wars(folder)):
-            raise FlareUpError(f"no war began in {year} or later to score; choose an earlier year")
-        tables = calibrate(folder, only=lambda war: war.start.year < year, data=data)
-        only = lambda war: war.start.year >= year  # noqa: E731
-        how = f"fitted on wars before {year}, scored on the later ones"
-    else:
-        tables = leave_one_out(folder, data=data)
-        how = "fitted on the other wars for each war (leave one war out)"
-    figures = summary(predict(folder, likelihoods=tables, samples=samples, seed=seed, only=only, data=data))
+    progress = stderr_progress("backtest")
+    with Workers(data, jobs, progress) as workers:
+        tables: LikelihoodTable | Mapping[int, LikelihoodTable] | None = likelihoods
+        training: Callable[[War], bool] | None = None
+        only: Callable[[War], bool] | None = None
+        if likelihoods is not None:
+            how = f"one table for every conflict ({likelihoods.origin})"
+        elif year is not None:
+            training = lambda c: c.start.year < year  # noqa: E731
+            only = lambda c: c.start.year >= year  # noqa: E731
+            tables = calibrate(folder, only=training, kind=kind, workers=workers)
+            how = f"fitted on the {kind} before {year}, scored on the later ones"
+        else:
+            tables = leave_one_out(folder, kind=kind, workers=workers)
+            how = "fitted on the other conflicts for each conflict (leave one out)"
+        predictions = predict(folder, likelihoods=tables, samples=samples, seed=seed, only=only,
+                              kind=kind, workers=workers)  # fmt: skip
+    if progress is not None:
+        progress("done")
+        sys.stderr.write("\n")
+    notes = []
+    if peers and not peers_.available():
+        notes.append(peers_.MISSING)
+    elif peers:
+        scored = [c for c in every if only is None or only(c)]
+        train = [c for c in every if training is None or training(c)]
+        _add_peers(data, predictions, scored, train, leave_one_out=likelihoods is None and year is None)
+    figures = summary(predictions)
     figures["model"]["out_of_sample"] = likelihoods is None
-    figures["likelihoods"] = how
-    figures["samples"] = samples
+    figures.update(conflicts=kind, likelihoods=how, samples=samples, notes=notes)
     return figures
 
 
-# -- scores ---------------------------------------------------------------------------------
+def _add_peers(data: WorldData, predictions: list[Prediction], scored: Sequence[War], train: Sequence[War],
+               *, leave_one_out: bool) -> None:  # fmt: skip
+    """Each peer's score of every prediction, trained on ``train`` (without the scored conflict)."""
+    facts = Facts(data)
+    rows = {}
+    for c in {c.number: c for c in [*scored, *train]}.values():
+        states = candidates(data, c)
+        rows[c.number] = (
+            pair_features(facts(c.start.year), c, states),
+            np.array([s in c.joiners for s in states]),
+        )
+    by_conflict: dict[int, list[Prediction]] = defaultdict(list)
+    for p in predictions:
+        by_conflict[p.war].append(p)
+
+    def stacked(chosen: Sequence[War]) -> tuple[Any, Any]:
+        parts = [rows[c.number] for c in chosen]
+        if not parts:
+            return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool)
+        return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
+
+    groups = [[c] for c in scored] if leave_one_out else [list(scored)]
+    for group in groups:
+        numbers = {c.number for c in group}
+        train_x, train_y = stacked([c for c in train if not leave_one_out or c.number not in numbers])
+        test_x, _ = stacked(group)
+        found = peers_.fit_and_score(train_x, train_y, test_x)
+        ordered = [p for c in group for p in by_conflict[c.number]]
+        for name, values in found.items():
+            for p, value in zip(ordered, values, strict=True):
+                p.baselines[name] = float(value)
 
 
-def auc(scores: Sequence[float], labels: Sequence[bool]) -> float:
-    """ROC AUC by the rank-sum (Mann-Whitney) formula; ties count one half."""
-    ranked = sorted(range(len(scores)), key=lambda i: scores[i])
-    ranks = [0.0] * len(scores)
-    i = 0
-    while i < len(ranked):
-        j = i
-        while j + 1 < len(ranked) and scores[ranked[j + 1]] == scores[ranked[i]]:
-            j += 1
-        for k in range(i, j + 1):
-            ranks[ranked[k]] = (i + j) / 2 + 1
-        i = j + 1
-    positives = sum(labels)
-    negatives = len(labels) - positives
-    if not positives or not negatives:
-        return float("nan")
-    rank_sum = sum(r for r, label in zip(ranks, labels, strict=True) if label)
-    return (rank_sum - positives * (positives + 1) / 2) / (positives * negatives)
+# -- figures --------------------------------------------------------------------------------
 
 
 def auc_difference(
     predictions: Sequence[Prediction], baseline: str, *, resamples: int = 500, seed: int = 0
 ) -> dict[str, float]:
-    """Model AUC minus a baseline's, with a 90% interval from resampling whole wars.
+    """Model AUC minus a baseline's, with a 90% interval from resampling whole conflicts."""
+    labels = [p.joined for p in predictions]
+    model = Ranked([p.probability for p in predictions], labels)
+    other = Ranked([p.baselines[baseline] for p in predictions], labels)
+    (low, high) = cluster_intervals(
+        [p.war for p in predictions],
+        {"lead": lambda w: model.auc(w) - other.auc(w)},
+        resamples=resamples,
+        seed=seed,
+    )["lead"]
+    return {"difference": model.auc() - other.auc(), "low_90": low, "high_90": high}
 
-    Pairs of one war are not independent, so the bootstrap draws wars with replacement
-    (a cluster bootstrap) and recomputes both AUCs on the same draw.
-    """
-    import numpy as np
 
-    wars_ = sorted({p.war for p in predictions})
-    index = {w: i for i, w in enumerate(wars_)}
-    war = np.array([index[p.war] for p in predictions])
-    label = np.array([p.joined for p in predictions])
-    model = np.array([p.probability for p in predictions])
-    other = np.array([p.baselines[baseline] for p in predictions])
-    rng = np.random.default_rng(seed)
-    differences = []
-    for _ in range(resamples):
-        weight = np.bincount(rng.integers(0, len(wars_), len(wars_)), minlength=len(wars_))[war]
-        differences.append(_weighted_auc(model, label, weight) - _weighted_auc(other, label, weight))
-    low, high = np.nanquantile(differences, [0.05, 0.95])
+def _measures(name: str, ranked: Ranked, probabilities: Any) -> dict[str, Callable[[Any], float]]:
+    labels = ranked.labels
     return {
-        "difference": auc(model.tolist(), label.tolist()) - auc(other.tolist(), label.tolist()),
-        "low_90": float(low),
-        "high_90": float(high),
+        f"{name}/auc": ranked.auc,
+        f"{name}/average_precision": ranked.average_precision,
+        f"{name}/brier": lambda w: brier(probabilities, labels, w),
     }
 
 
-def _weighted_auc(scores: Any, labels: Any, weights: Any) -> float:
-    """ROC AUC with each pair counted ``weights`` times (ties count one half)."""
-    import numpy as np
-
-    values, inverse = np.unique(scores, return_inverse=True)
-    positive = np.bincount(inverse, weights=weights * labels, minlength=len(values))
-    negative = np.bincount(inverse, weights=weights * ~labels, minlength=len(values))
-    below = np.cumsum(negative) - negative  # negatives scored strictly lower
-    total = positive.sum() * negative.sum()
-    return float((positive * (below + negative / 2)).sum() / total) if total else float("nan")
+def _lead(model: Ranked, other: Ranked) -> Callable[[Any], float]:
+    return lambda weights: model.auc(weights) - other.auc(weights)
 
 
-def brier(probabilities: Sequence[float], labels: Sequence[bool]) -> float:
-    """Mean squared error of the probabilities."""
-    return sum((p - float(y)) ** 2 for p, y in zip(probabilities, labels, strict=True)) / len(labels)
+def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: int = 0) -> dict[str, Any]:
+    """Model, baseline and peer figures over all pairs, with 90% intervals, and the per-conflict detail.
 
+    A rule's score (a count of ties) is divided by its largest value to serve as a probability
+    in its Brier score; a peer's is already a probability.
+    """
+    labels = np.array([p.joined for p in predictions], dtype=bool)
+    probabilities = np.array([p.probability for p in predictions])
+    clusters = [p.war for p in predictions]
+    k = int(labels.sum())
+    model_ranked = Ranked(probabilities, labels)
+    measures = _measures("model", model_ranked, probabilities)
+    measures["model/expected_over_actual"] = lambda w: float(
+        (w * probabilities).sum() / max((w * labels).sum(), 1e-300)
+    )
+    others: dict[str, tuple[Ranked, Any]] = {}
+    for name in predictions[0].baselines if predictions else ():
+        scores = np.array([p.baselines[name] for p in predictions])
+        as_probability = scores if name in peers_.PEERS else scores / (scores.max() or 1.0)
+        others[name] = (Ranked(scores, labels), as_probability)
+        measures.update(_measures(name, *others[name]))
+        measures[f"{name}/lead"] = _lead(model_ranked, others[name][0])
+    intervals = cluster_intervals(clusters, measures, resamples=resamples, seed=seed) if predictions else {}
 
-def calibration(
-    probabilities: Sequence[float], labels: Sequence[bool], bins: int = 10
-) -> list[dict[str, float]]:
-    """Per probability bin: pairs, mean predicted probability, observed rate of joining."""
-    table = []
-    for b in range(bins):
-        low, high = b / bins, (b + 1) / bins
-        members = [
-            (p, y)
-            for p, y in zip(probabilities, labels, strict=True)
-            if low <= p < high or (b == bins - 1 and p == 1.0)
-        ]
-        if members:
-            table.append({
-                "low": low, "high": high, "pairs": len(members),
-                "predicted": sum(p for p, _ in members) / len(members),
-                "observed": sum(y for _, y in members) / len(members),
-            })  # fmt: skip
-    return table
+    def figure(name: str, ranked: Ranked, as_probability: Any) -> dict[str, Any]:
+        found: dict[str, Any] = {
+            "auc": ranked.auc(), "average_precision": ranked.average_precision(),
+            "brier": brier(as_probability, labels),
+        }  # fmt: skip
+        for measure in ("auc", "average_precision", "brier"):
+            found[f"{measure}_90"] = list(intervals.get(f"{name}/{measure}", (float("nan"),) * 2))
+        found["recall_at_k"] = top_k(ranked.scores.tolist(), labels.tolist(), k)[0]
+        found["curves"] = curves(ranked.scores, labels)
+        return found
 
-
-def top_k(scores: Sequence[float], labels: Sequence[bool], k: int) -> tuple[float, float]:
-    """Recall and precision of the ``k`` highest scores (ties broken by order)."""
-    chosen = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
-    hits = sum(labels[i] for i in chosen)
-    return hits / max(sum(labels), 1), hits / max(k, 1)
-
-
-def summary(predictions: Sequence[Prediction]) -> dict[str, Any]:
-    """Model and baseline figures over all pairs, and the per-war detail."""
-    labels = [p.joined for p in predictions]
-    probabilities = [p.probability for p in predictions]
-    k = sum(labels)
-    recall, precision = top_k(probabilities, labels, k)
-    hits = sorted(range(len(predictions)), key=lambda i: -probabilities[i])[:k]
+    recall, precision = top_k(probabilities.tolist(), labels.tolist(), k)
+    hits = np.argsort(-probabilities, kind="stable")[:k]
     sided = [predictions[i] for i in hits if predictions[i].joined]
-    model = {
-        "auc": auc(probabilities, labels),
-        "brier": brier(probabilities, labels),
+    model = figure("model", model_ranked, probabilities) | {
         "top_k": k,
-        "recall_at_k": recall,
         "precision_at_k": precision,
         "side_accuracy": sum(p.side == p.actual_side for p in sided) / len(sided) if sided else None,
-        "calibration": calibration(probabilities, labels),
+        "calibration": calibration(probabilities.tolist(), labels.tolist()),
         "pairs": len(predictions),
         "joiners": k,
+        "expected_joiners": float(probabilities.sum()),
+        "expected_over_actual_90": list(intervals.get("model/expected_over_actual", (float("nan"),) * 2)),
     }
     baselines = {}
-    for name in BASELINES:
-        scores = [p.baselines[name] for p in predictions]
-        top = max(scores) or 1.0
-        baselines[name] = {
-            "auc": auc(scores, labels),
-            "brier": brier([s / top for s in scores], labels),
-            "recall_at_k": top_k(scores, labels, k)[0],
-            "model_minus_baseline_auc": auc_difference(predictions, name),
-        }
-    by_war: dict[int, list[Prediction]] = defaultdict(list)
+    for name, (ranked, as_probability) in others.items():
+        baselines[name] = figure(name, ranked, as_probability)
+        low, high = intervals.get(f"{name}/lead", (float("nan"), float("nan")))
+        baselines[name]["model_minus_baseline_auc"] = {
+            "difference": model["auc"] - baselines[name]["auc"], "low_90": low, "high_90": high,
+        }  # fmt: skip
+        if name in peers_.PEERS:
+            baselines[name]["calibration"] = calibration(as_probability.tolist(), labels.tolist())
+    by_conflict: dict[int, list[Prediction]] = defaultdict(list)
     for p in predictions:
-        by_war[p.war].append(p)
+        by_conflict[p.war].append(p)
     detail = [
         {
             "war": number,
@@ -286,43 +336,7 @@ def summary(predictions: Sequence[Prediction]) -> dict[str, Any]:
             "actual": sorted(p.ccode for p in ps if p.joined),
             "expected_joiners": round(sum(p.probability for p in ps), 4),
         }
-        for number, ps in sorted(by_war.items())
+        for number, ps in sorted(by_conflict.items())
     ]
-    model["expected_joiners"] = sum(probabilities)
-    model["conflicts"] = len(by_war)
+    model["conflicts"] = len(by_conflict)
     return {"model": model, "baselines": baselines, "wars": detail}
-
-
-def report(figures: dict[str, Any]) -> str:
-    """The model beside the baselines, as a text table, then the calibration table."""
-    model = figures["model"]
-    lines = [
-        f"{model['pairs']:,} (war, state) pairs, {model['joiners']} joiners; "
-        f"graphs from data before each war; likelihoods: {figures.get('likelihoods', 'defaults')}",
-        "",
-        f"{'':<22}{'ROC AUC':>8}{'Brier':>9}{'recall@' + str(model['top_k']):>11}"
-        f"   model's AUC lead, 90% interval over wars",
-        f"{'model':<22}{model['auc']:>8.3f}{model['brier']:>9.4f}{model['recall_at_k']:>11.3f}",
-    ]
-    for name, b in figures["baselines"].items():
-        lead = b["model_minus_baseline_auc"]
-        lines.append(
-            f"{name:<22}{b['auc']:>8.3f}{b['brier']:>9.4f}{b['recall_at_k']:>11.3f}"
-            f"   {lead['difference']:+.3f} [{lead['low_90']:+.3f}, {lead['high_90']:+.3f}]"
-        )
-    side = model["side_accuracy"]
-    conflicts = max(model.get("conflicts", 1), 1)
-    lines += [
-        "",
-        f"joiners: {model['expected_joiners']:.1f} expected, {model['joiners']} actual "
-        f"({model['expected_joiners'] / conflicts:.2f} and {model['joiners'] / conflicts:.2f} per conflict)",
-        f"side accuracy of joiners in the model's top {model['top_k']}: "
-        + ("n/a" if side is None else f"{side:.2f}"),
-    ]
-    lines += ["", "calibration:  predicted  observed  pairs"]
-    lines += [
-        f"  {row['low']:.1f}-{row['high']:.1f}    {row['predicted']:8.3f}  {row['observed']:8.3f}"
-        f"  {row['pairs']:5d}"
-        for row in model["calibration"]
-    ]
-    return "\n".join(lines)

@@ -29,9 +29,10 @@ True
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -43,7 +44,8 @@ from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
 from escalate.model import Role
 from escalate.sampling import ROLES, sample_outcomes
 from escalate.world.atop import WorldData
-from escalate.world.conflicts import War, conflicts, war_flare_up, war_graph, wars
+from escalate.world.conflicts import War, conflicts, war_flare_up, war_graph
+from escalate.world.parallel import Workers, stderr_progress
 
 #: Candidate values of each likelihood: dense near zero, where most of them lie.
 GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))
@@ -113,8 +115,9 @@ class Stack:
         self.proposal = wars_[0].proposal
         if any(not np.array_equal(w.proposal, self.proposal) for w in wars_):
             raise ValueError("the wars of a stack must be drawn under one proposal")
-        self.fired = np.concatenate([w.fired for w in wars_]).astype(np.float64)
-        self.unfired = np.concatenate([w.unfired for w in wars_]).astype(np.float64)
+        # Counts are small whole numbers (exact in float32); by column, as a fit reads them.
+        self.fired = np.asfortranarray(np.concatenate([w.fired for w in wars_]), dtype=np.float32)
+        self.unfired = np.asfortranarray(np.concatenate([w.unfired for w in wars_]), dtype=np.float32)
         self.log_copies = np.log(np.concatenate([w.copies for w in wars_]))
         lengths = np.array([len(w.fired) for w in wars_])
         self.war_of_row = np.repeat(np.arange(len(wars_)), lengths)
@@ -135,17 +138,30 @@ class Stack:
         self.joined = np.concatenate([w.joined for w in wars_]).astype(bool)
         self.missed = sum(w.missed for w in wars_)
 
-    def log_likelihood(self, table: Any, key: int | None = None, values: Any = None) -> Any:
+    def log_weights(self, table: Any) -> Any:
+        """Each row's log importance weight under ``table``, its copies included."""
+        gain = np.log(table) - np.log(self.proposal)
+        loss = np.log1p(-table) - np.log1p(-self.proposal)
+        return self.fired @ gain + self.unfired @ loss + self.log_copies
+
+    def moved(self, weights: Any, key: int, old: float, new: float) -> Any:
+        """:meth:`log_weights` after ``key`` moves from ``old`` to ``new`` (the others unchanged)."""
+        gain = np.log(new) - np.log(old)
+        loss = np.log1p(-new) - np.log1p(-old)
+        return weights + self.fired[:, key] * gain + self.unfired[:, key] * loss
+
+    def log_likelihood(
+        self, table: Any, key: int | None = None, values: Any = None, weights: Any = None
+    ) -> Any:
         """The wars' log-likelihood under ``table``; with ``key``, for each of ``values`` in its place.
 
         With ``key``, wars whose samples never asked it are left out (their share does not
-        depend on it), so the result is comparable across ``values`` only.
+        depend on it), so the result is comparable across ``values`` only. ``weights`` are
+        :meth:`log_weights` under ``table``, when known.
         """
-        gain = np.log(table) - np.log(self.proposal)
-        loss = np.log1p(-table) - np.log1p(-self.proposal)
         wars_in = self.asking[:, key] if key is not None else np.ones(len(self.asking), dtype=bool)
         rows = np.flatnonzero(wars_in[self.war_of_row])
-        base = self.fired[rows] @ gain + self.unfired[rows] @ loss + self.log_copies[rows]
+        base = (self.log_weights(table) if weights is None else weights)[rows]
         if key is None:
             logw = base[:, None]
         else:
@@ -223,14 +239,17 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
     if not wars_:
         return table
     stack = Stack(wars_)
+    weights = stack.log_weights(table)
     # A war whose samples never asked a key's chance event does not depend on that key.
     asked = stack.asking.any(axis=0)
     for _ in range(sweeps):
         moved = False
         for key in np.flatnonzero(asked):
-            scores = stack.log_likelihood(table, int(key), GRID)
+            scores = stack.log_likelihood(table, int(key), GRID, weights)
             best = float(GRID[int(np.argmax(scores))])
-            moved |= best != table[key]
+            if best != table[key]:
+                weights = stack.moved(weights, int(key), table[key], best)
+                moved = True
             table[key] = best
         if not moved:
             break
@@ -243,47 +262,31 @@ def _proposal(table: LikelihoodTable) -> LikelihoodTable:
     return table.updated(changes, origin=table.origin)
 
 
+def _draws(data: WorldData, graphs: dict[int, Any], war: War, table: LikelihoodTable, samples: int,
+           seed: int) -> WarDraws | None:  # fmt: skip
+    return draw_war(data, war, table, samples=samples, seed=seed, graphs=graphs)
+
+
 class History:
     """The wars' draws under a proposal table, resampled at each fit (what calibration reuses)."""
 
-    def __init__(self, data: WorldData, war_list: Sequence[War], *, samples: int = SAMPLES,
-                 seed: int = 0, progress: Callable[[str], None] | None = None) -> None:  # fmt: skip
-        self.data, self.wars, self.samples, self.seed = data, list(war_list), samples, seed
-        self.progress = progress
+    def __init__(self, workers: Workers, war_list: Sequence[War], *, samples: int = SAMPLES,
+                 seed: int = 0) -> None:  # fmt: skip
+        self.workers, self.wars, self.samples, self.seed = workers, list(war_list), samples, seed
         self.draws: dict[int, WarDraws] = {}
-        self.graphs: dict[int, Any] = {}  # one graph per start year, built once
 
     def sample(self, table: LikelihoodTable) -> None:
         """Sample every war's cascade under ``table`` (the proposal)."""
-        proposal = _proposal(table)
-        self.draws = {}
-        for done, war in enumerate(self.wars, start=1):
-            found = draw_war(
-                self.data, war, proposal, samples=self.samples, seed=self.seed, graphs=self.graphs
-            )
-            if found is not None:
-                self.draws[war.number] = found
-            if self.progress is not None:
-                self.progress(f"sampled {done:,}/{len(self.wars):,} conflicts")
+        found = self.workers.map(_draws, self.wars, _proposal(table), self.samples, self.seed, what="sampled")
+        self.draws = {number: draws for number, draws in found.items() if draws is not None}
 
     def fit(self, start: LikelihoodTable, *, without: int | None = None, sweeps: int = 3) -> LikelihoodTable:
         """The fitted table on the current draws (without one war, when asked)."""
-        chosen = [d for number, d in self.draws.items() if number != without]
+        chosen = [self.draws[w.number] for w in self.wars if w.number in self.draws and w.number != without]
         if not chosen:
             return LikelihoodTable()  # nothing to fit on: the defaults, never ``start``
         vector = fit_draws(chosen, [start.values[k] for k in FITTED_KEYS], sweeps=sweeps)
         return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
-
-
-def _stderr_progress() -> Callable[[str], None] | None:
-    if not sys.stderr.isatty():
-        return None
-
-    def show(message: str) -> None:
-        sys.stderr.write(f"\rcalibrate: {message}   ")
-        sys.stderr.flush()
-
-    return show
 
 
 def calibrate(
@@ -294,44 +297,62 @@ def calibrate(
     samples: int = SAMPLES,
     rounds: int = ROUNDS,
     seed: int = 0,
-    history: History | None = None,
     kind: str = "wars",
+    jobs: int | None = None,
+    workers: Workers | None = None,
 ) -> LikelihoodTable:
     """Fit the table on the conflicts ``only`` selects (all by default), under the whole cascade.
 
-    ``kind`` is ``"wars"`` (COW inter-state wars), ``"mids"`` (militarized disputes) or ``"all"``.
+    ``kind`` is ``"wars"`` (COW inter-state wars), ``"mids"`` (militarized disputes) or
+    ``"all"``; ``jobs`` processes sample them (all cores by default), or the given ``workers``.
     """
-    data = data or WorldData(folder)
-    if history is None:
-        chosen = [w for w in conflicts(folder, kind) if only is None or only(w)]
-        if not chosen:
-            raise FlareUpError(f"no {kind} to fit on: choose a later year (the data begin in 1816)")
-        history = History(data, chosen, samples=samples, seed=seed, progress=_stderr_progress())
+    chosen = [w for w in conflicts(folder, kind) if only is None or only(w)]
+    if not chosen:
+        what = {"wars": "wars", "mids": "disputes"}.get(kind, "conflicts")
+        raise FlareUpError(f"no {what} to fit on: choose a later year (the data begin in 1816)")
+    with _workers(folder, data, jobs, workers) as pool:
+        return fit_history(History(pool, chosen, samples=samples, seed=seed), rounds=rounds)
+
+
+@contextlib.contextmanager
+def _workers(folder: str | os.PathLike[str], data: WorldData | None, jobs: int | None,
+             workers: Workers | None) -> Iterator[Workers]:  # fmt: skip
+    """The given workers, or a pool made (and closed) here."""
+    if workers is not None:
+        yield workers
+        return
+    with Workers(data or WorldData(folder), jobs, stderr_progress("calibrate")) as made:
+        yield made
+        if made.progress is not None:
+            sys.stderr.write("\n")
+
+
+def fit_history(history: History, *, rounds: int = ROUNDS) -> LikelihoodTable:
+    """Sample and fit ``rounds`` times, each round's fit the next round's proposal."""
     table = LikelihoodTable(values=reasoned_values())  # the first proposal: no earlier fit
     for _ in range(rounds):
         history.sample(table)
         table = history.fit(table)
-    if history.progress is not None:
-        sys.stderr.write("\n")
     return table.updated({}, origin="fitted")
 
 
 def leave_one_out(
-    folder: str | os.PathLike[str], *, data: WorldData | None = None, samples: int = SAMPLES, seed: int = 0
-) -> dict[int, LikelihoodTable]:
-    """One table per war, fitted on every other war: ``war number -> table``.
+    folder: str | os.PathLike[str], *, data: WorldData | None = None, samples: int = SAMPLES, seed: int = 0,
+    kind: str = "wars", jobs: int | None = None, workers: Workers | None = None,
+) -> dict[int, LikelihoodTable]:  # fmt: skip
+    """One table per conflict, fitted on every other conflict: ``conflict number -> table``.
 
-    The cascade is sampled at the table fitted on all wars (a proposal only: it moves no
-    weight), then each war's table is refitted from there on the draws of the others.
+    The cascade is sampled at the table fitted on all of them (a proposal only: it moves no
+    weight), then each conflict's table is refitted from there on the draws of the others.
     """
-    data = data or WorldData(folder)
-    history = History(data, wars(folder), samples=samples, seed=seed, progress=_stderr_progress())
-    full = calibrate(folder, data=data, history=history)
-    history.sample(full)  # draws at the full fit; each war's own draws are left out below
-    tables = {}
-    for war in history.wars:
-        fitted = history.fit(full, without=war.number, sweeps=1)
-        tables[war.number] = fitted.updated({}, origin=f"fitted without war {war.number}")
+    with _workers(folder, data, jobs, workers) as pool:
+        history = History(pool, conflicts(folder, kind), samples=samples, seed=seed)
+        full = fit_history(history)
+        history.sample(full)  # draws at the full fit; each conflict's own draws are left out below
+        tables = {}
+        for war in history.wars:
+            fitted = history.fit(full, without=war.number, sweeps=1)
+            tables[war.number] = fitted.updated({}, origin=f"fitted without war {war.number}")
     return tables
 
 

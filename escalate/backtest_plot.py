@@ -1,0 +1,97 @@
+"""A backtest's figures as researchers look at them: ROC, precision-recall and reliability.
+
+One image of three panels, drawn from the figures :func:`escalate.world.backtest.backtest`
+returns (their ``curves`` and ``calibration``): the ROC curves of the model, the rules and
+the peers; their precision-recall curves, with the rate of joining as the line a random
+ranking would draw; and the reliability diagram of every score that is a probability (the
+model's and the peers'), with the pairs behind each point as its size. matplotlib is
+imported only when drawing.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any
+
+from escalate.drawing import FORMATS
+from escalate.errors import OutputError
+from escalate.output import atomic_write
+
+#: The model's colour; rules are drawn grey and dashed, peers in their own colours.
+MODEL_COLOUR = "#c0392b"
+PEER_COLOURS = {"logistic regression": "#2471a3", "gradient-boosted trees": "#239b56"}
+RULE_COLOUR = "#7f8c8d"
+
+
+#: Fonts and hashes fixed, so that the same figures give the same bytes.
+STYLE: Any = {"svg.hashsalt": "escalate", "font.family": "DejaVu Sans", "font.size": 9}
+
+
+def save_backtest_plot(figures: dict[str, Any], path: str | os.PathLike[str], *, dpi: int = 120) -> Path:
+    """Write the three panels to ``path`` (.png, .svg or .pdf), atomically; return the path."""
+    from matplotlib import rc_context
+
+    target = Path(path)
+    fmt = FORMATS.get(target.suffix.lower())
+    if fmt is None:
+        raise OutputError(f"{target}: unknown image format {target.suffix!r}; use .png, .svg or .pdf")
+    metadata = {"png": {"Software": None}, "svg": {"Date": None}, "pdf": {"CreationDate": None}}[fmt]
+    with rc_context(STYLE):
+        figure = backtest_figure(figures, dpi=dpi)
+        with atomic_write(target) as handle:
+            figure.savefig(handle, format=fmt, dpi=dpi, metadata=metadata)
+    return target
+
+
+def backtest_figure(figures: dict[str, Any], *, dpi: int = 120) -> Any:
+    """The three panels as a matplotlib ``Figure`` (15 x 5 inches)."""
+    from matplotlib import rc_context
+    from matplotlib.figure import Figure
+
+    model = figures["model"]
+    series = [("escalate", model, MODEL_COLOUR, "-")]
+    for name, found in figures["baselines"].items():
+        colour = PEER_COLOURS.get(name, RULE_COLOUR)
+        series.append((name, found, colour, "-" if name in PEER_COLOURS else ":"))
+    with rc_context(STYLE):
+        figure = Figure(figsize=(15, 5), dpi=dpi, layout="constrained")
+        roc, pr, reliability = figure.subplots(1, 3)
+        rate = model["joiners"] / max(model["pairs"], 1)
+        for name, found, colour, style in series:
+            width = 2.2 if name == "escalate" else 1.2
+            curves = found.get("curves", {})
+            if curves.get("roc"):
+                xs, ys = zip(*curves["roc"], strict=True)
+                roc.plot(xs, ys, style, color=colour, lw=width, label=f"{name} ({found['auc']:.3f})")
+            if curves.get("pr"):
+                xs, ys = zip(*curves["pr"], strict=True)
+                pr.plot(xs, ys, style, color=colour, lw=width,
+                        label=f"{name} ({found['average_precision']:.3f})")  # fmt: skip
+            if found.get("calibration"):
+                rows = found["calibration"]
+                predicted, observed = [r["predicted"] for r in rows], [r["observed"] for r in rows]
+                reliability.plot(predicted, observed, style, color=colour, lw=width, label=name)
+                sizes = [8 + 4 * r["pairs"] ** 0.5 for r in rows]
+                reliability.scatter(predicted, observed, color=colour, s=sizes, zorder=3)
+        roc.plot([0, 1], [0, 1], color="#bbbbbb", lw=0.8, label="chance")
+        pr.axhline(rate, color="#bbbbbb", lw=0.8, label=f"chance ({rate:.4f})")
+        reliability.plot([0, 1], [0, 1], color="#bbbbbb", lw=0.8, label="perfectly calibrated")
+        what = figures.get("conflicts", "wars")
+        panels = (
+            (roc, "ROC (AUC)", "false positive rate", "true positive rate"),
+            (pr, "precision-recall (average precision)", "recall", "precision"),
+            (reliability, "reliability", "predicted probability of joining", "observed rate of joining"),
+        )
+        for ax, title, x, y in panels:
+            ax.set_title(title)
+            ax.set_xlabel(x)
+            ax.set_ylabel(y)
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 1)
+            ax.legend(loc="lower right" if ax is roc else "upper right", fontsize=8)
+        figure.suptitle(
+            f"escalate backtest on {model['conflicts']:,} {what}: {model['pairs']:,} pairs, "
+            f"{model['joiners']} joiners; {figures.get('likelihoods', '')}"
+        )
+    return figure

@@ -1,0 +1,140 @@
+"""What a researcher would know of each (conflict, candidate) pair: the baselines' and peers' inputs.
+
+For a conflict begun in year Y and a candidate state, the features are the candidate's ties
+toward each side's originators (side A: the side of the conflict's first two sides listed
+first, the initiators' side in the MID data), read only from data before the conflict:
+ATOP obligations of each kind in Y-1, land contiguity in Y, disputes begun in Y-10..Y-1
+against (rival) and beside (comrade) them, whether the candidate is a major power in Y-1,
+and how many states it had an ATOP obligation toward in Y-1.
+
+The three rules of the backtest are read off the same features: a defence obligation
+toward an originator, land contiguity with one, a dispute shared with one (either side).
+
+Examples
+--------
+>>> FEATURES[:2]
+('defence toward side A', 'defence toward side B')
+>>> len(FEATURES)
+18
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from escalate.world.atop import WorldData
+from escalate.world.conflicts import RIVALRY_YEARS, War
+
+#: ATOP obligation kinds, as the data name them, and as the features do.
+OBLIGATIONS = {
+    "defense": "defence",
+    "offense": "offence",
+    "neutral": "neutrality",
+    "nonagg": "non-aggression",
+    "consul": "consultation",
+}
+_PER_SIDE = [*(f"{name} toward" for name in OBLIGATIONS.values()), "border with", "rival of", "comrade of"]
+#: Column names of :func:`pair_features`, in order.
+FEATURES = (
+    *(f"{feature} side {side}" for feature in _PER_SIDE for side in "AB"),
+    "major power",
+    "obligations",
+)
+#: The three rules and their sum, scored on the same pairs as the model.
+BASELINES = ("defence obligation", "land contiguity", "recent dispute", "sum of the three")
+
+
+@dataclass(frozen=True)
+class YearFacts:
+    """What was known before a conflict of one year: the ties features are read from."""
+
+    obligations: dict[int, dict[int, frozenset[str]]]  # state -> partner -> obligation kinds
+    borders: dict[int, frozenset[int]]
+    rivals: dict[int, frozenset[int]]
+    comrades: dict[int, frozenset[int]]
+    majors: frozenset[int]
+
+    @classmethod
+    def of(cls, data: WorldData, year: int) -> YearFacts:
+        """The facts known before a conflict begun in ``year``."""
+        obligations: dict[int, dict[int, set[str]]] = defaultdict(lambda: defaultdict(set))
+        for (a, b), kinds in data.obligations(year - 1).items():
+            for kind, value in kinds.items():
+                if value and kind in OBLIGATIONS:
+                    obligations[a][b].add(kind)
+        first, last = year - RIVALRY_YEARS, year - 1
+        return cls(
+            obligations={a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()},
+            borders=_neighbours(data.land_borders(year)),
+            rivals=_neighbours(data.rivalry_grades(first, last)),
+            comrades=_neighbours(data.comrades(first, last)),
+            majors=frozenset(data.major_powers(year - 1)),
+        )
+
+
+def _neighbours(pairs: Any) -> dict[int, frozenset[int]]:
+    found: dict[int, set[int]] = defaultdict(set)
+    for pair in pairs:
+        if len(pair) == 2:
+            a, b = pair
+            found[a].add(b)
+            found[b].add(a)
+    return {a: frozenset(b) for a, b in found.items()}
+
+
+class Facts:
+    """:class:`YearFacts` of each year, made once when first asked."""
+
+    def __init__(self, data: WorldData) -> None:
+        self.data = data
+        self._years: dict[int, YearFacts] = {}
+
+    def __call__(self, year: int) -> YearFacts:
+        """The facts of ``year``."""
+        if year not in self._years:
+            self._years[year] = YearFacts.of(self.data, year)
+        return self._years[year]
+
+
+def candidates(data: WorldData, conflict: War) -> list[int]:
+    """Every COW system member of the conflict's start year that did not start it."""
+    return sorted(data.system.get(conflict.start.year, set()) - set(conflict.originators))
+
+
+def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:
+    """The :data:`FEATURES` of each candidate in ``states``: an array (states, features)."""
+    sides = [
+        frozenset(c for c, s in conflict.originators.items() if s == side) for side in (0, 1)
+    ]  # fmt: skip
+    rows = np.zeros((len(states), len(FEATURES)))
+    for i, state in enumerate(states):
+        ties = facts.obligations.get(state, {})
+        values: list[float] = []
+        for kind in OBLIGATIONS:
+            values += [float(any(kind in ties.get(o, ()) for o in side)) for side in sides]
+        for neighbours in (facts.borders, facts.rivals, facts.comrades):
+            near = neighbours.get(state, frozenset())
+            values += [float(bool(near & side)) for side in sides]
+        values += [float(state in facts.majors), float(len(ties))]
+        rows[i] = values
+    return rows
+
+
+def baseline_scores(features: Any) -> dict[str, Any]:
+    """The three rules and their sum, from :func:`pair_features` rows."""
+    column = {name: j for j, name in enumerate(FEATURES)}
+
+    def either(name: str) -> Any:
+        return np.maximum(features[:, column[f"{name} side A"]], features[:, column[f"{name} side B"]])
+
+    scores = {
+        "defence obligation": either("defence toward"),
+        "land contiguity": either("border with"),
+        "recent dispute": np.maximum(either("rival of"), either("comrade of")),
+    }
+    scores["sum of the three"] = sum(scores.values())
+    return scores

@@ -1,0 +1,117 @@
+"""Work on many conflicts at once: the conflicts of one start year go to one process.
+
+The world data are read once, in the parent; worker processes are forked from it, so they
+share what it read without copying or pickling it. Each worker builds the graph of a year
+the first time a conflict of that year reaches it and keeps it for the pool's life (the
+graphs of calibration's rounds and of the scoring that follows are built once per worker).
+Where fork is unavailable, or with one job, everything runs in this process. Results come
+back keyed by conflict number, so the outcome does not depend on the number of jobs.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Sequence
+from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wait
+from typing import Any, TypeVar
+
+from escalate.world.atop import WorldData
+from escalate.world.conflicts import War
+
+Result = TypeVar("Result")
+#: ``task(data, graphs, conflict, *arguments)``: one conflict's work; a module-level function.
+Task = Callable[..., Result]
+
+#: What forked workers inherit: the world data and their own graphs by start year.
+_inherited: dict[str, Any] = {}
+
+
+def default_jobs() -> int:
+    """Every core this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:  # pragma: no cover - not on Linux
+        return max(1, os.cpu_count() or 1)
+
+
+def _run_year(
+    task: Task[Result], conflicts: Sequence[War], arguments: tuple[Any, ...]
+) -> list[tuple[int, Result]]:
+    data, graphs = _inherited["data"], _inherited["graphs"]
+    return [(c.number, task(data, graphs, c, *arguments)) for c in conflicts]
+
+
+class Workers:
+    """A pool of ``jobs`` processes over ``data`` (use as a context manager)."""
+
+    def __init__(self, data: WorldData, jobs: int | None = None,
+                 progress: Callable[[str], None] | None = None) -> None:  # fmt: skip
+        self.data = data
+        self.jobs = default_jobs() if jobs is None else jobs
+        self.progress = progress
+        self.graphs: dict[int, Any] = {}  # this process's graphs, when it does the work itself
+        self._pool: ProcessPoolExecutor | None = None
+        if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
+            _inherited.update(data=data, graphs={})
+            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+
+    def __enter__(self) -> Workers:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Stop the worker processes."""
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+            _inherited.clear()
+
+    def map(
+        self, task: Task[Result], conflicts: Sequence[War], *arguments: Any, what: str = ""
+    ) -> dict[int, Result]:
+        """``task`` on every conflict: ``conflict number -> result``."""
+        by_year: dict[int, list[War]] = defaultdict(list)
+        for c in conflicts:
+            by_year[c.start.year].append(c)
+        # The largest years first, so that no worker is left with a long one at the end.
+        groups = sorted(by_year.values(), key=len, reverse=True)
+        found: dict[int, Result] = {}
+        done = 0
+        if self._pool is None:
+            for group in groups:
+                found.update((c.number, task(self.data, self.graphs, c, *arguments)) for c in group)
+                done += len(group)
+                self._show(what, done, len(conflicts))
+            return found
+        pending: set[Future[list[tuple[int, Result]]]] = {
+            self._pool.submit(_run_year, task, group, arguments) for group in groups
+        }
+        while pending:
+            finished, pending = wait(pending, return_when=FIRST_COMPLETED)
+            for future in finished:
+                results = future.result()
+                found.update(results)
+                done += len(results)
+            self._show(what, done, len(conflicts))
+        return found
+
+    def _show(self, what: str, done: int, total: int) -> None:
+        if self.progress is not None and what:
+            self.progress(f"{what} {done:,}/{total:,} conflicts")
+
+
+def stderr_progress(command: str) -> Callable[[str], None] | None:
+    """A progress line on stderr, rewritten in place, when stderr is a terminal; else None."""
+    if not sys.stderr.isatty():
+        return None
+
+    def show(message: str) -> None:
+        sys.stderr.write(f"\r{command}: {message}   ")
+        sys.stderr.flush()
+
+    return show

@@ -1,0 +1,195 @@
+"""The disputes backtest: the MID protocol on fixtures, the measures by hand, peers, the plot."""
+
+import json
+
+import numpy as np
+import pytest
+
+from escalate.cli import app
+
+from .conftest import SHARED, add_system_year, write
+
+DATA = SHARED / "data"
+MID_HEADER = (
+    "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,"
+    "fatality,fatalpre,hiact,hostlev,orig,version\n"
+)
+
+
+def mid(number, ccode, day, month, year, side_a, orig, hostility=3):
+    return f"{number},S{ccode},{ccode},{day},{month},{year},1,12,{year},{side_a},0,0,0,0,0,0,{hostility},{orig},5\n"
+
+
+@pytest.fixture
+def disputes(data):
+    """Two disputes among the four fixture states, one a year.
+
+    MID 7 (2000): Beta (side A, so the initiator) against Delta; Gamma joins Delta later.
+    MID 9 (2001): Alpha (side A) against Delta; Gamma joins Alpha later.
+    """
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER
+          + mid(7, 2, 1, 3, 2000, 1, 1) + mid(7, 4, 1, 3, 2000, 0, 1) + mid(7, 3, 9, 4, 2000, 0, 0)
+          + mid(9, 1, 1, 3, 2001, 1, 1) + mid(9, 4, 1, 3, 2001, 0, 1) + mid(9, 3, 2, 5, 2001, 1, 0))  # fmt: skip
+    add_system_year(data, 2001)
+    return data
+
+
+def test_the_protocol_candidates_joiners_sides_and_no_leakage(disputes):
+    from escalate.world.backtest import predict
+
+    predictions = {(p.war - 100_000, p.ccode): p for p in predict(disputes, kind="mids", samples=200)}
+    # Candidates: every system member of the start year but the originators.
+    assert set(predictions) == {(7, 1), (7, 3), (9, 2), (9, 3)}
+    assert predictions[(7, 3)].joined and predictions[(7, 3)].actual_side == 1  # with Delta, side B
+    assert predictions[(9, 3)].joined and predictions[(9, 3)].actual_side == 0  # with Alpha, side A
+    assert not predictions[(7, 1)].joined and not predictions[(9, 2)].joined
+    # MID 7 is not in its own graph: nobody had a dispute before 2000 inside the window...
+    assert predictions[(7, 3)].baselines["recent dispute"] == 0.0
+    # ... but it is in the graph of MID 9, a year later: Gamma and Beta fought Delta in 2000.
+    assert predictions[(9, 3)].baselines["recent dispute"] == 1.0
+    assert predictions[(9, 2)].baselines["recent dispute"] == 1.0
+
+
+def test_features_say_toward_which_side(disputes):
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import disputes as read_disputes
+    from escalate.world.features import FEATURES, Facts, pair_features
+
+    data = WorldData(disputes)
+    second = read_disputes(disputes)[1]  # MID 9: Alpha (A) against Delta (B)
+    rows = pair_features(Facts(data)(2001), second, [2, 3])
+    beta, gamma = (dict(zip(FEATURES, row, strict=True)) for row in rows)
+    # ATOP of 2000: Beta and Alpha defend each other; Gamma promised Alpha defence and offence.
+    assert beta["defence toward side A"] == 1 and beta["defence toward side B"] == 0
+    assert gamma["offence toward side A"] == 1 and gamma["defence toward side A"] == 1
+    # Contiguity: Beta borders Delta (side B); Gamma and Alpha only by sea.
+    assert beta["border with side B"] == 1 and gamma["border with side A"] == 0
+    # MID 7 of 2000: Beta against Delta (rival of side B); Gamma beside Delta (comrade of side B).
+    assert beta["rival of side B"] == 1 and gamma["comrade of side B"] == 1 and gamma["rival of side B"] == 0
+    assert beta["obligations"] == 1 and gamma["obligations"] == 1
+
+
+def test_out_of_time_backtest_fits_before_and_scores_after(disputes, runner, tmp_path):
+    result = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids",
+                                 "--calibrate-before", "2001", "--samples", "300", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert figures["conflicts"] == "mids" and "before 2001" in figures["likelihoods"]
+    assert figures["model"]["pairs"] == 2 and figures["model"]["joiners"] == 1
+    assert [w["war"] for w in figures["wars"]] == [100_009]
+    for name in ("logistic regression", "gradient-boosted trees", "sum of the three"):
+        found = figures["baselines"][name]
+        assert {"auc", "average_precision", "brier", "auc_90", "model_minus_baseline_auc"} <= set(found)
+    assert len(figures["model"]["expected_over_actual_90"]) == 2
+    text = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids",
+                               "--calibrate-before", "2001", "--samples", "300"]).stdout  # fmt: skip
+    assert "average precision" in text.lower() and "logistic regression" in text
+
+
+def test_the_same_figures_whatever_the_number_of_processes(disputes):
+    from escalate.world.backtest import backtest
+
+    one = backtest(disputes, kind="mids", calibrate_before=2001, samples=300, jobs=1, peers=False)
+    two = backtest(disputes, kind="mids", calibrate_before=2001, samples=300, jobs=2, peers=False)
+    assert json.dumps(one, sort_keys=True) == json.dumps(two, sort_keys=True)
+
+
+def test_disputes_default_to_the_1990_split_and_say_when_none_is_later(disputes, runner):
+    # The fixture's disputes are of 2000 and 2001: the default split leaves nothing to fit on.
+    result = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids"])
+    assert result.exit_code == 2 and "no disputes to fit on: choose a later year" in result.stderr
+    result = runner.invoke(
+        app, ["backtest", "--data", str(disputes), "--conflicts", "mids", "--calibrate-before", "2002"]
+    )
+    assert result.exit_code == 2 and "no dispute began in 2002 or later to score" in result.stderr
+
+
+def test_without_scikit_learn_the_peers_are_skipped_with_a_note(disputes, runner, monkeypatch):
+    from escalate.world import peers
+
+    monkeypatch.setattr(peers, "available", lambda: False)
+    result = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids",
+                                 "--calibrate-before", "2001", "--samples", "100", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert (
+        "Note: peers skipped: scikit-learn is not installed (pip install 'escalate[research]')"
+        in result.stderr
+    )
+    assert "logistic regression" not in json.loads(result.stdout)["baselines"]
+
+
+def test_average_precision_and_auc_by_hand():
+    from escalate.world.scores import auc, average_precision, brier
+
+    # Ranked T, F, T, F: precision 1 at recall 1/2, 2/3 at recall 1.
+    assert average_precision([0.9, 0.8, 0.3, 0.1], [True, False, True, False]) == pytest.approx(5 / 6)
+    # A tie is one threshold: precision 1/2 at recall 1/2, then 2/3 at recall 1.
+    assert average_precision([1, 1, 0], [True, False, True]) == pytest.approx(0.5 * 0.5 + 0.5 * 2 / 3)
+    # Weights count a pair that many times: the same as repeating it.
+    assert auc([3, 2, 1], [True, False, True], [1, 1, 2]) == auc([3, 2, 1, 1], [True, False, True, True])
+    assert brier([1.0, 0.0], [True, True], [3, 1]) == pytest.approx(0.25)
+
+
+def test_cluster_intervals_resample_whole_conflicts():
+    from escalate.world.scores import cluster_intervals
+
+    # Two conflicts; a draw takes each 0, 1 or 2 times. The share of pairs from conflict "a"
+    # is then 0, 1/2 or 1 (never a share of pairs within a conflict).
+    values = np.array([1.0, 1.0, 0.0])
+    (low, high) = cluster_intervals(["a", "a", "b"], {"mean": lambda w: (w * values).sum() / w.sum()})["mean"]
+    assert 0.0 <= low <= high <= 1.0 and {low, high} <= {0.0, 0.5, 2 / 3, 1.0}
+
+
+def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runner, tmp_path):
+    from matplotlib.image import imread
+
+    from escalate.backtest_plot import MODEL_COLOUR, PEER_COLOURS, backtest_figure
+    from escalate.world.backtest import backtest
+
+    figures = backtest(disputes, kind="mids", calibrate_before=2001, samples=300, jobs=1)
+    figure = backtest_figure(figures)
+    roc, pr, reliability = figure.axes
+    assert [ax.get_title() for ax in figure.axes] == [
+        "ROC (AUC)", "precision-recall (average precision)", "reliability"]  # fmt: skip
+    legend = [t.get_text() for t in roc.get_legend().get_texts()]
+    assert legend[0].startswith("escalate (") and any(t.startswith("logistic regression (") for t in legend)
+    assert any(t.startswith("sum of the three (") for t in legend) and legend[-1] == "chance"
+    reliability_legend = [t.get_text() for t in reliability.get_legend().get_texts()]
+    assert "escalate" in reliability_legend and "gradient-boosted trees" in reliability_legend
+
+    out = tmp_path / "backtest.png"
+    result = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids",
+                                 "--calibrate-before", "2001", "--samples", "300", "--plot", str(out)])  # fmt: skip
+    assert result.exit_code == 0, result.stderr and f"Wrote {out}" in result.stderr
+    image = imread(out)
+    assert image.shape[:2] == (600, 1800)  # 15 x 5 inches at 120 dpi
+    pixels = {tuple(round(c * 255) for c in px[:3]) for px in image.reshape(-1, image.shape[2])}
+
+    def present(colour):
+        rgb = tuple(int(colour[i : i + 2], 16) for i in (1, 3, 5))
+        return any(max(abs(a - b) for a, b in zip(rgb, px, strict=True)) <= 8 for px in pixels)
+
+    assert present(MODEL_COLOUR) and all(present(c) for c in PEER_COLOURS.values())
+    bad = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids",
+                              "--calibrate-before", "2001", "--plot", str(tmp_path / "b.gif")])  # fmt: skip
+    assert bad.exit_code == 1 and "unknown image format '.gif'" in bad.stderr
+    assert not (tmp_path / "b.gif").exists()
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_disputes_match_the_protocol():
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import disputes as read_disputes
+
+    found = read_disputes(DATA)
+    system = WorldData(DATA, with_disputes=False).system
+    assert len(found) == 2436
+    pairs = sum(len(system[d.start.year] - set(d.originators)) for d in found)
+    joiners = sum(len(set(d.joiners) & system[d.start.year]) for d in found)
+    later = [d for d in found if d.start.year >= 1990]
+    later_pairs = sum(len(system[d.start.year] - set(d.originators)) for d in later)
+    later_joiners = sum(len(set(d.joiners) & system[d.start.year]) for d in later)
+    assert len(later) == 711
+    # The issue's protocol: about 297,900 pairs with about 654 joiners; 133,600 and 209 from 1990.
+    assert abs(pairs - 297_900) < 1_000 and abs(joiners - 654) < 10
+    assert abs(later_pairs - 133_600) < 1_000 and abs(later_joiners - 209) < 10
