@@ -122,7 +122,7 @@ def predict(
     data = data or (workers.data if workers is not None else WorldData(folder))
     chosen = [c for c in conflicts(folder, kind) if only is None or only(c)]
     pool = workers or Workers(data, jobs=1)
-    model = pool.map(_model_task, chosen, likelihoods, samples, seed, what="scored")
+    model = pool.map(_model_task, chosen, likelihoods, samples, seed, what="scoring")
     facts = Facts(data)
     predictions = []
     for c in chosen:

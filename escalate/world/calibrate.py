@@ -88,11 +88,19 @@ class WarDraws:
     def distinct(cls, keys: tuple[str, ...], proposal: Any, fired: Any, unfired: Any, joins: Any,
                  joined: Any, missed: int) -> WarDraws:  # fmt: skip
         """The draws with samples of the same record merged (most samples of a dispute are alike)."""
-        record = np.concatenate([fired, unfired, joins], axis=1)
-        unique, copies = np.unique(record, axis=0, return_counts=True)
-        k = len(keys)
-        return cls(keys, proposal, unique[:, :k], unique[:, k : 2 * k], unique[:, 2 * k :], joined,
-                   missed, copies.astype(np.float64))  # fmt: skip
+        # Each sample's record as compact bytes (counts as 16 bits, who fought as single bits),
+        # so that finding the distinct ones sorts short keys, not rows of floats.
+        counts = np.concatenate([fired, unfired], axis=1)
+        wide = counts.max(initial=0) > np.iinfo(np.uint16).max
+        small = np.ascontiguousarray(counts, dtype=np.uint32 if wide else np.uint16)
+        packed = [small.view(np.uint8).reshape(len(counts), small.shape[1] * small.itemsize),
+                  np.packbits(np.asarray(joins, dtype=bool), axis=1)]  # fmt: skip
+        record = np.ascontiguousarray(np.concatenate(packed, axis=1))
+        width = record.shape[1]
+        rows = record.view(np.dtype((np.void, width))).ravel() if width else np.zeros(len(record))
+        _, first, copies = np.unique(rows, return_index=True, return_counts=True)
+        fired, unfired, joins = (np.asarray(part)[first] for part in (fired, unfired, joins))
+        return cls(keys, proposal, fired, unfired, joins, joined, missed, copies.astype(np.float64))
 
     def asks(self, key: int) -> bool:
         """Whether the war's likelihood depends on ``key`` (a sample asked it, someone fought)."""
@@ -136,7 +144,7 @@ class Stack:
         self.entry_candidate = np.concatenate(candidates)[order]
         self.war_of_candidate = np.concatenate(war_of_candidate).astype(np.int64)
         self.joined = np.concatenate([w.joined for w in wars_]).astype(bool)
-        self.missed = sum(w.missed for w in wars_)
+        self.missed = np.array([w.missed for w in wars_])  # per war
 
     def log_weights(self, table: Any) -> Any:
         """Each row's log importance weight under ``table``, its copies included."""
@@ -157,41 +165,63 @@ class Stack:
 
         With ``key``, wars whose samples never asked it are left out (their share does not
         depend on it), so the result is comparable across ``values`` only. ``weights`` are
-        :meth:`log_weights` under ``table``, when known.
+        :meth:`log_weights` under ``table``, when known. Only the samples that asked ``key``
+        are weighed once per value; the others' weights are summed once and rescaled.
         """
+        weights = self.log_weights(table) if weights is None else weights
         wars_in = self.asking[:, key] if key is not None else np.ones(len(self.asking), dtype=bool)
         rows = np.flatnonzero(wars_in[self.war_of_row])
-        base = (self.log_weights(table) if weights is None else weights)[rows]
+        if not len(rows):
+            return np.zeros(len(values)) if key is not None else 0.0
+        base = weights[rows]
+        starts = np.flatnonzero(np.r_[True, np.diff(self.war_of_row[rows]) != 0])  # one segment per war
+        war = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))  # its local number
         if key is None:
-            logw = base[:, None]
+            touched, delta = np.zeros(len(rows), dtype=bool), np.zeros((0, 1))
         else:
+            fired, unfired = self.fired[rows, key], self.unfired[rows, key]
+            touched = (fired + unfired) > 0
             shift = np.log(values) - np.log(table[key])
             drop = np.log1p(-values) - np.log1p(-table[key])
-            logw = base[:, None] + self.fired[rows, key, None] * shift + self.unfired[rows, key, None] * drop
-        if not len(rows):
-            return np.zeros(logw.shape[1]) if key is not None else 0.0
-        war = self.war_of_row[rows]
-        starts = np.flatnonzero(np.r_[True, war[1:] != war[:-1]])
-        logw -= np.repeat(
-            np.maximum.reduceat(logw, starts, axis=0), np.diff(np.r_[starts, len(rows)]), axis=0
-        )
-        w = np.exp(logw)
-        total = np.add.reduceat(w, starts, axis=0)  # (wars asked, values)
-        local = np.full(len(self.asking), -1)
-        local[np.flatnonzero(wars_in)] = np.arange(len(starts))
+            delta = fired[touched, None] * shift + unfired[touched, None] * drop  # (asked, values)
+        # Each war's weights are scaled by its largest (log-sum-exp), untouched and touched apart.
+        plain_top = np.maximum.reduceat(np.where(touched, -np.inf, base), starts)  # (wars,)
+        seen = np.isfinite(plain_top)
+        plain_top = np.where(seen, plain_top, 0.0)
+        plain = np.where(touched, 0.0, np.exp(base - plain_top[war]))
+        asked = base[touched, None] + delta
+        asked_war = war[touched]
+        top = np.repeat(np.where(seen, plain_top, -np.inf)[:, None], delta.shape[1], axis=1)
+        firsts = np.flatnonzero(np.r_[True, np.diff(asked_war) != 0]) if len(asked_war) else asked_war
+        if len(asked_war):
+            segment = asked_war[firsts]
+            top[segment] = np.maximum(top[segment], np.maximum.reduceat(asked, firsts, axis=0))
+        rescale = np.exp(np.where(seen[:, None], plain_top[:, None] - top, -np.inf))  # (wars, values)
+        asked_w = np.exp(asked - top[asked_war])
+        total = np.add.reduceat(plain, starts)[:, None] * rescale
+        if len(asked_war):
+            total[asked_war[firsts]] += np.add.reduceat(asked_w, firsts, axis=0)
+        # Each candidate's share: the weight of its war's samples in which it fought.
         position = np.full(len(self.war_of_row), -1)
         position[rows] = np.arange(len(rows))
         kept = wars_in[self.war_of_row[self.entry_row]]
-        entry_row, entry_candidate = self.entry_row[kept], self.entry_candidate[kept]
-        candidates = np.flatnonzero(wars_in[self.war_of_candidate])
-        share = np.zeros((len(self.joined), w.shape[1]))
-        if len(entry_row):
-            firsts = np.flatnonzero(np.r_[True, entry_candidate[1:] != entry_candidate[:-1]])
-            share[entry_candidate[firsts]] = np.add.reduceat(w[position[entry_row]], firsts, axis=0)
-        share = share[candidates] / total[local[self.war_of_candidate[candidates]]]
-        p = np.clip(share, FLOOR, 1 - 1e-9)
+        entry, candidate = position[self.entry_row[kept]], self.entry_candidate[kept]
+        local = np.full(len(self.asking), -1)
+        local[np.flatnonzero(wars_in)] = np.arange(len(starts))
+        candidate_war = local[self.war_of_candidate]
+        share = np.bincount(candidate, weights=plain[entry], minlength=len(self.joined))[:, None]
+        share = share * rescale[np.maximum(candidate_war, 0)]
+        in_asked = touched[entry]
+        if in_asked.any():
+            index = np.cumsum(touched) - 1  # row -> its place among the touched rows
+            which, whose = index[entry[in_asked]], candidate[in_asked]
+            heads = np.flatnonzero(np.r_[True, np.diff(whose) != 0])
+            share[whose[heads]] += np.add.reduceat(asked_w[which], heads, axis=0)
+        candidates = np.flatnonzero(candidate_war >= 0)
+        p = np.clip(share[candidates] / total[candidate_war[candidates]], FLOOR, 1 - 1e-9)
         y = self.joined[candidates, None]
-        result = np.where(y, np.log(p), np.log1p(-p)).sum(axis=0) + self.missed * np.log(FLOOR)
+        missed = self.missed[wars_in].sum() * np.log(FLOOR)
+        result = np.where(y, np.log(p), np.log1p(-p)).sum(axis=0) + missed
         return result if key is not None else result[0]
 
 
@@ -277,7 +307,9 @@ class History:
 
     def sample(self, table: LikelihoodTable) -> None:
         """Sample every war's cascade under ``table`` (the proposal)."""
-        found = self.workers.map(_draws, self.wars, _proposal(table), self.samples, self.seed, what="sampled")
+        found = self.workers.map(
+            _draws, self.wars, _proposal(table), self.samples, self.seed, what="sampling"
+        )
         self.draws = {number: draws for number, draws in found.items() if draws is not None}
 
     def fit(self, start: LikelihoodTable, *, without: int | None = None, sweeps: int = 3) -> LikelihoodTable:
@@ -330,8 +362,10 @@ def _workers(folder: str | os.PathLike[str], data: WorldData | None, jobs: int |
 def fit_history(history: History, *, rounds: int = ROUNDS) -> LikelihoodTable:
     """Sample and fit ``rounds`` times, each round's fit the next round's proposal."""
     table = LikelihoodTable(values=reasoned_values())  # the first proposal: no earlier fit
-    for _ in range(rounds):
+    for round_ in range(1, rounds + 1):
         history.sample(table)
+        if history.workers.progress is not None:
+            history.workers.progress(f"round {round_}/{rounds}: fitting the table")
         table = history.fit(table)
     return table.updated({}, origin="fitted")
 

@@ -1,0 +1,102 @@
+"""The MID disputes backtest and one world flare-up: times, ratios and peak memory.
+
+Two measurements, each beside a baseline run in the same session:
+
+1. the whole disputes backtest, out of time (fit on the 1,725 disputes before 1990, score
+   the 711 after): ``escalate backtest --conflicts mids`` on every core, against the same
+   command with ``--jobs 1``; wall time and the peak resident memory of the largest process;
+2. one flare-up on the world of 2014 (Azerbaijan attacks Armenia), 10,000 samples, in
+   process: the first call on a fresh graph and a second call (the graph's standing ties
+   compiled), against ``escalation_paths`` with 1,000 samples as the baseline; then a profile
+   of the first call, to say where the time goes.
+
+Run (the one-core backtest is the long part; ``--skip-serial`` leaves it out):
+
+    python benchmarks/bench_disputes.py [--data ../shared/data] [--skip-serial]
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+FLARE = ("Azerbaijan", "Armenia")
+
+
+def command(args: list[str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MB) of the largest process a command ran."""
+    probe = (
+        "import resource, subprocess, sys, time; t = time.perf_counter();"
+        "subprocess.run(sys.argv[1:], check=True, stdout=subprocess.DEVNULL);"
+        "print(time.perf_counter() - t, resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss)"
+    )
+    env = dict(os.environ, OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run(
+        [sys.executable, "-c", probe, *args], check=True, capture_output=True, text=True, env=env
+    )
+    seconds, rss_kb = out.stdout.split()
+    return float(seconds), int(rss_kb) / 1024
+
+
+def flare_up(data: Path) -> None:
+    from escalate import escalation_paths
+    from escalate.world.atop import world_scenario
+
+    world = world_scenario(data, 2014, rivalry_years=10)
+
+    def timed(samples: int) -> float:
+        start = time.perf_counter()
+        escalation_paths(world, *FLARE, initiator=FLARE[0], method="monte-carlo", samples=samples)
+        return time.perf_counter() - start
+
+    first = timed(10_000)
+    second = timed(10_000)
+    baseline = timed(1_000)
+    print(f"2. one flare-up, world of 2014: 10,000 samples {first:.3f} s (first call), "
+          f"{second:.3f} s (again); 1,000 samples {baseline:.3f} s; "
+          f"ratio 10,000 / 1,000 = {second / baseline:.2f}")  # fmt: skip
+    world = world_scenario(data, 2014, rivalry_years=10)  # a fresh graph: nothing compiled yet
+    profile = cProfile.Profile()
+    profile.enable()
+    escalation_paths(world, *FLARE, initiator=FLARE[0], method="monte-carlo", samples=10_000)
+    profile.disable()
+    text = io.StringIO()
+    pstats.Stats(profile, stream=text).sort_stats("cumulative").print_stats(18)
+    print("\n   where the first call's time goes (cumulative):")
+    for line in text.getvalue().splitlines():
+        if "escalate/" in line:
+            print("   " + line.strip())
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    parser.add_argument("--skip-serial", action="store_true", help="leave out the one-core baseline")
+    args = parser.parse_args()
+    if not args.data.is_dir():
+        sys.exit(f"bench_disputes: no data folder at {args.data}; pass --data DIR laid out as shared/data")
+    with tempfile.TemporaryDirectory() as folder:
+        backtest = [sys.executable, "-m", "escalate", "backtest", "--data", str(args.data),
+                    "--conflicts", "mids", "--json"]  # fmt: skip
+        fast = command([*backtest, "--plot", str(Path(folder) / "plot.png")])
+        print(f"1. disputes backtest, every core ({os.cpu_count()}): {fast[0]:.1f} s, {fast[1]:.0f} MB peak")
+        if not args.skip_serial:
+            serial = command([*backtest, "--jobs", "1"])
+            print(f"   the same on one core: {serial[0]:.1f} s, {serial[1]:.0f} MB peak; "
+                  f"ratio {fast[0] / serial[0]:.2f}")  # fmt: skip
+    flare_up(args.data)
+
+
+if __name__ == "__main__":
+    main()
