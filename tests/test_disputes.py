@@ -193,3 +193,24 @@ def test_real_disputes_match_the_protocol():
     # The protocol: about 297,900 pairs with about 654 joiners; 133,600 and 209 from 1990.
     assert abs(pairs - 297_900) < 1_000 and abs(joiners - 654) < 10
     assert abs(later_pairs - 133_600) < 1_000 and abs(later_joiners - 209) < 10
+
+
+def test_long_work_shows_progress_on_a_terminal_and_nothing_otherwise(disputes, monkeypatch):
+    import io
+
+    from escalate.world.backtest import backtest
+
+    class Terminal(io.StringIO):
+        def isatty(self):
+            return True
+
+    terminal = Terminal()
+    monkeypatch.setattr("sys.stderr", terminal)
+    backtest(disputes, kind="mids", calibrate_before=2001, samples=100, jobs=1, peers=False)
+    shown = terminal.getvalue()
+    assert "\rbacktest: sampling 1/1 conflicts" in shown and "round 3/3: fitting the table" in shown
+    assert "\rbacktest: scoring 1/1 conflicts" in shown and shown.endswith("\n")
+    pipe = io.StringIO()
+    monkeypatch.setattr("sys.stderr", pipe)
+    backtest(disputes, kind="mids", calibrate_before=2001, samples=100, jobs=1, peers=False)
+    assert pipe.getvalue() == ""
