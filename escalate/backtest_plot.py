@@ -4,12 +4,14 @@ One image of three panels, drawn from the figures :func:`escalate.world.backtest
 returns (their ``curves`` and ``calibration``): the ROC curves of the model, the rules and
 the peers; their precision-recall curves, with the rate of joining as the line a random
 ranking would draw; and the reliability diagram of every score that is a probability (the
-model's and the peers'), with the pairs behind each point as its size. matplotlib is
+model's and the peers'), on log scales (joining is rare), with the pairs behind each point
+as its size. matplotlib is
 imported only when drawing.
 """
 
 from __future__ import annotations
 
+import math
 import os
 from pathlib import Path
 from typing import Any
@@ -68,27 +70,37 @@ def backtest_figure(figures: dict[str, Any], *, dpi: int = 120) -> Any:
                 xs, ys = zip(*curves["pr"], strict=True)
                 pr.plot(xs, ys, style, color=colour, lw=width,
                         label=f"{name} ({found['average_precision']:.3f})")  # fmt: skip
-            if found.get("calibration"):
-                rows = found["calibration"]
+            if found.get("reliability"):
+                rows = [r for r in found["reliability"] if r["predicted"] > 0 and r["observed"] > 0]
                 predicted, observed = [r["predicted"] for r in rows], [r["observed"] for r in rows]
                 reliability.plot(predicted, observed, style, color=colour, lw=width, label=name)
-                sizes = [8 + 4 * r["pairs"] ** 0.5 for r in rows]
+                sizes = [6 + 12 * math.log10(r["pairs"]) for r in rows]  # pairs behind each point
                 reliability.scatter(predicted, observed, color=colour, s=sizes, zorder=3)
         roc.plot([0, 1], [0, 1], color="#bbbbbb", lw=0.8, label="chance")
         pr.axhline(rate, color="#bbbbbb", lw=0.8, label=f"chance ({rate:.4f})")
-        reliability.plot([0, 1], [0, 1], color="#bbbbbb", lw=0.8, label="perfectly calibrated")
-        what = figures.get("conflicts", "wars")
+        reliability.plot([1e-5, 1], [1e-5, 1], color="#bbbbbb", lw=0.8, label="perfectly calibrated")
+        what = {"wars": "wars", "mids": "disputes"}.get(figures.get("conflicts", "wars"), "conflicts")
         panels = (
             (roc, "ROC (AUC)", "false positive rate", "true positive rate"),
             (pr, "precision-recall (average precision)", "recall", "precision"),
-            (reliability, "reliability", "predicted probability of joining", "observed rate of joining"),
+            (reliability, "reliability (empty bins left out)", "predicted probability of joining",
+             "observed rate of joining"),
+        )  # fmt: skip
+        top_precision = max(
+            (p for _, found, _, _ in series for _, p in found.get("curves", {}).get("pr", [])), default=1
         )
         for ax, title, x, y in panels:
             ax.set_title(title)
             ax.set_xlabel(x)
             ax.set_ylabel(y)
-            ax.set_xlim(0, 1)
-            ax.set_ylim(0, 1)
+            if ax is reliability:  # joining is rare: the probabilities span decades
+                ax.set_xscale("log")
+                ax.set_yscale("log")
+                ax.set_xlim(1e-5, 1)
+                ax.set_ylim(1e-5, 1)
+            else:
+                ax.set_xlim(0, 1)
+                ax.set_ylim(0, 1 if ax is roc else min(1.0, 1.1 * top_precision))
             ax.legend(loc="lower right" if ax is roc else "upper right", fontsize=8)
         figure.suptitle(
             f"escalate backtest on {model['conflicts']:,} {what}: {model['pairs']:,} pairs, "

@@ -150,7 +150,7 @@ def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runne
     figure = backtest_figure(figures)
     roc, pr, reliability = figure.axes
     assert [ax.get_title() for ax in figure.axes] == [
-        "ROC (AUC)", "precision-recall (average precision)", "reliability"]  # fmt: skip
+        "ROC (AUC)", "precision-recall (average precision)", "reliability (empty bins left out)"]  # fmt: skip
     legend = [t.get_text() for t in roc.get_legend().get_texts()]
     assert legend[0].startswith("escalate (") and any(t.startswith("logistic regression (") for t in legend)
     assert any(t.startswith("sum of the three (") for t in legend) and legend[-1] == "chance"

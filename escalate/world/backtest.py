@@ -48,7 +48,7 @@ from escalate.world.calibrate import calibrate, leave_one_out
 from escalate.world.conflicts import War, conflicts, war_flare_up, war_graph
 from escalate.world.features import BASELINES, FEATURES, Facts, baseline_scores, candidates, pair_features
 from escalate.world.parallel import Workers, stderr_progress
-from escalate.world.scores import Ranked, auc, brier, calibration, cluster_intervals, curves, top_k
+from escalate.world.scores import LOG_EDGES, Ranked, auc, brier, calibration, cluster_intervals, curves, top_k
 
 __all__ = [
     "BASELINES",
@@ -311,7 +311,8 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
         "top_k": k,
         "precision_at_k": precision,
         "side_accuracy": sum(p.side == p.actual_side for p in sided) / len(sided) if sided else None,
-        "calibration": calibration(probabilities.tolist(), labels.tolist()),
+        "calibration": calibration(probabilities, labels),
+        "reliability": calibration(probabilities, labels, LOG_EDGES),
         "pairs": len(predictions),
         "joiners": k,
         "expected_joiners": float(probabilities.sum()),
@@ -325,7 +326,8 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
             "difference": model["auc"] - baselines[name]["auc"], "low_90": low, "high_90": high,
         }  # fmt: skip
         if name in peers_.PEERS:
-            baselines[name]["calibration"] = calibration(as_probability.tolist(), labels.tolist())
+            baselines[name]["calibration"] = calibration(as_probability, labels)
+            baselines[name]["reliability"] = calibration(as_probability, labels, LOG_EDGES)
     by_conflict: dict[int, list[Prediction]] = defaultdict(list)
     for p in predictions:
         by_conflict[p.war].append(p)

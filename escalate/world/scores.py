@@ -84,18 +84,24 @@ def brier(probabilities: Sequence[float] | Any, labels: Sequence[bool] | Any, we
     return float((w * (p - y) ** 2).sum() / w.sum()) if w.sum() else float("nan")
 
 
+#: Edges of the reliability bins: even tenths for the text table, and steps of about half a
+#: decade for the diagram (joining is rare: most pairs lie far below 0.1).
+TENTHS = tuple(b / 10 for b in range(11))
+LOG_EDGES = (0.0, 1e-4, 3e-4, 1e-3, 3e-3, 0.01, 0.03, 0.1, 0.3, 1.0)
+
+
 def calibration(
-    probabilities: Sequence[float], labels: Sequence[bool], bins: int = 10
+    probabilities: Sequence[float] | Any, labels: Sequence[bool] | Any, edges: Sequence[float] = TENTHS
 ) -> list[dict[str, float]]:
-    """Per probability bin: pairs, mean predicted probability, observed rate of joining."""
+    """Per probability bin (``edges``, the last bin closed): pairs, mean predicted, observed rate."""
     p, y, _ = _arrays(probabilities, labels, None)
-    which = np.minimum((p * bins).astype(np.int64), bins - 1)
+    which = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
     table = []
-    for b in range(bins):
+    for b in range(len(edges) - 1):
         members = which == b
         if members.any():
             table.append({
-                "low": b / bins, "high": (b + 1) / bins, "pairs": int(members.sum()),
+                "low": edges[b], "high": edges[b + 1], "pairs": int(members.sum()),
                 "predicted": float(p[members].mean()), "observed": float(y[members].mean()),
             })  # fmt: skip
     return table
