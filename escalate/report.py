@@ -15,6 +15,7 @@ import textwrap
 from typing import Any
 
 from escalate.analysis import Escalation, Party
+from escalate.world.conflicts import KIND_NOUNS
 
 #: Parties less likely than this are counted, not listed (a world graph has hundreds).
 MIN_PROBABILITY = 0.01
@@ -92,8 +93,6 @@ def _percent(result: Escalation, party: Party) -> str:
 
 # -- a backtest's figures ---------------------------------------------------------------------
 
-_NOUNS = {"wars": "war", "mids": "dispute"}
-
 
 def backtest_text(figures: dict[str, Any]) -> str:
     """A backtest's figures (:func:`escalate.world.backtest.backtest`) as text tables.
@@ -102,7 +101,7 @@ def backtest_text(figures: dict[str, Any]) -> str:
     conflicts), expected against actual joiners, side accuracy, then the calibration tables.
     """
     model = figures["model"]
-    noun = _NOUNS.get(figures.get("conflicts", "wars"), "conflict")
+    noun = KIND_NOUNS.get(figures.get("conflicts", "wars"), KIND_NOUNS["all"])[0]
     lines = [
         f"{model['pairs']:,} ({noun}, state) pairs in {model['conflicts']:,} {noun}s, "
         f"{model['joiners']} joiners; graphs from data before each {noun}; "

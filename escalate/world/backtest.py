@@ -45,7 +45,7 @@ from escalate.outcomes import run_cascade
 from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
 from escalate.world.calibrate import calibrate, leave_one_out
-from escalate.world.conflicts import War, conflicts, war_flare_up, war_graph
+from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
 from escalate.world.features import BASELINES, FEATURES, Facts, baseline_scores, candidates, pair_features
 from escalate.world.parallel import Workers, stderr_progress
 from escalate.world.scores import LOG_EDGES, Ranked, auc, brier, calibration, cluster_intervals, curves, top_k
@@ -168,8 +168,9 @@ def backtest(
         calibrate_before = DISPUTES_SPLIT
     year = calibrate_before
     if year is not None and likelihoods is None and not any(c.start.year >= year for c in every):
-        noun = {"wars": "war", "mids": "dispute"}.get(kind, "conflict")
-        raise FlareUpError(f"no {noun} began in {year} or later to score; choose an earlier year")
+        raise FlareUpError(
+            f"no {KIND_NOUNS[kind][0]} began in {year} or later to score; choose an earlier year"
+        )
     data = WorldData(folder)
     progress = stderr_progress("backtest")
     with Workers(data, jobs, progress) as workers:
@@ -182,10 +183,11 @@ def backtest(
             training = lambda c: c.start.year < year  # noqa: E731
             only = lambda c: c.start.year >= year  # noqa: E731
             tables = calibrate(folder, only=training, kind=kind, workers=workers)
-            how = f"fitted on the {kind} before {year}, scored on the later ones"
+            how = f"fitted on the {KIND_NOUNS[kind][1]} before {year}, scored on the later ones"
         else:
             tables = leave_one_out(folder, kind=kind, workers=workers)
-            how = "fitted on the other conflicts for each conflict (leave one out)"
+            noun, nouns = KIND_NOUNS[kind]
+            how = f"fitted on the other {nouns} for each {noun} (leave one out)"
         predictions = predict(folder, likelihoods=tables, samples=samples, seed=seed, only=only,
                               kind=kind, workers=workers)  # fmt: skip
     if progress is not None:

@@ -44,7 +44,7 @@ from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
 from escalate.model import Role
 from escalate.sampling import ROLES, sample_outcomes
 from escalate.world.atop import WorldData
-from escalate.world.conflicts import War, conflicts, war_flare_up, war_graph
+from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
 from escalate.world.parallel import Workers, stderr_progress
 
 #: Candidate values of each likelihood: dense near zero, where most of them lie.
@@ -342,8 +342,9 @@ def calibrate(
     """
     chosen = [w for w in conflicts(folder, kind) if only is None or only(w)]
     if not chosen:
-        what = {"wars": "wars", "mids": "disputes"}.get(kind, "conflicts")
-        raise FlareUpError(f"no {what} to fit on: choose a later year (the data begin in 1816)")
+        raise FlareUpError(
+            f"no {KIND_NOUNS[kind][1]} to fit on: choose a later year (the data begin in 1816)"
+        )
     with _workers(folder, data, jobs, workers) as pool:
         return fit_history(History(pool, chosen, samples=samples, seed=seed), rounds=rounds)
 

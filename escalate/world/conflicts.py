@@ -116,6 +116,10 @@ def _checked(
 DISPUTE_NUMBERS = 100_000
 
 
+#: What each kind of history calls one conflict, and several.
+KIND_NOUNS = {"wars": ("war", "wars"), "mids": ("dispute", "disputes"), "all": ("conflict", "conflicts")}
+
+
 def conflicts(folder: str | os.PathLike[str], kind: str = "wars") -> list[War]:
     """The conflicts of ``kind``: ``"wars"`` (COW), ``"mids"`` (MID 5.0) or ``"all"``."""
     if kind not in ("wars", "mids", "all"):
