@@ -28,7 +28,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from escalate.errors import GraphFileError, close_matches, did_you_mean
+from escalate.errors import GraphFileError, OutputError, close_matches, did_you_mean
 from escalate.interchange import EscalateWarning, drop_none, relation_to_data
 from escalate.loading import read_text, scenario_from_data
 from escalate.model import SYMMETRIC_TYPE_NAMES, Scenario
@@ -69,6 +69,7 @@ def siblings(path: Path) -> tuple[Path, Path]:
 
 def write_csv(scenario: Scenario, path: Path) -> None:
     """Write NAME.csv, NAME-actors.csv and NAME-sources.csv atomically (warns what is lost)."""
+    _refuse_names_csv_would_change(scenario, path)
     actors_path, sources_path = siblings(path)
     rows = []
     for r in scenario.relations:
@@ -126,6 +127,23 @@ def write_csv(scenario: Scenario, path: Path) -> None:
             writer.writerow(header)
             writer.writerows([[_cell(value) for value in row] for row in body])
             stack.enter_context(atomic_write(target)).write(text.getvalue().encode())
+
+
+def _refuse_names_csv_would_change(scenario: Scenario, path: Path) -> None:
+    """A name CSV would read back as another (split at ``;``, or trimmed) is an OutputError."""
+    bad = [
+        (f"actor {a.id!r}" if name == a.id else f"alias {name!r} of {a.id!r}")
+        for a in scenario.actors.values()
+        for name in (a.id, *a.aliases)
+        if ";" in name or name != name.strip()
+    ]
+    bad += [f"source key {key!r}" for key in scenario.sources if key != key.strip()]
+    if bad:
+        shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+        raise OutputError(
+            f"cannot write {path}: CSV separates names with ';' and trims cells, so {shown} would "
+            "read back as another name; rename it, or write .toml or .json instead"
+        )
 
 
 def _rows(path: Path, text: str, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:

@@ -1,5 +1,6 @@
 """Interchange: every format round-trips the bundled and generated scenarios."""
 
+import re
 import warnings
 
 import pytest
@@ -165,3 +166,39 @@ def test_a_csv_export_is_all_or_nothing_and_never_overwrites_what_it_read(tmp_pa
     assert result.exit_code == 1 and "the scenario was read from it" in result.stderr
     assert (tmp_path / "c-actors.csv").read_bytes() == before  # the input is untouched
     assert runner.invoke(app, ["convert", str(tmp_path / "c.csv"), str(tmp_path / "c.csv")]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("actors", "named"),
+    [
+        ({"A;B": {}, "C": {}}, "actor 'A;B'"),
+        ({"A": {"aliases": ["x;y"]}, "C": {}}, "alias 'x;y' of 'A'"),
+        ({"A ": {}, "C": {}}, "actor 'A '"),
+    ],
+    ids=["semicolon-name", "semicolon-alias", "trailing-space"],
+)
+def test_a_name_csv_would_read_back_as_another_is_refused_at_write_time(tmp_path, runner, actors, named):
+    from escalate import OutputError, build_scenario
+
+    s = build_scenario(actors=actors, relations=[{"type": "hostility", "between": [next(iter(actors)), "C"]}])
+    with pytest.raises(OutputError, match=re.escape(named) + ".* would read back as another name"):
+        write_scenario(s, tmp_path / "c.csv")
+    assert list(tmp_path.iterdir()) == []
+    write_scenario(s, tmp_path / "c.toml")  # formats that keep the name still take it
+    result = runner.invoke(app, ["convert", str(tmp_path / "c.toml"), str(tmp_path / "c.csv")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write {tmp_path / 'c.csv'}: CSV separates names")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.toml"]
+
+
+def test_csv_round_trips_separators_and_quotes_that_are_not_name_lists(tmp_path):
+    from escalate import build_scenario
+
+    s = build_scenario(
+        actors={'Bosnia, "and" Herzegovina': {"aliases": ["B'H"], "note": "a; b, c"}, "C": {}},
+        relations=[
+            {"type": "hostility", "between": ['Bosnia, "and" Herzegovina', "C"], "quote": 'said; "no", then'}
+        ],
+    )
+    back = read_scenario(write_scenario(s, tmp_path / "c.csv"))
+    assert (back.actors, back.relations) == (s.actors, s.relations)
