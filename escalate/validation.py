@@ -195,8 +195,9 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(line, f"{where}: likelihood must be a number from 0 to 1, not {show_value(value)}")
             return None
-        if not 0.0 <= float(value) <= 1.0:
-            self.problem(line, f"{where}: likelihood {value} is outside 0..1; use a probability such as 0.75")
+        if not 0 <= value <= 1:  # compared as it is: a 400-digit integer is no float
+            text = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}..."
+            self.problem(line, f"{where}: likelihood {text} is outside 0..1; use a probability such as 0.75")
             return None
         return float(value)
 

@@ -202,3 +202,25 @@ def test_csv_round_trips_separators_and_quotes_that_are_not_name_lists(tmp_path)
     )
     back = read_scenario(write_scenario(s, tmp_path / "c.csv"))
     assert (back.actors, back.relations) == (s.actors, s.relations)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "invalid JSON: nested too deeply"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "invalid JSON: nested too deeply"),
+        (
+            '{"nodes": [], "edges": [], "graph": {"sources": "' + "[" * 100_000 + '"}}',
+            "invalid JSON in the graph's 'sources' attribute: nested too deeply",
+        ),
+        ('{"nodes": [], "edges": [], "graph": {"x": ' + "9" * 5000 + "}}", "invalid JSON: Exceeds the limit"),
+    ],
+    ids=["lists", "objects", "sources", "digits"],
+)
+def test_node_link_json_nested_or_long_past_json_limits_is_a_one_line_error(tmp_path, runner, text, message):
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    result = runner.invoke(app, ["paths", "A", "B", "-g", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: {message}" + result.stderr.split(message, 1)[1]
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
