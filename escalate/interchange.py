@@ -40,6 +40,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from escalate import loading
 from escalate.errors import EscalateError, GraphFileError, OutputError, close_matches, did_you_mean
 from escalate.loading import read_text, scenario_from_data
 from escalate.model import SYMMETRIC_TYPE_NAMES, Relation, Scenario
@@ -399,9 +400,19 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, fmt: str
         payload = (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
     else:
         payload = _xml_bytes(scenario, kind)
+    refuse_unreadable_size(path, payload)
     with atomic_write(path) as handle:
         handle.write(payload)
     return path
+
+
+def refuse_unreadable_size(path: Path, payload: bytes) -> None:
+    """An output larger than escalate reads (MAX_FILE_BYTES) is an OutputError, before any write."""
+    if len(payload) > loading.MAX_FILE_BYTES:
+        raise OutputError(
+            f"cannot write {path}: it would be {len(payload):,} bytes, and escalate reads files of at most "
+            f"{loading.MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES); write a smaller scenario or another format"
+        )
 
 
 def _files(path: Path, kind: str) -> list[Path]:

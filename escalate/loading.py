@@ -135,13 +135,14 @@ def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> S
         raise GraphFileError(path, [f"{where}: extends: {p}" for p in problems]) from exc
 
 
-def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` bytes.
+def read_text(path: Path, *, limit: int | None = None) -> str:
+    """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` (MAX_FILE_BYTES) bytes.
 
     Only a regular file is read (a device, FIFO or socket is refused before any byte is
     read, and opening never waits on a FIFO), and never more than ``limit + 1`` bytes, so a
     file that grows while it is read cannot exhaust memory either.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from escalate.errors import GraphFileError, OutputError, close_matches, did_you_mean
-from escalate.interchange import EscalateWarning, drop_none, relation_to_data
+from escalate.interchange import EscalateWarning, drop_none, refuse_unreadable_size, relation_to_data
 from escalate.loading import read_text, scenario_from_data
 from escalate.model import SYMMETRIC_TYPE_NAMES, Scenario
 from escalate.output import atomic_write
@@ -116,17 +116,21 @@ def write_csv(scenario: Scenario, path: Path) -> None:
         warnings.warn(f"CSV cannot hold the scenario's {' and '.join(lost)}", EscalateWarning, stacklevel=3)
     # All three files or none: each is moved into place only once every one is written (the
     # stack closes the writes in turn; a failure in any removes every temporary file).
+    payloads = []
+    for target, header, body in (
+        (actors_path, _ACTOR_COLUMNS, actors),
+        (sources_path, _SOURCE_COLUMNS, sources),
+        (path, _RELATION_COLUMNS, rows),
+    ):
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[_cell(value) for value in row] for row in body])
+        payloads.append((target, text.getvalue().encode()))
+        refuse_unreadable_size(target, payloads[-1][1])
     with contextlib.ExitStack() as stack:
-        for target, header, body in (
-            (actors_path, _ACTOR_COLUMNS, actors),
-            (sources_path, _SOURCE_COLUMNS, sources),
-            (path, _RELATION_COLUMNS, rows),
-        ):
-            text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows([[_cell(value) for value in row] for row in body])
-            stack.enter_context(atomic_write(target)).write(text.getvalue().encode())
+        for target, payload in payloads:
+            stack.enter_context(atomic_write(target)).write(payload)
 
 
 def _refuse_names_csv_would_change(scenario: Scenario, path: Path) -> None:
