@@ -98,10 +98,7 @@ def load_scenario(graph: str | os.PathLike[str] | None = None) -> Scenario:
 
 def _load_file(path: Path, *, seen: tuple[Path, ...]) -> Scenario:
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise GraphFileError(path, [f"{path}:{_toml_line(exc)}: invalid TOML: {exc}"]) from exc
+    data = parse_toml(path, text)
     base = None
     extends = data.get("extends")
     if extends is not None:
@@ -203,6 +200,24 @@ def build_scenario(
     if as_of is not None:
         data["as_of"] = as_of
     return scenario_from_data(data, path=None)
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """``tomllib.loads``; bad syntax or nesting too deep for the parser is a one-line GraphFileError.
+
+    Examples
+    --------
+    >>> parse_toml(Path("deep.toml"), "x = " + "[" * 100_000)
+    Traceback (most recent call last):
+    ...
+    escalate.errors.GraphFileError: deep.toml: invalid TOML: arrays or tables nested too deeply
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise GraphFileError(path, [f"{path}:{_toml_line(exc)}: invalid TOML: {exc}"]) from exc
+    except RecursionError as exc:  # tomllib parses nested arrays and inline tables recursively
+        raise GraphFileError(path, [f"{path}: invalid TOML: arrays or tables nested too deeply"]) from exc
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> str:
