@@ -16,6 +16,8 @@ from escalate import OutputError, build_scenario, escalation_paths  # noqa: E402
 from escalate.cli import app  # noqa: E402
 from escalate.drawing import EDGE_STYLES, SIDE_COLOURS, draw, save  # noqa: E402
 
+from .adversarial import dense, ring  # noqa: E402
+
 BASELINE = os.path.join(os.path.dirname(__file__), "baseline", "nagorno-karabakh-2020.png")
 
 
@@ -268,31 +270,7 @@ def test_an_image_too_large_to_draw_is_refused_before_any_work(runner, tmp_path,
         save(default, out, size=(100, 100), dpi=100)
 
 
-def _ring(n):
-    """n states, each hostile to the next: one flare-up, few parties, many bystanders."""
-    return (
-        "relations = [\n"
-        + "".join(f'  {{ type = "hostility", between = ["S{i}", "S{(i + 1) % n}"] }},\n' for i in range(n))
-        + "]\n[actors]\n"
-        + "".join(f"S{i} = {{}}\n" for i in range(n))
-    )
-
-
-def _dense(n):
-    """n states with a hostility or a defence pact between every pair, and a neutrality pact."""
-    pairs = [(i, j) for i in range(n) for j in range(i + 1, n)]
-    kinds = ("hostility", "defense_pact")
-    return (
-        "relations = [\n"
-        + "".join(
-            f'  {{ type = "{kinds[(i * 7 + j) % 2]}", between = ["S{i}", "S{j}"] }},\n' for i, j in pairs
-        )
-        + '  { type = "neutrality_pact", between = ["S0", "S2"] },\n]\n[actors]\n'
-        + "".join(f"S{i} = {{}}\n" for i in range(n))
-    )
-
-
-@pytest.mark.parametrize(("name", "text"), [("ring10000", _ring(10_000)), ("dense149", _dense(149))])
+@pytest.mark.parametrize(("name", "text"), [("ring10000", ring(10_000)), ("dense149", dense(149))])
 def test_draw_all_on_thousands_of_actors_or_every_pair_related_finishes(tmp_path, name, text):
     import subprocess
     import sys
@@ -323,7 +301,7 @@ def test_draw_all_draws_a_bounded_number_of_bystanders_and_relations_and_says_so
     from escalate import load_scenario
     from escalate.drawing import MAX_EDGES, MAX_UNINVOLVED
 
-    (tmp_path / "ring.toml").write_text(_ring(2000))
+    (tmp_path / "ring.toml").write_text(ring(2000))
     result = escalation_paths(load_scenario(tmp_path / "ring.toml"), "S0", "S1")
     parties = len({p.actor for p in result.parties})
     assert 0 < parties < 24
@@ -335,7 +313,7 @@ def test_draw_all_draws_a_bounded_number_of_bystanders_and_relations_and_says_so
     assert f"Showing {MAX_UNINVOLVED} of {bystanders} uninvolved actors." in footer.get_text().replace(
         "\n", " "
     )
-    (tmp_path / "dense.toml").write_text(_dense(60))
+    (tmp_path / "dense.toml").write_text(dense(60))
     figure, ax = drawn(escalation_paths(load_scenario(tmp_path / "dense.toml"), "S0", "S1"), show_all=True)
     (footer,) = [t for t in figure.texts if t.get_gid() == "footer"]
     assert sum(1 for p in ax.patches if (p.get_gid() or "").startswith("edge:")) == MAX_EDGES
