@@ -179,12 +179,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: object) -> object:
     """A text cell a spreadsheet would run as a formula, neutralised with a leading quote.
 
+    A cell that already starts with quotes before such a character gets one more, so that
+    :func:`_uncell` gives back exactly what was written.
+
     Examples
     --------
-    >>> _cell("=HYPERLINK(1)"), _cell("Russia"), _cell(0.5)
-    ("'=HYPERLINK(1)", 'Russia', 0.5)
+    >>> _cell("=HYPERLINK(1)"), _cell("Russia"), _cell(0.5), _cell("'=x")
+    ("'=HYPERLINK(1)", 'Russia', 0.5, "''=x")
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -194,10 +197,10 @@ def _uncell(value: str) -> str:
 
     Examples
     --------
-    >>> _uncell("'=HYPERLINK(1)"), _uncell("'quoted")
-    ('=HYPERLINK(1)', "'quoted")
+    >>> _uncell("'=HYPERLINK(1)"), _uncell("'quoted"), _uncell("''=x")
+    ('=HYPERLINK(1)', "'quoted", "'=x")
     """
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_STARTS):
         return value[1:]
     return value
 

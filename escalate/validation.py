@@ -553,12 +553,12 @@ class _NameTable:
         self.table: dict[str, str] = {}
         for actor in actors.values():
             for name in (actor.id, *actor.aliases):
-                self.table.setdefault(name.casefold(), actor.id)
+                self.table.setdefault(folded(name), actor.id)
         self.names = [n for a in actors.values() for n in (a.id, *a.aliases)]
         self.suggestions_left = SUGGESTIONS
 
     def resolve(self, name: str, checker: _Checker, line: int | None, where: str) -> str | None:
-        found = self.table.get(name.casefold())
+        found = self.table.get(folded(name))
         if found is None:
             hint = ""
             if self.suggestions_left > 0:  # each costs a pass over every name: a bounded number

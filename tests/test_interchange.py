@@ -191,13 +191,19 @@ def test_a_name_csv_would_read_back_as_another_is_refused_at_write_time(tmp_path
     assert sorted(p.name for p in tmp_path.iterdir()) == ["c.toml"]
 
 
-def test_csv_round_trips_separators_and_quotes_that_are_not_name_lists(tmp_path):
+def test_csv_round_trips_separators_and_quotes_that_are_not_name_lists_or_formulas(tmp_path):
     from escalate import build_scenario
 
     s = build_scenario(
-        actors={'Bosnia, "and" Herzegovina': {"aliases": ["B'H"], "note": "a; b, c"}, "C": {}},
+        actors={
+            'Bosnia, "and" Herzegovina': {"aliases": ["B'H"], "note": "a; b, c"},
+            "C": {},
+            "'=x": {},
+            "''+1": {},
+        },
         relations=[
-            {"type": "hostility", "between": ['Bosnia, "and" Herzegovina', "C"], "quote": 'said; "no", then'}
+            {"type": "hostility", "between": ['Bosnia, "and" Herzegovina', "C"], "quote": 'said; "no", then'},
+            {"type": "hostility", "between": ["'=x", "''+1"], "note": "'-1"},
         ],
     )
     back = read_scenario(write_scenario(s, tmp_path / "c.csv"))

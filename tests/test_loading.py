@@ -67,6 +67,14 @@ def test_names_resolve_through_aliases_and_case():
         s.resolve("Rusia")
 
 
+def test_names_resolve_in_either_unicode_form_on_the_command_line_and_in_files():
+    from escalate import build_scenario
+
+    nfc, nfd = "Cura\u00e7ao", "Curac\u0327ao"
+    s = build_scenario(actors={nfc: {}, "B": {}}, relations=[{"type": "hostility", "between": [nfd, "B"]}])
+    assert s.resolve(nfd) == nfc and s.relations[0].actors == (nfc, "B")
+
+
 def test_array_of_tables_form_is_accepted(graph_file):
     path = graph_file('[actors]\nA = {}\nB = {}\n\n[[relations]]\ntype = "hostility"\nbetween = ["A", "B"]\n')
     assert load_scenario(path).relations[0].type == "hostility"
