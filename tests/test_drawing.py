@@ -16,7 +16,7 @@ from escalate import OutputError, build_scenario, escalation_paths  # noqa: E402
 from escalate.cli import app  # noqa: E402
 from escalate.drawing import EDGE_STYLES, SIDE_COLOURS, draw, save  # noqa: E402
 
-from .adversarial import dense, ring  # noqa: E402
+from .adversarial import dense, ring  # noqa: E402  (draw --all at scale: test_bounds.py)
 
 BASELINE = os.path.join(os.path.dirname(__file__), "baseline", "nagorno-karabakh-2020.png")
 
@@ -270,38 +270,11 @@ def test_an_image_too_large_to_draw_is_refused_before_any_work(runner, tmp_path,
         save(default, out, size=(100, 100), dpi=100)
 
 
-@pytest.mark.parametrize(("name", "text"), [("ring10000", ring(10_000)), ("dense149", dense(149))])
-def test_draw_all_on_thousands_of_actors_or_every_pair_related_finishes(tmp_path, name, text):
-    import subprocess
-    import sys
-
-    graph, out = tmp_path / f"{name}.toml", tmp_path / f"{name}.png"
-    graph.write_text(text)
-    command = [
-        sys.executable,
-        "-m",
-        "escalate",
-        "draw",
-        "S0",
-        "S1",
-        "-g",
-        str(graph),
-        "-o",
-        str(out),
-        "--all",
-    ]
-    env = {**os.environ, "MPLBACKEND": "Agg", "OPENBLAS_NUM_THREADS": "1"}
-    done = subprocess.run(command, capture_output=True, text=True, timeout=60, env=env)  # were 200 s, 90 s
-    assert done.returncode == 0, done.stderr
-    assert done.stderr == f"Wrote {out}\n"
-    assert out.read_bytes().startswith(b"\x89PNG\r\n\x1a\n")
-
-
 def test_draw_all_draws_a_bounded_number_of_bystanders_and_relations_and_says_so(tmp_path):
     from escalate import load_scenario
     from escalate.drawing import MAX_EDGES, MAX_UNINVOLVED
 
-    (tmp_path / "ring.toml").write_text(ring(2000))
+    (tmp_path / "ring.toml").write_text(ring(1000))
     result = escalation_paths(load_scenario(tmp_path / "ring.toml"), "S0", "S1")
     parties = len({p.actor for p in result.parties})
     assert 0 < parties < 24
@@ -309,7 +282,7 @@ def test_draw_all_draws_a_bounded_number_of_bystanders_and_relations_and_says_so
     (footer,) = [t for t in figure.texts if t.get_gid() == "footer"]
     nodes = sum(1 for c in ax.collections if (c.get_gid() or "").startswith("node:"))
     assert nodes == 2 + parties + MAX_UNINVOLVED
-    bystanders = f"{2000 - 2 - parties:,}"
+    bystanders = f"{1000 - 2 - parties:,}"
     assert f"Showing {MAX_UNINVOLVED} of {bystanders} uninvolved actors." in footer.get_text().replace(
         "\n", " "
     )
