@@ -129,6 +129,16 @@ def draw(
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(11, 7.5))
+    from matplotlib import rc_context
+
+    with rc_context({"text.parse_math": False}):  # names are text: "$x^{2" is no formula
+        _draw_on(ax, result, layout, show_all, title, seed, max_parties)
+    return ax
+
+
+def _draw_on(
+    ax: Axes, result: Escalation, layout: str, show_all: bool, title: str | None, seed: int, max_parties: int
+) -> None:
     nodes = _nodes(result, show_all, max_parties)
     positions = _positions(result, nodes, layout, seed)
     emphasised = _top_path_edges(result)
@@ -139,7 +149,7 @@ def draw(
     _draw_edges(ax, result, edges, positions, emphasised)
     _draw_nodes(ax, result, nodes, positions)
     _legend(ax, edges, nodes)
-    ax.set_title(title or _title(result), fontsize=11, loc="left")
+    ax.set_title(title or _title(result), fontsize=11, loc="left", parse_math=False)  # made with the Axes
     shown = len([n for n in nodes.values() if n.role not in ("belligerent", "uninvolved")])
     total = len({p.actor for p in result.parties})
     uninvolved, all_uninvolved = len(nodes) - shown - 2, len(result.scenario) - total - 2
@@ -151,7 +161,6 @@ def draw(
         f"Showing {len(edges)} of {len(every_edge):,} relations." if len(edges) < len(every_edge) else "",
     ]
     _footer(ax, result, edges, " ".join(n for n in notes if n))
-    return ax
 
 
 #: The largest image drawn, in pixels (width x height at the dpi): about 190 MB of pixels.

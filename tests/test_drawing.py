@@ -291,3 +291,21 @@ def test_draw_all_draws_a_bounded_number_of_bystanders_and_relations_and_says_so
     (footer,) = [t for t in figure.texts if t.get_gid() == "footer"]
     assert sum(1 for p in ax.patches if (p.get_gid() or "").startswith("edge:")) == MAX_EDGES
     assert f"Showing {MAX_EDGES} of 1,771 relations." in footer.get_text().replace("\n", " ")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_names_that_look_like_mathtext_are_drawn_as_written(tmp_path, suffix):
+    names = ["$x^{2", "B$", "C_{x}\\frac"]
+    s = build_scenario(
+        actors={n: {} for n in names},
+        relations=[
+            {"type": "hostility", "between": names[:2]},
+            {"type": "defense_pact", "between": names[1:]},
+        ],
+    )
+    result = escalation_paths(s, names[0], names[1])
+    save(result, tmp_path / f"m{suffix}", title="$\\frac{")  # matplotlib once parsed these as formulas
+    figure, ax = drawn(result)
+    figure.canvas.draw()
+    assert set(labels(ax)) == set(names)
+    assert ax.get_title(loc="left").startswith(s.name)
