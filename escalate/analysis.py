@@ -366,7 +366,8 @@ def make_flare_up(
 
 def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple[Party, ...]:
     flare = compiled.flare_up
-    likeliest = most_likely_chains(compiled) if tally.method == "monte-carlo" else {}
+    wanted = {actor for (actor, side), p in tally.probabilities.items() if p > 0.0}  # parties only
+    likeliest = most_likely_chains(compiled, wanted) if tally.method == "monte-carlo" else {}
     fighting = fighting_sides(compiled, tally)
     parties = []
     for (actor, side), probability in tally.probabilities.items():

@@ -25,6 +25,7 @@ its pact with D applies: 0.5 x 0.13 x 0.5.
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 from itertools import islice
 from typing import Any
 
@@ -63,8 +64,14 @@ def best_chains(
     return found[:k]
 
 
-def most_likely_chains(compiled: Compiled) -> dict[str, tuple[float, tuple[int, ...]]]:
-    """The single most likely chain to every reachable party, from one Dijkstra search.
+def most_likely_chains(
+    compiled: Compiled, targets: Collection[str] | None = None
+) -> dict[str, tuple[float, tuple[int, ...]]]:
+    """The single most likely chain to every reachable party (or to ``targets``), from one Dijkstra search.
+
+    Time and memory are linear in the ties plus the length of the chains returned: the search
+    keeps one predecessor per party (not every party's whole route), and a chain is spelt out
+    only for a party asked for.
 
     Examples
     --------
@@ -76,24 +83,35 @@ def most_likely_chains(compiled: Compiled) -> dict[str, tuple[float, tuple[int, 
     >>> c = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
     >>> {actor: p for actor, (p, _) in most_likely_chains(c).items()}
     {'C': 0.5, 'D': 0.25}
+    >>> list(most_likely_chains(c, targets={"D"}))
+    ['D']
     """
     import networkx as nx
 
     relays = _relays(compiled)
-    found: Any = nx.single_source_dijkstra(relays, _START, weight="weight")
-    distance: dict[object, float] = found[0]
-    route: dict[object, list[object]] = found[1]
+    found: Any = nx.dijkstra_predecessor_and_distance(relays, _START, weight="weight")
+    previous: dict[object, list[object]] = found[0]
+    distance: dict[object, float] = found[1]
     belligerents = {b for b, _ in compiled.flare_up.fighting}
-    best: dict[str, tuple[float, tuple[int, ...]]] = {}
+    last: dict[str, tuple[float, Arc]] = {}  # the likeliest last step to each party, by its bound
     for arc in compiled.arcs:  # the last step may be any tie; the ones before must relay
         if arc.target in belligerents or arc.likelihood <= 0 or arc.source not in distance:
             continue
+        if targets is not None and arc.target not in targets:
+            continue
         bound = math.exp(-distance[arc.source]) * arc.likelihood
-        if arc.target not in best or bound > best[arc.target][0]:
-            nodes = route[arc.source]
-            steps = tuple(relays.edges[u, v]["arc"] for u, v in zip(nodes[1:], nodes[2:], strict=False))
-            chain = (*steps, arc.index)
-            best[arc.target] = (chain_probability(compiled, chain), chain)
+        if arc.target not in last or bound > last[arc.target][0]:
+            last[arc.target] = (bound, arc)
+    best: dict[str, tuple[float, tuple[int, ...]]] = {}
+    for target, (_, arc) in last.items():
+        steps: list[int] = [arc.index]
+        node: object = arc.source
+        while previous[node] and previous[node][0] != _START:  # back along the search tree
+            before = previous[node][0]
+            steps.append(relays.edges[before, node]["arc"])
+            node = before
+        chain = tuple(reversed(steps))
+        best[target] = (chain_probability(compiled, chain), chain)
     return best
 
 

@@ -47,6 +47,12 @@ LARGE = 150
 MAX_PARTIES = 24
 #: A column of one side and hop distance wraps into sub-columns past this many actors.
 COLUMN_HEIGHT = 7
+#: With ``show_all``, draw at most this many uninvolved actors (by name; the footer says so):
+#: 5,000 once took over 300 s, and no one reads that many labels.
+MAX_UNINVOLVED = 300
+#: Draw at most this many relations (on top paths first; the footer says so): every pair of 120
+#: actors related once took 90 s to draw.
+MAX_EDGES = 1000
 
 
 @dataclass(frozen=True)
@@ -123,19 +129,38 @@ def draw(
         import matplotlib.pyplot as plt
 
         _, ax = plt.subplots(figsize=(11, 7.5))
+    from matplotlib import rc_context
+
+    with rc_context({"text.parse_math": False}):  # names are text: "$x^{2" is no formula
+        _draw_on(ax, result, layout, show_all, title, seed, max_parties)
+    return ax
+
+
+def _draw_on(
+    ax: Axes, result: Escalation, layout: str, show_all: bool, title: str | None, seed: int, max_parties: int
+) -> None:
     nodes = _nodes(result, show_all, max_parties)
     positions = _positions(result, nodes, layout, seed)
-    edges = _edges(result, nodes)
     emphasised = _top_path_edges(result)
+    every_edge = _edges(result, nodes)
+    edges = _most_telling(every_edge, emphasised, nodes)[:MAX_EDGES]
     ax.set_axis_off()
+    _frame(ax, positions)  # fixed limits first: else each node drawn rescales over all before it
     _draw_edges(ax, result, edges, positions, emphasised)
     _draw_nodes(ax, result, nodes, positions)
-    _frame(ax, positions)
     _legend(ax, edges, nodes)
-    ax.set_title(title or _title(result), fontsize=11, loc="left")
+    ax.set_title(title or _title(result), fontsize=11, loc="left", parse_math=False)  # made with the Axes
     shown = len([n for n in nodes.values() if n.role not in ("belligerent", "uninvolved")])
-    _footer(ax, result, edges, shown)
-    return ax
+    total = len({p.actor for p in result.parties})
+    uninvolved, all_uninvolved = len(nodes) - shown - 2, len(result.scenario) - total - 2
+    notes = [
+        f"Showing the {shown} most likely of {total} parties." if shown < total else "",
+        f"Showing {uninvolved} of {all_uninvolved:,} uninvolved actors."
+        if 0 < uninvolved < all_uninvolved
+        else "",
+        f"Showing {len(edges)} of {len(every_edge):,} relations." if len(edges) < len(every_edge) else "",
+    ]
+    _footer(ax, result, edges, " ".join(n for n in notes if n))
 
 
 #: The largest image drawn, in pixels (width x height at the dpi): about 190 MB of pixels.
@@ -212,8 +237,8 @@ def _nodes(result: Escalation, show_all: bool, max_parties: int = 10**9) -> dict
         hops = len(party.paths[0].steps) if party.paths else 1
         nodes[actor] = Node(actor, side, party.role, party.probability, hops)
     if show_all:
-        for actor in result.scenario.actors:
-            nodes.setdefault(actor, Node(actor, None, "uninvolved", 0.0, 0))
+        uninvolved = sorted(a for a in result.scenario.actors if a not in nodes)[:MAX_UNINVOLVED]
+        nodes.update({a: Node(a, None, "uninvolved", 0.0, 0) for a in uninvolved})
     return nodes
 
 
@@ -236,6 +261,22 @@ def _edges(result: Escalation, nodes: dict[str, Node]) -> list[tuple[str, str, R
             call = Relation(RelationType.COLLECTIVE_DEFENSE, actor.id, actor.members, source=actor.source)
             edges += [(m, actor.id, call) for m in actor.members if m in nodes]
     return edges
+
+
+def _most_telling(
+    edges: list[tuple[str, str, Relation]],
+    emphasised: dict[tuple[frozenset[str], str], int],
+    nodes: dict[str, Node],
+) -> list[tuple[str, str, Relation]]:
+    """``edges`` in the order they are worth drawing: on a top path, between parties, the rest."""
+
+    def rank(edge: tuple[str, str, Relation]) -> int:
+        x, y, relation = edge
+        if (frozenset((x, y)), relation.type.value) in emphasised:
+            return 0
+        return 1 if "uninvolved" not in (nodes[x].role, nodes[y].role) else 2
+
+    return sorted(edges, key=rank)
 
 
 def _top_path_relations(result: Escalation, nodes: dict[str, Node]) -> set[tuple[str, str, Relation]]:
@@ -398,8 +439,11 @@ def _draw_edges(
     positions: dict[str, tuple[float, float]],
     emphasised: dict[tuple[frozenset[str], str], int],
 ) -> None:
+    import numpy as np
     from matplotlib.patches import FancyArrowPatch
 
+    names = list(positions)
+    points = np.array([positions[n] for n in names], dtype=float).reshape(-1, 2)
     by_pair: dict[frozenset[str], list[tuple[str, str, Relation]]] = defaultdict(list)
     for edge in edges:
         by_pair[frozenset(edge[:2])].append(edge)
@@ -407,7 +451,7 @@ def _draw_edges(
         group = sorted(by_pair[pair], key=lambda e: (e[2].type.value, e[0], e[1]))
         # Orient arcs by a fixed order of the pair, so parallel arcs never coincide.
         start, end = sorted(pair) if len(pair) == 2 else (group[0][0], group[0][1])
-        others = [xy for name, xy in positions.items() if name not in pair]
+        others = points[[i for i, name in enumerate(names) if name not in pair]]
         base = _bend(positions[start], positions[end], others)
         for i, (x, y, relation) in enumerate(group):
             style = EDGE_STYLES[relation.type]
@@ -450,24 +494,31 @@ def _draw_edges(
             )
 
 
-def _bend(start: tuple[float, float], end: tuple[float, float], others: list[tuple[float, float]]) -> float:
-    """The curvature (matplotlib's arc3 rad) that keeps a line clear of the other nodes."""
-    best, best_clearance = 0.0, -1.0
-    for rad in (0.0, 0.25, -0.25, 0.45, -0.45, 0.7, -0.7):
-        (x0, y0), (x2, y2) = start, end
-        cx, cy = (x0 + x2) / 2 + rad * (y2 - y0), (y0 + y2) / 2 - rad * (x2 - x0)
-        clearance = float("inf")
-        for step in range(1, 20):
-            t = step / 20
-            px = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x2
-            py = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y2
-            for ox, oy in others:
-                clearance = min(clearance, ((px - ox) ** 2 + (py - oy) ** 2) ** 0.5)
-        if clearance >= 0.55:
-            return rad
-        if clearance > best_clearance:
-            best, best_clearance = rad, clearance
-    return best
+#: Curvatures tried for a line, in order, and where along it the clearance is measured.
+_RADS = (0.0, 0.25, -0.25, 0.45, -0.45, 0.7, -0.7)
+_STEPS = 20
+
+
+def _bend(start: tuple[float, float], end: tuple[float, float], others: Any) -> float:
+    """The curvature (matplotlib's arc3 rad) that keeps a line clear of the other nodes.
+
+    ``others`` is an (n, 2) array of the other nodes' positions; the first curvature whose
+    line stays 0.55 away from every one wins, else the one that stays furthest away.
+    """
+    import numpy as np
+
+    if len(others) == 0:
+        return _RADS[0]
+    (x0, y0), (x2, y2) = start, end
+    rads = np.array(_RADS)[:, None]
+    cx, cy = (x0 + x2) / 2 + rads * (y2 - y0), (y0 + y2) / 2 - rads * (x2 - x0)
+    t = (np.arange(1, _STEPS) / _STEPS)[None, :]
+    px = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x2  # (curvature, step)
+    py = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y2
+    distance = ((px[..., None] - others[:, 0]) ** 2 + (py[..., None] - others[:, 1]) ** 2) ** 0.5
+    clearance = distance.min(axis=(1, 2))
+    clear = np.flatnonzero(clearance >= 0.55)
+    return _RADS[int(clear[0] if clear.size else np.argmax(clearance))]
 
 
 def _frame(ax: Axes, positions: dict[str, tuple[float, float]]) -> None:
@@ -528,15 +579,13 @@ def _title(result: Escalation) -> str:
     return f"{result.scenario.title or result.scenario.name}\n{flare_up_line(result)}"
 
 
-def _footer(ax: Axes, result: Escalation, edges: list[tuple[str, str, Relation]], shown: int) -> None:
+def _footer(ax: Axes, result: Escalation, edges: list[tuple[str, str, Relation]], notes: str) -> None:
     citations = sorted(
         {c.removeprefix(" (source: ").removesuffix(")") for *_, r in edges if (c := cite(result.scenario, r))}
     )
     colours = "Blue: {} side; orange: {} side; grey: mediators. Fill and size: probability.".format(
         *result.belligerents
     )
-    total = len({p.actor for p in result.parties})
-    if shown < total:
-        colours += f" Showing the {shown} most likely of {total} parties."
+    colours += f" {notes}" if notes else ""
     text = "\n".join(textwrap.wrap(colours + " Sources: " + ("; ".join(citations) or "none") + ".", 150))
     ax.figure.text(0.02, 0.015, text, fontsize=7, color="#444444", va="bottom", ha="left", gid="footer")

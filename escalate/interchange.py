@@ -32,6 +32,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import math
 import os
 import re
 import warnings
@@ -39,10 +40,12 @@ from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
+from escalate import loading
 from escalate.errors import EscalateError, GraphFileError, OutputError, close_matches, did_you_mean
 from escalate.loading import read_text, scenario_from_data
 from escalate.model import SYMMETRIC_TYPE_NAMES, Relation, Scenario
 from escalate.output import atomic_write
+from escalate.validation import show_value
 
 FORMATS = ("toml", "json", "graphml", "gexf", "csv")
 _LIST_KEYS = {"aliases", "members", "covers", "to", "between"}
@@ -236,15 +239,18 @@ def from_networkx(graph: Any, *, path: str | os.PathLike[str] | None = None) -> 
     True
     """
     where = str(path) if path is not None else "<graph>"
+    file = Path(path) if path is not None else None
     attrs = dict(graph.graph)
     data: dict[str, Any] = {k: attrs[k] for k in ("name", "title", "as_of") if attrs.get(k) is not None}
     data["sources"] = attrs.get("sources") or {}
+    if isinstance(data["sources"], str):  # GraphML and node-link JSON hold the table as JSON text
+        data["sources"] = parse_json(Path(where), data["sources"], what=" in the graph's 'sources' attribute")
     data["actors"] = {str(n): _rename(_clean(d), "source_key", "source") for n, d in graph.nodes(data=True)}
     grouped: dict[Any, list[tuple[str, str, dict[str, Any]]]] = {}
     for number, (x, y, d) in enumerate(graph.edges(data=True)):
-        if "relation" not in d:
-            message = f"{where}: edge {x} -> {y} has no 'relation' attribute (its type)"
-            raise GraphFileError(where if path is not None else None, [message])
+        problem = _edge_problem(d)
+        if problem:
+            raise GraphFileError(file, [f"{where}: edge {x} -> {y} {problem}"])
         key = d.get("relation_id", f"edge{number}")
         grouped.setdefault(key, []).append((str(x), str(y), d))
     relations = []
@@ -271,6 +277,20 @@ def from_networkx(graph: Any, *, path: str | os.PathLike[str] | None = None) -> 
     return scenario_from_data(data, path=Path(path) if path is not None else None)
 
 
+def _edge_problem(d: Mapping[str, Any]) -> str | None:
+    """What is wrong with an edge's own attributes (its type and place in a relation), if anything."""
+    if "relation" not in d:
+        return "has no 'relation' attribute (its type)"
+    if not isinstance(d["relation"], str):
+        return f"has 'relation' {show_value(d['relation'])}; it must be a relation type's name"
+    if not isinstance(d.get("relation_id", 0), int | str):
+        return f"has 'relation_id' {show_value(d['relation_id'])}; it must be a number or text"
+    position = d.get("target_position", 0)
+    if isinstance(position, bool) or not isinstance(position, int | float) or not math.isfinite(position):
+        return f"has 'target_position' {show_value(position)}; it must be a whole number"
+    return None
+
+
 def _rename(mapping: Mapping[str, Any], old: str, new: str) -> dict[str, Any]:
     return {(new if k == old else k): v for k, v in mapping.items()}
 
@@ -284,8 +304,8 @@ def _clean(attributes: Mapping[str, Any]) -> dict[str, Any]:
         if isinstance(value, str) and key in _LIST_KEYS and value.startswith("["):
             try:
                 value = json.loads(value)
-            except ValueError:
-                pass
+            except (ValueError, RecursionError):
+                pass  # left as text, which validation reports
         if isinstance(value, str) and key in _DATE_KEYS:
             try:
                 value = dt.date.fromisoformat(value)
@@ -347,11 +367,7 @@ def read_scenario(path: str | os.PathLike[str], *, fmt: str | None = None) -> Sc
 
         return read_csv(path, text)
     if kind == "json":
-        try:
-            data = json.loads(text)
-        except json.JSONDecodeError as exc:
-            raise GraphFileError(path, [f"{path}:{exc.lineno}: invalid JSON: {exc.msg}"]) from exc
-        return _from_node_link(path, data)
+        return _from_node_link(path, parse_json(path, text))
     return _read_xml(path, text, kind)
 
 
@@ -384,9 +400,19 @@ def write_scenario(scenario: Scenario, path: str | os.PathLike[str], *, fmt: str
         payload = (json.dumps(data, indent=1, ensure_ascii=False, sort_keys=True) + "\n").encode()
     else:
         payload = _xml_bytes(scenario, kind)
+    refuse_unreadable_size(path, payload)
     with atomic_write(path) as handle:
         handle.write(payload)
     return path
+
+
+def refuse_unreadable_size(path: Path, payload: bytes) -> None:
+    """An output larger than escalate reads (MAX_FILE_BYTES) is an OutputError, before any write."""
+    if len(payload) > loading.MAX_FILE_BYTES:
+        raise OutputError(
+            f"cannot write {path}: it would be {len(payload):,} bytes, and escalate reads files of at most "
+            f"{loading.MAX_FILE_BYTES:,} bytes (MAX_FILE_BYTES); write a smaller scenario or another format"
+        )
 
 
 def _files(path: Path, kind: str) -> list[Path]:
@@ -416,6 +442,25 @@ def _refuse_overwriting_what_it_read(scenario: Scenario, path: Path, kind: str) 
                 )
 
 
+def parse_json(path: Path, text: str, *, what: str = "") -> Any:
+    """``json.loads``; bad syntax, nesting too deep or a number too long is a one-line GraphFileError.
+
+    Examples
+    --------
+    >>> parse_json(Path("g.json"), "[" * 100_000)
+    Traceback (most recent call last):
+    ...
+    escalate.errors.GraphFileError: g.json: invalid JSON: nested too deeply
+    """
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError as exc:
+        raise GraphFileError(path, [f"{path}:{exc.lineno}: invalid JSON{what}: {exc.msg}"]) from exc
+    except (ValueError, RecursionError) as exc:  # json's own depth and digit limits
+        reason = "nested too deeply" if isinstance(exc, RecursionError) else str(exc).split(";")[0]
+        raise GraphFileError(path, [f"{path}: invalid JSON{what}: {reason}"]) from exc
+
+
 def _from_node_link(path: Path, data: Any) -> Scenario:
     import networkx as nx
 
@@ -423,13 +468,16 @@ def _from_node_link(path: Path, data: Any) -> Scenario:
         raise GraphFileError(
             path, [f"{path}: not node-link JSON; expected an object with 'nodes' and 'edges'"]
         )
+    for key, shape in (("nodes", list), ("edges", list), ("graph", dict)):
+        value = data.get(key, shape())
+        if not isinstance(value, shape) or (shape is list and not all(isinstance(v, dict) for v in value)):
+            wanted = "an object" if shape is dict else "a list of objects"
+            message = f"{path}: malformed node-link JSON: '{key}' must be {wanted}, not {show_value(value)}"
+            raise GraphFileError(path, [message])
     try:
         graph = nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
-    except (KeyError, TypeError, nx.NetworkXError) as exc:
+    except (KeyError, TypeError, ValueError, nx.NetworkXError) as exc:
         raise GraphFileError(path, [f"{path}: malformed node-link JSON: {exc!r}"]) from exc
-    sources = graph.graph.get("sources")
-    if isinstance(sources, str):
-        graph.graph["sources"] = json.loads(sources)
     return from_networkx(graph, path=path)
 
 
@@ -472,11 +520,5 @@ def _read_xml(path: Path, text: str, kind: str) -> Scenario:
         raise GraphFileError(path, [f"{path}:{line}: invalid {kind.upper()}: {exc}"]) from exc
     except (nx.NetworkXError, KeyError, ValueError, TypeError) as exc:
         raise GraphFileError(path, [f"{path}: malformed {kind.upper()}: {exc}"]) from exc
-    sources = graph.graph.get("sources")
-    if isinstance(sources, str):
-        try:
-            graph.graph["sources"] = json.loads(sources)
-        except ValueError as exc:
-            raise GraphFileError(path, [f"{path}: the graph's 'sources' attribute is not JSON"]) from exc
     graph.graph.setdefault("name", path.stem)
     return from_networkx(graph, path=path)

@@ -263,16 +263,13 @@ def load_likelihoods(path: str | Path) -> LikelihoodTable:
     True
     """
     path = Path(path)
-    from escalate.loading import read_text
+    from escalate.loading import parse_toml, read_text
 
     if str(path) in BUNDLED_TABLES and not path.exists():
         text = resources.files("escalate").joinpath(BUNDLED_TABLES[str(path)]).read_text(encoding="utf-8")
     else:
         text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise GraphFileError(path, [f"{path}: invalid TOML: {exc}"]) from exc
+    data = parse_toml(path, text)
     problems = []
     changes: dict[str, float] = {}
     for key, value in _flatten(data).items():

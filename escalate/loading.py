@@ -98,10 +98,7 @@ def load_scenario(graph: str | os.PathLike[str] | None = None) -> Scenario:
 
 def _load_file(path: Path, *, seen: tuple[Path, ...]) -> Scenario:
     text = read_text(path)
-    try:
-        data = tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
-        raise GraphFileError(path, [f"{path}:{_toml_line(exc)}: invalid TOML: {exc}"]) from exc
+    data = parse_toml(path, text)
     base = None
     extends = data.get("extends")
     if extends is not None:
@@ -135,13 +132,14 @@ def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> S
         raise GraphFileError(path, [f"{where}: extends: {p}" for p in problems]) from exc
 
 
-def read_text(path: Path, *, limit: int = MAX_FILE_BYTES) -> str:
-    """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` bytes.
+def read_text(path: Path, *, limit: int | None = None) -> str:
+    """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` (MAX_FILE_BYTES) bytes.
 
     Only a regular file is read (a device, FIFO or socket is refused before any byte is
     read, and opening never waits on a FIFO), and never more than ``limit + 1`` bytes, so a
     file that grows while it is read cannot exhaust memory either.
     """
+    limit = MAX_FILE_BYTES if limit is None else limit
     try:
         fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
         with os.fdopen(fd, "rb") as handle:
@@ -202,6 +200,24 @@ def build_scenario(
     if as_of is not None:
         data["as_of"] = as_of
     return scenario_from_data(data, path=None)
+
+
+def parse_toml(path: Path, text: str) -> dict[str, Any]:
+    """``tomllib.loads``; bad syntax or nesting too deep for the parser is a one-line GraphFileError.
+
+    Examples
+    --------
+    >>> parse_toml(Path("deep.toml"), "x = " + "[" * 100_000)
+    Traceback (most recent call last):
+    ...
+    escalate.errors.GraphFileError: deep.toml: invalid TOML: arrays or tables nested too deeply
+    """
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise GraphFileError(path, [f"{path}:{_toml_line(exc)}: invalid TOML: {exc}"]) from exc
+    except RecursionError as exc:  # tomllib parses nested arrays and inline tables recursively
+        raise GraphFileError(path, [f"{path}: invalid TOML: arrays or tables nested too deeply"]) from exc
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> str:

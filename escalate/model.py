@@ -28,6 +28,7 @@ from types import MappingProxyType
 from typing import Any
 
 from escalate.errors import GraphFileError, UnknownActorError, UnknownRelationError, close_matches
+from escalate.names import folded
 
 
 class ActorKind(StrEnum):
@@ -306,10 +307,10 @@ class Scenario:
         if name in self.actors:
             return name
         lookup = self._lookup()
-        actor_id = lookup.get(name.casefold())
+        actor_id = lookup.get(folded(name))
         if actor_id is None:
             near = close_matches(name, self._lookup_names())
-            suggestions = list(dict.fromkeys(lookup[n.casefold()] for n in near))
+            suggestions = list(dict.fromkeys(lookup[folded(n)] for n in near))
             raise UnknownActorError(name, suggestions, what=what)
         return actor_id
 
@@ -436,7 +437,7 @@ class Scenario:
         table: dict[str, str] = {}
         for actor in self.actors.values():
             for name in (actor.id, *actor.aliases):
-                table.setdefault(name.casefold(), actor.id)
+                table.setdefault(folded(name), actor.id)
         return table
 
     def _lookup_names(self) -> list[str]:

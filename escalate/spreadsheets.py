@@ -28,8 +28,8 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from escalate.errors import GraphFileError, close_matches, did_you_mean
-from escalate.interchange import EscalateWarning, drop_none, relation_to_data
+from escalate.errors import GraphFileError, OutputError, close_matches, did_you_mean
+from escalate.interchange import EscalateWarning, drop_none, refuse_unreadable_size, relation_to_data
 from escalate.loading import read_text, scenario_from_data
 from escalate.model import SYMMETRIC_TYPE_NAMES, Scenario
 from escalate.output import atomic_write
@@ -69,6 +69,7 @@ def siblings(path: Path) -> tuple[Path, Path]:
 
 def write_csv(scenario: Scenario, path: Path) -> None:
     """Write NAME.csv, NAME-actors.csv and NAME-sources.csv atomically (warns what is lost)."""
+    _refuse_names_csv_would_change(scenario, path)
     actors_path, sources_path = siblings(path)
     rows = []
     for r in scenario.relations:
@@ -115,17 +116,38 @@ def write_csv(scenario: Scenario, path: Path) -> None:
         warnings.warn(f"CSV cannot hold the scenario's {' and '.join(lost)}", EscalateWarning, stacklevel=3)
     # All three files or none: each is moved into place only once every one is written (the
     # stack closes the writes in turn; a failure in any removes every temporary file).
+    payloads = []
+    for target, header, body in (
+        (actors_path, _ACTOR_COLUMNS, actors),
+        (sources_path, _SOURCE_COLUMNS, sources),
+        (path, _RELATION_COLUMNS, rows),
+    ):
+        text = io.StringIO()
+        writer = csv.writer(text, lineterminator="\n")
+        writer.writerow(header)
+        writer.writerows([[_cell(value) for value in row] for row in body])
+        payloads.append((target, text.getvalue().encode()))
+        refuse_unreadable_size(target, payloads[-1][1])
     with contextlib.ExitStack() as stack:
-        for target, header, body in (
-            (actors_path, _ACTOR_COLUMNS, actors),
-            (sources_path, _SOURCE_COLUMNS, sources),
-            (path, _RELATION_COLUMNS, rows),
-        ):
-            text = io.StringIO()
-            writer = csv.writer(text, lineterminator="\n")
-            writer.writerow(header)
-            writer.writerows([[_cell(value) for value in row] for row in body])
-            stack.enter_context(atomic_write(target)).write(text.getvalue().encode())
+        for target, payload in payloads:
+            stack.enter_context(atomic_write(target)).write(payload)
+
+
+def _refuse_names_csv_would_change(scenario: Scenario, path: Path) -> None:
+    """A name CSV would read back as another (split at ``;``, or trimmed) is an OutputError."""
+    bad = [
+        (f"actor {a.id!r}" if name == a.id else f"alias {name!r} of {a.id!r}")
+        for a in scenario.actors.values()
+        for name in (a.id, *a.aliases)
+        if ";" in name or name != name.strip()
+    ]
+    bad += [f"source key {key!r}" for key in scenario.sources if key != key.strip()]
+    if bad:
+        shown = ", ".join(bad[:3]) + (f" and {len(bad) - 3} more" if len(bad) > 3 else "")
+        raise OutputError(
+            f"cannot write {path}: CSV separates names with ';' and trims cells, so {shown} would "
+            "read back as another name; rename it, or write .toml or .json instead"
+        )
 
 
 def _rows(path: Path, text: str, required: Iterable[str]) -> list[tuple[int, dict[str, str]]]:
@@ -157,12 +179,15 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _cell(value: object) -> object:
     """A text cell a spreadsheet would run as a formula, neutralised with a leading quote.
 
+    A cell that already starts with quotes before such a character gets one more, so that
+    :func:`_uncell` gives back exactly what was written.
+
     Examples
     --------
-    >>> _cell("=HYPERLINK(1)"), _cell("Russia"), _cell(0.5)
-    ("'=HYPERLINK(1)", 'Russia', 0.5)
+    >>> _cell("=HYPERLINK(1)"), _cell("Russia"), _cell(0.5), _cell("'=x")
+    ("'=HYPERLINK(1)", 'Russia', 0.5, "''=x")
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_STARTS):
+    if isinstance(value, str) and value.lstrip("'").startswith(_FORMULA_STARTS):
         return "'" + value
     return value
 
@@ -172,10 +197,10 @@ def _uncell(value: str) -> str:
 
     Examples
     --------
-    >>> _uncell("'=HYPERLINK(1)"), _uncell("'quoted")
-    ('=HYPERLINK(1)', "'quoted")
+    >>> _uncell("'=HYPERLINK(1)"), _uncell("'quoted"), _uncell("''=x")
+    ('=HYPERLINK(1)', "'quoted", "'=x")
     """
-    if value.startswith("'") and value[1:].startswith(_FORMULA_STARTS):
+    if value.startswith("'") and value.lstrip("'").startswith(_FORMULA_STARTS):
         return value[1:]
     return value
 

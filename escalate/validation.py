@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import unicodedata
+import tomllib
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -32,6 +32,7 @@ from escalate.model import (
     Scenario,
     Source,
 )
+from escalate.names import folded, has_invisible, look_alike_characters, shown, skeleton
 
 _Level = TypeVar("_Level", BackingLevel, HostilityLevel)
 
@@ -87,14 +88,14 @@ class LineIndex:
             if header and not stripped.startswith("[["):
                 table, sub = header.group(1), header.group(2)
                 if sub:
-                    name = sub.strip("\"'")
+                    name = _key_name(sub)
                     target = self.actors if table == "actors" else self.sources
                     target.setdefault(name, number)
                 continue
             key = re.match(r"(\"[^\"]*\"|'[^']*'|[A-Za-z0-9_\-]+)\s*=", stripped)
             if not key:
                 continue
-            name = key.group(1).strip("\"'")
+            name = _key_name(key.group(1))
             if table is None:
                 self.keys.setdefault(name, number)
                 if name == "relations" and stripped.rstrip().endswith("["):
@@ -118,6 +119,7 @@ class _Checker:
         self.path = path
         self.lines = lines
         self.problems: list[str] = []
+        self.inherited: frozenset[str] = frozenset()  # actor ids from the scenario extended
 
     def problem(self, line: int | None, message: str) -> None:
         where = str(self.path) if self.path is not None else "<scenario>"
@@ -133,6 +135,7 @@ class _Checker:
         sources = dict(base.sources) if base else {}
         sources.update(self.sources(data.get("sources", {})))
         actors = dict(base.actors) if base else {}
+        self.inherited = frozenset(actors)
         for actor in self.actors(data.get("actors", {}), known=set(actors), sources=sources):
             actors[actor.id] = actor
         if not actors:
@@ -192,8 +195,9 @@ class _Checker:
         if isinstance(value, bool) or not isinstance(value, int | float):
             self.problem(line, f"{where}: likelihood must be a number from 0 to 1, not {show_value(value)}")
             return None
-        if not 0.0 <= float(value) <= 1.0:
-            self.problem(line, f"{where}: likelihood {value} is outside 0..1; use a probability such as 0.75")
+        if not 0 <= value <= 1:  # compared as it is: a 400-digit integer is no float
+            text = str(value) if len(str(value)) <= 24 else f"{str(value)[:20]}..."
+            self.problem(line, f"{where}: likelihood {text} is outside 0..1; use a probability such as 0.75")
             return None
         return float(value)
 
@@ -304,30 +308,37 @@ class _Checker:
         return found
 
     def check_actor_links(self, actors: Mapping[str, Actor]) -> None:
-        owner: dict[str, str] = {}
+        owner: dict[str, str] = {}  # folded name -> actor id
+        looks: dict[str, tuple[str, str]] = {}  # skeleton -> (name, actor id)
         for actor in actors.values():
-            first = owner.setdefault(_folded(actor.id), actor.id)
+            first = owner.setdefault(folded(actor.id), actor.id)
             if first != actor.id:
                 self.problem(
                     self.lines.actors.get(actor.id),
                     f"actor {actor.id!r}: the same name as {first!r} but for case or Unicode form; "
                     "a relation written for one would attach to the other",
                 )
+            else:
+                self.check_look_alike(actor.id, actor.id, looks)
         for actor in actors.values():
             line = self.lines.actors.get(actor.id)
             for name in (actor.id, *actor.aliases):
                 if not name.strip():
                     self.problem(line, f"actor {actor.id!r}: an empty name or alias")
-                elif any(unicodedata.category(c) in ("Cc", "Cf") for c in name):
-                    self.problem(line, f"actor {actor.id!r}: {name!r} holds control or invisible characters")
+                elif has_invisible(name):
+                    self.problem(
+                        line, f"actor {shown(actor.id)}: {shown(name)} holds control or invisible characters"
+                    )
             for alias in actor.aliases:
-                other = owner.get(_folded(alias))
+                other = owner.get(folded(alias))
                 if other is not None and other != actor.id:
                     self.problem(
                         line,
                         f"actor {actor.id!r}: alias {alias!r} is already the name or an alias of {other!r}",
                     )
-                owner.setdefault(_folded(alias), actor.id)
+                elif other is None:
+                    self.check_look_alike(alias, actor.id, looks)
+                owner.setdefault(folded(alias), actor.id)
             if actor.located_in is not None and actor.located_in not in actors:
                 hint = did_you_mean(close_matches(actor.located_in, actors))
                 self.problem(
@@ -351,6 +362,23 @@ class _Checker:
             if repeated:
                 self.problem(line, f"alliance {actor.id!r}: {', '.join(map(repr, repeated))} listed twice")
         self.check_located_in_cycles(actors)
+
+    def check_look_alike(self, name: str, actor_id: str, looks: dict[str, tuple[str, str]]) -> None:
+        """A name that prints like another actor's name or alias is an error naming both places."""
+        first, first_id = looks.setdefault(skeleton(name), (name, actor_id))
+        if first_id == actor_id:
+            return
+        line = self.lines.actors.get(first_id)
+        where = f" ({self.path or '<scenario>'}:{line})" if line else ""
+        if not line and first_id in self.inherited:
+            where = " (in the scenario it extends)"
+        label = f"alias {name!r} of {actor_id!r}" if name != actor_id else f"actor {name!r}"
+        self.problem(
+            self.lines.actors.get(actor_id),
+            f"{label} looks like {first!r} of actor {first_id!r}{where} but is written with "
+            f"other characters ({', '.join(look_alike_characters(name + first)) or 'white space'}); "
+            "rename one",
+        )
 
     def check_located_in_cycles(self, actors: Mapping[str, Actor]) -> None:
         """Report each region on a located_in cycle, once; linear in the number of actors."""
@@ -525,12 +553,12 @@ class _NameTable:
         self.table: dict[str, str] = {}
         for actor in actors.values():
             for name in (actor.id, *actor.aliases):
-                self.table.setdefault(name.casefold(), actor.id)
+                self.table.setdefault(folded(name), actor.id)
         self.names = [n for a in actors.values() for n in (a.id, *a.aliases)]
         self.suggestions_left = SUGGESTIONS
 
     def resolve(self, name: str, checker: _Checker, line: int | None, where: str) -> str | None:
-        found = self.table.get(name.casefold())
+        found = self.table.get(folded(name))
         if found is None:
             hint = ""
             if self.suggestions_left > 0:  # each costs a pass over every name: a bounded number
@@ -544,6 +572,16 @@ class _NameTable:
 SUGGESTIONS = 50
 
 
+def _key_name(raw: str) -> str:
+    """A key as TOML reads it: quotes off, and the escapes of a basic string decoded."""
+    if raw.startswith('"') and "\\" in raw:
+        try:
+            return str(tomllib.loads(f"k = {raw}")["k"])
+        except tomllib.TOMLDecodeError:
+            pass
+    return raw.strip("\"'")
+
+
 def show_value(value: Any) -> str:
     """A short description of a bad value for messages: ``'text'``, ``nothing``, ``int 5``."""
     if isinstance(value, str):
@@ -552,8 +590,3 @@ def show_value(value: Any) -> str:
         return "nothing"
     text = repr(value)
     return f"{type(value).__name__} {text[:40]}"
-
-
-def _folded(name: str) -> str:
-    """A name as compared with others: Unicode NFC form, case folded."""
-    return unicodedata.normalize("NFC", name).casefold()

@@ -78,3 +78,17 @@ def test_sampled_results_also_show_the_most_likely_chain_no_sample_took():
     assert (best.probability, best.share) == (pytest.approx(0.9 * 0.0025), 0.0)
     assert [step.target for step in best.steps if step.relation != "strike"] == ["C", "D"]
     assert (sampled.probability, sampled.share) == (0.002, 0.002)
+
+
+def test_most_likely_chains_spells_out_only_the_parties_asked_for_and_agrees_with_the_full_search():
+    n = 3000  # a ring of defence pacts: the chain to the far side is 1,500 ties long
+    names = [f"S{i}" for i in range(n)]
+    s = build_scenario(
+        actors={x: {} for x in names},
+        relations=[{"type": "defense_pact", "between": [names[i], names[(i + 1) % n]]} for i in range(n)],
+    )
+    c = compile_scenario(s, make_flare_up(s, "S0", "S1"), STRUCK)
+    every = most_likely_chains(c)
+    assert len(every) == n - 2 and len(every["S1500"][1]) == 1499
+    asked = most_likely_chains(c, {"S5", "S1500", "S2998", "nobody"})
+    assert asked == {k: every[k] for k in ("S5", "S1500", "S2998")}

@@ -16,6 +16,8 @@ from escalate import OutputError, build_scenario, escalation_paths  # noqa: E402
 from escalate.cli import app  # noqa: E402
 from escalate.drawing import EDGE_STYLES, SIDE_COLOURS, draw, save  # noqa: E402
 
+from .adversarial import dense, ring  # noqa: E402  (draw --all at scale: test_bounds.py)
+
 BASELINE = os.path.join(os.path.dirname(__file__), "baseline", "nagorno-karabakh-2020.png")
 
 
@@ -266,3 +268,44 @@ def test_an_image_too_large_to_draw_is_refused_before_any_work(runner, tmp_path,
     assert list(tmp_path.iterdir()) == []  # no file, no .part
     with pytest.raises(OutputError, match="lower --dpi or --size"):
         save(default, out, size=(100, 100), dpi=100)
+
+
+def test_draw_all_draws_a_bounded_number_of_bystanders_and_relations_and_says_so(tmp_path):
+    from escalate import load_scenario
+    from escalate.drawing import MAX_EDGES, MAX_UNINVOLVED
+
+    (tmp_path / "ring.toml").write_text(ring(1000))
+    result = escalation_paths(load_scenario(tmp_path / "ring.toml"), "S0", "S1")
+    parties = len({p.actor for p in result.parties})
+    assert 0 < parties < 24
+    figure, ax = drawn(result, show_all=True)
+    (footer,) = [t for t in figure.texts if t.get_gid() == "footer"]
+    nodes = sum(1 for c in ax.collections if (c.get_gid() or "").startswith("node:"))
+    assert nodes == 2 + parties + MAX_UNINVOLVED
+    bystanders = f"{1000 - 2 - parties:,}"
+    assert f"Showing {MAX_UNINVOLVED} of {bystanders} uninvolved actors." in footer.get_text().replace(
+        "\n", " "
+    )
+    (tmp_path / "dense.toml").write_text(dense(60))
+    figure, ax = drawn(escalation_paths(load_scenario(tmp_path / "dense.toml"), "S0", "S1"), show_all=True)
+    (footer,) = [t for t in figure.texts if t.get_gid() == "footer"]
+    assert sum(1 for p in ax.patches if (p.get_gid() or "").startswith("edge:")) == MAX_EDGES
+    assert f"Showing {MAX_EDGES} of 1,771 relations." in footer.get_text().replace("\n", " ")
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_names_that_look_like_mathtext_are_drawn_as_written(tmp_path, suffix):
+    names = ["$x^{2", "B$", "C_{x}\\frac"]
+    s = build_scenario(
+        actors={n: {} for n in names},
+        relations=[
+            {"type": "hostility", "between": names[:2]},
+            {"type": "defense_pact", "between": names[1:]},
+        ],
+    )
+    result = escalation_paths(s, names[0], names[1])
+    save(result, tmp_path / f"m{suffix}", title="$\\frac{")  # matplotlib once parsed these as formulas
+    figure, ax = drawn(result)
+    figure.canvas.draw()
+    assert set(labels(ax)) == set(names)
+    assert ax.get_title(loc="left").startswith(s.name)

@@ -1,12 +1,18 @@
 """Fuzz the loaders with generated text and bytes: only escalate's own errors come out."""
 
+import json
 import os
+import random
+import tomllib
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from typer.testing import CliRunner
 
-from escalate import EscalateError, load_likelihoods, load_scenario, read_scenario
+from escalate import EscalateError, load_likelihoods, load_scenario, read_scenario, write_scenario
+from escalate.cli import app
 
 FUZZ = settings(
     max_examples=int(os.environ.get("ESCALATE_EXAMPLES", "60")),
@@ -101,3 +107,99 @@ def test_interchange_loaders_on_bytes(tmp_path, fmt, data):
     path = tmp_path / f"fuzz.{fmt}"
     path.write_bytes(data)
     check(path, read_scenario)
+
+
+# -- structure-aware: a valid scenario with one field broken, through the CLI ----------------
+
+GRAPHS = Path(__file__).resolve().parents[1] / "graphs"
+DEEP = "\0deep\0"  # stands for 100,000 nested lists, written as text (no serialiser recurses that far)
+BREAKS = {
+    "wrong type": lambda v: [v] if isinstance(v, str) else ({"x": v} if isinstance(v, list) else "text"),
+    "huge number": lambda v: 10**30 if isinstance(v, str) else 1e308 * 10,
+    "deep nesting": lambda v: DEEP,
+    "empty": lambda v: "" if isinstance(v, str | int | float) else type(v)(),
+    "control character": lambda v: f"{v}\x1b[2J\u202e" if isinstance(v, str) else "\x00",
+    "special file": lambda v: "/dev/zero",
+}
+
+
+PER_BREAK = int(os.environ.get("ESCALATE_BREAKS", "12"))  # fields broken each way in each file
+FAST = ["--method", "monte-carlo", "--samples", "200", "--seed", "0"]  # exact on caucasus takes 1 s
+
+
+def _places(value, where=()):
+    """Every field of parsed scenario data: a path of keys and indices, containers included."""
+    if where:
+        yield where
+    items = value.items() if isinstance(value, dict) else enumerate(value) if isinstance(value, list) else ()
+    for key, inner in items:
+        yield from _places(inner, (*where, key))
+
+
+def _broken(data, where, make):
+    data = json.loads(json.dumps(data, default=str))  # a deep copy; dates become text
+    *parents, last = where
+    holder = data
+    for key in parents:
+        holder = holder[key]
+    holder[last] = make(holder[last])
+    return data
+
+
+def _toml(value):
+    if value == DEEP:
+        return "[" * 100_000 + "]" * 100_000
+    if isinstance(value, bool):
+        return str(value).lower()
+    if isinstance(value, float):
+        return "inf" if value == float("inf") else repr(value)
+    if isinstance(value, int):
+        return str(value)
+    if isinstance(value, str):
+        return json.dumps(value, ensure_ascii=False)
+    if isinstance(value, list):
+        return "[" + ", ".join(map(_toml, value)) + "]"
+    return "{" + ", ".join(f"{json.dumps(k)} = {_toml(v)}" for k, v in value.items()) + "}"
+
+
+def _as_toml(data):
+    return "".join(f"{json.dumps(k)} = {_toml(v)}\n" for k, v in data.items())
+
+
+def _as_json(data):
+    return json.dumps(data, ensure_ascii=False).replace(json.dumps(DEEP), "[" * 100_000 + "]" * 100_000)
+
+
+def _valid_scenarios(tmp_path):
+    """Each bundled scenario file as TOML data, and as node-link JSON data."""
+    for toml_path in sorted(GRAPHS.glob("*.toml")):
+        yield "toml", toml_path.stem, tomllib.loads(toml_path.read_text(encoding="utf-8"))
+        out = tmp_path / f"{toml_path.stem}.json"
+        write_scenario(load_scenario(toml_path), out)
+        yield "json", toml_path.stem, json.loads(out.read_text(encoding="utf-8"))
+
+
+def test_a_valid_file_with_one_field_broken_is_one_clear_error_or_still_works(tmp_path):
+    runner, rng = CliRunner(), random.Random(12)
+    tried = 0
+    for fmt, stem, data in _valid_scenarios(tmp_path):
+        places = list(_places(data))
+        for kind, make in BREAKS.items():
+            for where in rng.sample(places, PER_BREAK):
+                broken = _broken(data, where, make)
+                path = tmp_path / f"{stem}-{tried}.{fmt}"
+                path.write_text(_as_toml(broken) if fmt == "toml" else _as_json(broken), encoding="utf-8")
+                command = ["paths", "Armenia", "Azerbaijan", "-g", str(path), *FAST]
+                result = runner.invoke(app, command)
+                case = f"{fmt} {stem}: {kind} at {where}: exit {result.exit_code}\n{result.stderr}"
+                assert result.exception is None or isinstance(result.exception, SystemExit), case
+                assert result.exit_code in (0, 1, 2), case
+                if result.exit_code:
+                    lines = result.stderr.splitlines()
+                    assert lines and all(line.startswith("Error: ") for line in lines), case
+                    assert "Traceback" not in result.stderr, case
+                if result.exit_code == 1:
+                    assert result.stderr.startswith(f"Error: {path}"), case
+                    assert result.stdout == "", case
+                tried += 1
+    assert tried == 2 * 2 * len(BREAKS) * PER_BREAK

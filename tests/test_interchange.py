@@ -1,5 +1,6 @@
 """Interchange: every format round-trips the bundled and generated scenarios."""
 
+import re
 import warnings
 
 import pytest
@@ -165,3 +166,103 @@ def test_a_csv_export_is_all_or_nothing_and_never_overwrites_what_it_read(tmp_pa
     assert result.exit_code == 1 and "the scenario was read from it" in result.stderr
     assert (tmp_path / "c-actors.csv").read_bytes() == before  # the input is untouched
     assert runner.invoke(app, ["convert", str(tmp_path / "c.csv"), str(tmp_path / "c.csv")]).exit_code == 0
+
+
+@pytest.mark.parametrize(
+    ("actors", "named"),
+    [
+        ({"A;B": {}, "C": {}}, "actor 'A;B'"),
+        ({"A": {"aliases": ["x;y"]}, "C": {}}, "alias 'x;y' of 'A'"),
+        ({"A ": {}, "C": {}}, "actor 'A '"),
+    ],
+    ids=["semicolon-name", "semicolon-alias", "trailing-space"],
+)
+def test_a_name_csv_would_read_back_as_another_is_refused_at_write_time(tmp_path, runner, actors, named):
+    from escalate import OutputError, build_scenario
+
+    s = build_scenario(actors=actors, relations=[{"type": "hostility", "between": [next(iter(actors)), "C"]}])
+    with pytest.raises(OutputError, match=re.escape(named) + ".* would read back as another name"):
+        write_scenario(s, tmp_path / "c.csv")
+    assert list(tmp_path.iterdir()) == []
+    write_scenario(s, tmp_path / "c.toml")  # formats that keep the name still take it
+    result = runner.invoke(app, ["convert", str(tmp_path / "c.toml"), str(tmp_path / "c.csv")])
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"Error: cannot write {tmp_path / 'c.csv'}: CSV separates names")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["c.toml"]
+
+
+def test_csv_round_trips_separators_and_quotes_that_are_not_name_lists_or_formulas(tmp_path):
+    from escalate import build_scenario
+
+    s = build_scenario(
+        actors={
+            'Bosnia, "and" Herzegovina': {"aliases": ["B'H"], "note": "a; b, c"},
+            "C": {},
+            "'=x": {},
+            "''+1": {},
+        },
+        relations=[
+            {"type": "hostility", "between": ['Bosnia, "and" Herzegovina', "C"], "quote": 'said; "no", then'},
+            {"type": "hostility", "between": ["'=x", "''+1"], "note": "'-1"},
+        ],
+    )
+    back = read_scenario(write_scenario(s, tmp_path / "c.csv"))
+    assert (back.actors, back.relations) == (s.actors, s.relations)
+
+
+@pytest.mark.parametrize(
+    ("text", "message"),
+    [
+        ("[" * 100_000 + "]" * 100_000, "invalid JSON: nested too deeply"),
+        ('{"a":' * 100_000 + "1" + "}" * 100_000, "invalid JSON: nested too deeply"),
+        (
+            '{"nodes": [], "edges": [], "graph": {"sources": "' + "[" * 100_000 + '"}}',
+            "invalid JSON in the graph's 'sources' attribute: nested too deeply",
+        ),
+        ('{"nodes": [], "edges": [], "graph": {"x": ' + "9" * 5000 + "}}", "invalid JSON: Exceeds the limit"),
+    ],
+    ids=["lists", "objects", "sources", "digits"],
+)
+def test_node_link_json_nested_or_long_past_json_limits_is_a_one_line_error(tmp_path, runner, text, message):
+    path = tmp_path / "deep.json"
+    path.write_text(text)
+    result = runner.invoke(app, ["paths", "A", "B", "-g", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr == f"Error: {path}: {message}" + result.stderr.split(message, 1)[1]
+    assert result.stderr.count("\n") == 1 and result.stdout == ""
+
+
+@pytest.mark.parametrize("fmt", ["toml", "json", "graphml", "gexf"])
+def test_convert_never_writes_a_file_escalate_would_refuse_to_read(tmp_path, runner, monkeypatch, fmt):
+    import escalate.loading
+
+    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 5000)  # the inputs are 2,336 and 3,160 bytes
+    out = tmp_path / f"c.{fmt}"
+    result = runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(out)])
+    assert result.exit_code == 1, result.stderr
+    assert result.stdout == ""
+    assert re.match(
+        rf"Error: cannot write {re.escape(str(out))}: it would be [\d,]+ bytes, and escalate reads files "
+        r"of at most 5,000 bytes \(MAX_FILE_BYTES\)",
+        result.stderr,
+    )
+    assert list(tmp_path.iterdir()) == []
+    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 20 * 1024 * 1024)
+    assert runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(out)]).exit_code == 0
+    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 5000)
+    with pytest.raises(
+        __import__("escalate").GraphFileError, match="the limit is 5,000"
+    ):  # what the refusal spares the reader
+        read_scenario(out)
+
+
+def test_a_csv_export_too_large_to_read_back_writes_none_of_its_files(tmp_path, monkeypatch):
+    import escalate.loading
+    from escalate import OutputError
+
+    s = load_scenario("caucasus-2020")
+    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 1400)  # only the relations (1,614 bytes) is over
+    with warnings.catch_warnings(), pytest.raises(OutputError, match=r"c.csv: it would be 1,614 bytes"):
+        warnings.simplefilter("ignore", EscalateWarning)
+        write_scenario(s, tmp_path / "c.csv")
+    assert list(tmp_path.iterdir()) == []

@@ -67,6 +67,14 @@ def test_names_resolve_through_aliases_and_case():
         s.resolve("Rusia")
 
 
+def test_names_resolve_in_either_unicode_form_on_the_command_line_and_in_files():
+    from escalate import build_scenario
+
+    nfc, nfd = "Cura\u00e7ao", "Curac\u0327ao"
+    s = build_scenario(actors={nfc: {}, "B": {}}, relations=[{"type": "hostility", "between": [nfd, "B"]}])
+    assert s.resolve(nfd) == nfc and s.relations[0].actors == (nfc, "B")
+
+
 def test_array_of_tables_form_is_accepted(graph_file):
     path = graph_file('[actors]\nA = {}\nB = {}\n\n[[relations]]\ntype = "hostility"\nbetween = ["A", "B"]\n')
     assert load_scenario(path).relations[0].type == "hostility"
@@ -316,6 +324,51 @@ def test_names_that_look_alike_or_hide_characters_are_refused(actors, message):
 
     with pytest.raises(GraphFileError, match=__import__("re").escape(message)):
         build_scenario(actors=actors)
+
+
+@pytest.mark.parametrize(
+    ("actors", "message"),
+    [
+        ({"Armenia": {}, "\u0410rmenia": {}}, "actor '\u0410rmenia' looks like 'Armenia' of actor 'Armenia'"),
+        ({"Aa": {}, "Bb": {"aliases": ["\u0391\u03b1"]}}, "alias '\u0391\u03b1' of 'Bb' looks like 'Aa'"),
+        ({"Pop": {}, "\u0420\u043e\u0440": {}}, "CYRILLIC CAPITAL LETTER ER, CYRILLIC SMALL LETTER O"),
+        (
+            {"A B": {}, "A  B": {}},
+            "looks like 'A B' of actor 'A B' but is written with other characters (white space)",
+        ),
+        ({"x": {}, "\U0001d431": {}}, "MATHEMATICAL BOLD SMALL X"),
+    ],
+    ids=["cyrillic", "greek-alias", "mixed-word", "double-space", "math-bold"],
+)
+def test_names_that_print_alike_are_an_error_naming_both(actors, message):
+    from escalate import build_scenario
+
+    with pytest.raises(GraphFileError, match=__import__("re").escape(message)):
+        build_scenario(actors=actors)
+
+
+def test_names_that_look_alike_name_the_other_place_in_an_extended_scenario(graph_file):
+    assert load_scenario(graph_file('extends = "nagorno-karabakh-2020"\n[actors]\nX = {}\n'))
+    path = graph_file('extends = "nagorno-karabakh-2020"\n[actors]\nX = { aliases = ["\u0422urkey"] }\n')
+    with pytest.raises(
+        GraphFileError, match=r":3: alias '\S+' of 'X' looks like 'Turkey' .*\(in the scenario it extends\)"
+    ):
+        load_scenario(path)
+
+
+@pytest.mark.parametrize(
+    "names",
+    [
+        ["Group1", "Groupl"],
+        ["Cura\u00e7ao", "Curacao"],
+        ["Ch\u00e1d", "Chad"],
+        ["\u0391\u03b8\u03ae\u03bd\u03b1", "Athena"],
+    ],
+)
+def test_names_that_differ_to_the_eye_are_kept_apart(names):
+    from escalate import build_scenario
+
+    assert sorted(build_scenario(actors={n: {} for n in names}).actors) == sorted(names)
 
 
 def test_thousands_of_misspelt_names_are_each_reported_but_only_the_first_get_suggestions():

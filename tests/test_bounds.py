@@ -1,0 +1,48 @@
+"""The README's bounds, tested: adversarial scenarios finish in 60 s within 1 GiB of address space."""
+
+import os
+import resource
+import subprocess
+import sys
+
+import pytest
+
+from .adversarial import dense, ring
+
+GiB = 1 << 30
+
+
+def _limited() -> None:
+    resource.setrlimit(resource.RLIMIT_AS, (GiB, GiB))
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "command"),
+    [
+        ("dense50", dense(50), ["paths", "S0", "S1"]),  # once 3.4 GB
+        ("dense120", dense(120), ["paths", "S0", "S1"]),  # once 9.5 GB
+        ("dense120", dense(120), ["paths", "S0", "S1", "--method", "exact"]),
+        ("dense149", dense(149), ["draw", "S0", "S1", "--all", "-o", "{out}"]),  # once 90 s
+        ("ring10000", ring(10_000), ["draw", "S0", "S1", "--all", "-o", "{out}"]),  # 5,000 once past 300 s
+    ],
+    ids=["dense50", "dense120", "dense120-exact", "dense149-draw-all", "ring10000-draw-all"],
+)
+def test_an_adversarial_scenario_finishes_within_the_ceiling(tmp_path, name, text, command):
+    graph = tmp_path / f"{name}.toml"
+    graph.write_text(text)
+    args = [a.replace("{out}", str(tmp_path / "out.png")) for a in command]
+    env = {**os.environ, "OPENBLAS_NUM_THREADS": "1", "MPLBACKEND": "Agg"}
+    done = subprocess.run(
+        [sys.executable, "-m", "escalate", *args, "-g", str(graph)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        preexec_fn=_limited,
+        env=env,
+    )
+    assert done.returncode in (0, 1, 2), done.stderr
+    assert "Traceback" not in done.stderr, done.stderr
+    if done.returncode:  # a clean refusal: one line per problem
+        assert all(line.startswith("Error: ") for line in done.stderr.splitlines()), done.stderr
+    else:
+        assert done.stdout or done.stderr.startswith("Wrote ")
