@@ -57,6 +57,8 @@ ROUNDS = 3
 PROPOSAL_RANGE = (0.01, 0.95)
 #: A candidate that joined is never given less than this (a joiner no sample reached).
 FLOOR = 1e-4
+#: Cells of the (entries x values) block a fit sums at once: 32 million, 256 MB.
+ENTRY_CELLS = 2**25
 
 _ALLY = ROLES.index(Role.ALLY)
 
@@ -216,7 +218,11 @@ class Stack:
             index = np.cumsum(touched) - 1  # row -> its place among the touched rows
             which, whose = index[entry[in_asked]], candidate[in_asked]
             heads = np.flatnonzero(np.r_[True, np.diff(whose) != 0])
-            share[whose[heads]] += np.add.reduceat(asked_w[which], heads, axis=0)
+            # A few values at a time: (entries x values) would take gigabytes on the disputes.
+            step = max(1, ENTRY_CELLS // max(len(which), 1))
+            for low in range(0, asked_w.shape[1], step):
+                part = asked_w[which, low : low + step]
+                share[whose[heads], low : low + step] += np.add.reduceat(part, heads, axis=0)
         candidates = np.flatnonzero(candidate_war >= 0)
         p = np.clip(share[candidates] / total[candidate_war[candidates]], FLOOR, 1 - 1e-9)
         y = self.joined[candidates, None]
