@@ -139,6 +139,12 @@ def _image_path(path: Path | None) -> Path | None:
     return path
 
 
+def _probability(value: float) -> float:
+    if value != value:  # NaN passes the range check: every comparison with it is false
+        raise typer.BadParameter("must be a number from 0 to 1, not nan")
+    return value
+
+
 def _size(text: str) -> tuple[float, float]:
     try:
         width, height = (float(v) for v in text.lower().split("x"))
@@ -166,7 +172,12 @@ def paths_cmd(
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
     min_probability: Annotated[
         float,
-        typer.Option(min=0.0, max=1.0, help="List parties at least this likely (0.01 = 1%); JSON lists all."),
+        typer.Option(
+            min=0.0,
+            max=1.0,
+            callback=_probability,
+            help="List parties at least this likely (0.01 = 1%); JSON lists all.",
+        ),  # fmt: skip
     ] = 0.01,
     png: Annotated[
         Path | None,
@@ -342,7 +353,10 @@ def backtest_cmd(
     jobs: JobsOpt = None,
     plot: Annotated[
         Path | None,
-        typer.Option(help="Also draw ROC, precision-recall and reliability curves (.png, .svg, .pdf)."),
+        typer.Option(
+            callback=_image_path,
+            help="Also draw ROC, precision-recall and reliability curves (.png, .svg, .pdf).",
+        ),  # fmt: skip
     ] = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
 ) -> None:

@@ -248,7 +248,11 @@ def read_csv(path: Path, text: str) -> Scenario:
         raise GraphFileError(path, problems)
     if actors_path.exists():
         actors = {}
-        for _, row in _rows(actors_path, read_text(actors_path), ("Label",)):
+        for line, row in _rows(actors_path, read_text(actors_path), ("Label",)):
+            if "Label" not in row:
+                raise GraphFileError(
+                    actors_path, [f"{actors_path}:{line}: Label is empty; every actor needs a name"]
+                )
             actors[row["Label"]] = drop_none(
                 {
                     "kind": row.get("Kind"),

@@ -154,6 +154,8 @@ def test_the_table_lists_parties_above_a_threshold_and_counts_the_rest(runner):
     assert all(p.actor in rows for p in below)
     bad = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--min-probability", "2"])
     assert bad.exit_code == 2
+    nan = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--min-probability", "nan"])
+    assert nan.exit_code == 2 and "must be a number from 0 to 1, not nan" in nan.stderr
 
 
 @pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full here")

@@ -172,7 +172,8 @@ def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runne
     assert present(MODEL_COLOUR) and all(present(c) for c in PEER_COLOURS.values())
     bad = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids",
                               "--calibrate-before", "2001", "--plot", str(tmp_path / "b.gif")])  # fmt: skip
-    assert bad.exit_code == 1 and "unknown image format '.gif'" in bad.stderr
+    # A command-line mistake, refused before any work is done.
+    assert bad.exit_code == 2 and "unknown image format '.gif'" in bad.stderr
     assert not (tmp_path / "b.gif").exists()
 
 
@@ -214,3 +215,31 @@ def test_long_work_shows_progress_on_a_terminal_and_nothing_otherwise(disputes, 
     monkeypatch.setattr("sys.stderr", pipe)
     backtest(disputes, kind="mids", calibrate_before=2001, samples=100, jobs=1, peers=False)
     assert pipe.getvalue() == ""
+
+
+def test_world_files_with_a_word_for_a_number_are_an_error_at_their_line(data, runner):
+    states = data / "cow_state_system_v2016/states2016.csv"
+    states.write_text(states.read_text().replace("BBB,2,Beta", "BBB,two,Beta"))
+    result = runner.invoke(
+        app, ["import", "atop", "--data", str(data), "--year", "2000", "-o", str(data / "w.toml")]
+    )
+    assert (
+        result.exit_code == 1 and "states2016.csv:3: ccode must be a whole number, not 'two'" in result.stderr
+    )
+    assert "Traceback" not in result.output and not (data / "w.toml").exists()
+
+
+@pytest.mark.parametrize(
+    ("row", "message"),
+    [
+        (mid(7, 2, 1, 3, 2000, 3, 1), "MIDB 5.0.csv:2: sidea 3 is not one of 0 or 1"),
+        (mid(7, 2, 1, 3, 0, 1, 1), "MIDB 5.0.csv:2: styear 0 is not a year of the data (1816 on)"),
+        ("", "MIDB 5.0.csv: the file holds no dispute (only a header?)"),
+    ],
+)
+def test_a_bad_dispute_row_stops_the_import_at_its_line(data, runner, row, message):
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER + row)
+    out = data / "w.toml"
+    result = runner.invoke(app, ["import", "atop", "--data", str(data), "--year", "2000", "--rivalry-years", "10",
+                                 "-o", str(out)])  # fmt: skip
+    assert result.exit_code == 1 and message in result.stderr and not out.exists()

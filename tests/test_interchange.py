@@ -266,3 +266,21 @@ def test_a_csv_export_too_large_to_read_back_writes_none_of_its_files(tmp_path, 
         warnings.simplefilter("ignore", EscalateWarning)
         write_scenario(s, tmp_path / "c.csv")
     assert list(tmp_path.iterdir()) == []
+
+
+def test_an_actor_row_with_an_empty_label_is_an_error_at_its_line(runner, tmp_path):
+    import csv
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "graphs" / "caucasus-2020.toml"
+    result = runner.invoke(app, ["convert", str(source), str(tmp_path / "c.csv")])
+    assert result.exit_code == 0, result.stderr
+    actors = tmp_path / "c-actors.csv"
+    with actors.open(newline="") as handle:
+        header = next(csv.reader(handle))
+    with actors.open("a", newline="") as handle:
+        csv.writer(handle).writerow(["state" if column == "Kind" else "" for column in header])
+    line = len(actors.read_text().splitlines())
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", str(tmp_path / "c.csv")])
+    assert result.exit_code == 1 and f"c-actors.csv:{line}: Label is empty" in result.stderr
+    assert "Traceback" not in result.output

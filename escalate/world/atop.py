@@ -35,6 +35,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
+from pathlib import Path
 from typing import Any
 
 from escalate.errors import GraphFileError
@@ -88,7 +89,7 @@ class WorldData:
     def __init__(self, folder: str | os.PathLike[str], *, with_disputes: bool = True) -> None:
         self.folder = folder
         self.names: dict[int, tuple[str, str]] = {}
-        for state in text_rows(folder, "states", ("ccode", "statenme", "stateabb")):
+        for state in text_rows(folder, "states", ("ccode", "statenme", "stateabb"), whole=("ccode",)):
             self.names[int(state["ccode"])] = (state["statenme"], state["stateabb"])
         self.system: dict[int, set[int]] = defaultdict(set)
         for _, member in rows(folder, "system", ("ccode", "year")):
@@ -137,10 +138,15 @@ class WorldData:
         self.actions: dict[tuple[int, int], tuple[int, int]] = {}
         if with_disputes:
             fields = ("dispnum", "ccode", "styear", "sidea", "hostlev", "fatality")
-            for _, party in rows(folder, "mids", fields):
+            for line, party in rows(folder, "mids", fields):
+                _check_party(data_file(folder, "mids"), line, party)
                 _, sides = self.disputes.setdefault(party["dispnum"], (party["styear"], {0: set(), 1: set()}))
                 sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
                 self.actions[(party["dispnum"], party["ccode"])] = (party["hostlev"], party["fatality"])
+
+        if with_disputes and not self.disputes:
+            path = data_file(folder, "mids")
+            raise GraphFileError(path, [f"{path}: the file holds no dispute (only a header?)"])
 
     def states_year(self, year: int) -> int:
         """The year whose COW state list describes ``year``: itself, or the list's last year after it.
@@ -344,6 +350,17 @@ class WorldData:
             "sources": sources,
             "actors": actors,
         }
+
+
+def _check_party(path: Path, line: int, party: dict[str, int]) -> None:
+    """A MID participant row's start year and side, or an error at file:line."""
+    problem = None
+    if not 1816 <= party["styear"] <= 2100:
+        problem = f"styear {party['styear']} is not a year of the data (1816 on)"
+    elif party["sidea"] not in (0, 1):
+        problem = f"sidea {party['sidea']} is not one of 0 or 1"
+    if problem:
+        raise GraphFileError(path, [f"{path}:{line}: {problem}"])
 
 
 def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> dict[str, Any]:

@@ -42,7 +42,10 @@ def wars(folder: str | os.PathLike[str]) -> list[War]:
     """Every war of the COW Inter-State War data, in order."""
     columns = ("WarNum", "ccode", "Side", "StartYear1", "StartMonth1", "StartDay1", "Initiator")
     by_war = _grouped(folder, "wars", columns, ("StartYear1", "StartMonth1", "StartDay1"), ("Side", (1, 2)))
-    names = {int(r["WarNum"]): r["WarName"] for r in text_rows(folder, "wars", ("WarNum", "WarName"))}
+    names = {
+        int(r["WarNum"]): r["WarName"]
+        for r in text_rows(folder, "wars", ("WarNum", "WarName"), whole=("WarNum",))
+    }
     found = []
     for number in sorted(by_war):
         rows_ = by_war[number]

@@ -67,9 +67,15 @@ def rows(
 
 
 def text_rows(
-    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
+    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...], whole: tuple[str, ...] = ()
 ) -> Iterator[dict[str, str]]:
-    """Yield rows with ``columns`` as text (for names)."""
-    with _reader(folder, role, columns) as (_, reader):
+    """Yield rows with ``columns`` as text (for names); those in ``whole`` must be whole numbers."""
+    with _reader(folder, role, columns) as (path, reader):
         for row in reader:
-            yield {c: (row[c] or "").strip() for c in columns}
+            found = {c: (row[c] or "").strip() for c in columns}
+            wrong = [c for c in whole if not found[c].lstrip("-").isdigit()]
+            if wrong:
+                value = found[wrong[0]]
+                message = f"{path}:{reader.line_num}: {wrong[0]} must be a whole number, not {value!r}"
+                raise GraphFileError(path, [message])
+            yield found
