@@ -474,11 +474,35 @@ def _from_node_link(path: Path, data: Any) -> Scenario:
             wanted = "an object" if shape is dict else "a list of objects"
             message = f"{path}: malformed node-link JSON: '{key}' must be {wanted}, not {show_value(value)}"
             raise GraphFileError(path, [message])
+    problem = _node_link_problem(data)
+    if problem:
+        raise GraphFileError(path, [f"{path}: {problem}"])
     try:
         graph = nx.node_link_graph(data, edges="edges", directed=True, multigraph=True)
     except (KeyError, TypeError, ValueError, nx.NetworkXError) as exc:
         raise GraphFileError(path, [f"{path}: malformed node-link JSON: {exc!r}"]) from exc
     return from_networkx(graph, path=path)
+
+
+def _node_link_problem(data: dict[str, Any]) -> str | None:
+    """A node id that is not a name, listed twice, or an edge naming no listed node (else None).
+
+    networkx would take a number or a list as a node's name, merge a node listed twice, and
+    add a bare node for an edge's unknown end: each would change the scenario without a word.
+    """
+    seen: set[str] = set()
+    for number, node in enumerate(data["nodes"], start=1):
+        name = node.get("id")
+        if not isinstance(name, str):
+            return f"node {number}: its id {show_value(name)} must be text (the actor's name)"
+        if name in seen:
+            return f"node {number}: {name!r} is listed twice; merge the two or rename one"
+        seen.add(name)
+    for number, edge in enumerate(data["edges"], start=1):
+        for end in ("source", "target"):
+            if not isinstance(edge.get(end), str) or edge[end] not in seen:
+                return f"edge {number}: its {end} {show_value(edge.get(end))} is not a listed node"
+    return None
 
 
 def _xml_bytes(scenario: Scenario, kind: str) -> bytes:

@@ -284,3 +284,25 @@ def test_an_actor_row_with_an_empty_label_is_an_error_at_its_line(runner, tmp_pa
     result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", str(tmp_path / "c.csv")])
     assert result.exit_code == 1 and f"c-actors.csv:{line}: Label is empty" in result.stderr
     assert "Traceback" not in result.output
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["nodes"][0].update(id=7), "node 1: its id int 7 must be text (the actor's name)"),
+        (lambda d: d["nodes"][1].update(id=["a"]), "node 2: its id list ['a'] must be text"),
+        (lambda d: d["nodes"].append(dict(d["nodes"][0])), "is listed twice; merge the two or rename one"),
+        (lambda d: d["edges"][0].update(source="Narnia"), "edge 1: its source 'Narnia' is not a listed node"),
+    ],
+)
+def test_node_link_json_that_networkx_would_quietly_change_is_an_error(runner, tmp_path, change, message):
+    import json
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "graphs" / "caucasus-2020.toml"
+    assert runner.invoke(app, ["convert", str(source), str(tmp_path / "g.json")]).exit_code == 0
+    data = json.loads((tmp_path / "g.json").read_text())
+    change(data)
+    (tmp_path / "g.json").write_text(json.dumps(data))
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", str(tmp_path / "g.json")])
+    assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
