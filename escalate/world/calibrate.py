@@ -57,7 +57,7 @@ ROUNDS = 3
 PROPOSAL_RANGE = (0.01, 0.95)
 #: A candidate that joined is never given less than this (a joiner no sample reached).
 FLOOR = 1e-4
-#: Cells of the (entries x values) block a fit sums at once: 32 million, 256 MB.
+#: Cells of the (samples or entries x values) blocks a fit works on at once: 32 million, 256 MB.
 ENTRY_CELLS = 2**25
 
 _ALLY = ROLES.index(Role.ALLY)
@@ -276,6 +276,8 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
         return table
     stack = Stack(wars_)
     weights = stack.log_weights(table)
+    # Grid values scored at once: (samples x values) arrays stay near ENTRY_CELLS cells.
+    step = max(1, ENTRY_CELLS // max(len(stack.war_of_row), 1))
     # A war whose samples never asked a key's chance event does not depend on that key.
     asked = stack.asking.any(axis=0)
     for _ in range(sweeps):
@@ -283,7 +285,10 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
         for key in np.flatnonzero(asked):
             # The whole grid: estimated far from the proposal, a key's likelihood can have
             # several peaks (a coarse-then-fine search lowered the wars' AUC from 0.773 to 0.748).
-            scores = stack.log_likelihood(table, int(key), GRID, weights)
+            scores = np.concatenate([
+                stack.log_likelihood(table, int(key), GRID[low : low + step], weights)
+                for low in range(0, len(GRID), step)
+            ])  # fmt: skip
             best = float(GRID[int(np.argmax(scores))])
             if best != table[key]:
                 weights = stack.moved(weights, int(key), table[key], best)
