@@ -442,6 +442,19 @@ def _refuse_overwriting_what_it_read(scenario: Scenario, path: Path, kind: str) 
                 )
 
 
+class _DuplicateKey(ValueError):
+    """A JSON object with a key twice (json keeps the last without a word; TOML refuses it)."""
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    found: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in found:
+            raise _DuplicateKey(key)
+        found[key] = value
+    return found
+
+
 def parse_json(path: Path, text: str, *, what: str = "") -> Any:
     """``json.loads``; bad syntax, nesting too deep or a number too long is a one-line GraphFileError.
 
@@ -453,7 +466,11 @@ def parse_json(path: Path, text: str, *, what: str = "") -> Any:
     escalate.errors.GraphFileError: g.json: invalid JSON: nested too deeply
     """
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_unique_keys)
+    except _DuplicateKey as exc:
+        raise GraphFileError(
+            path, [f"{path}: invalid JSON{what}: the key {exc.args[0]!r} appears twice in one object"]
+        ) from exc
     except json.JSONDecodeError as exc:
         raise GraphFileError(path, [f"{path}:{exc.lineno}: invalid JSON{what}: {exc.msg}"]) from exc
     except (ValueError, RecursionError) as exc:  # json's own depth and digit limits

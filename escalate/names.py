@@ -67,6 +67,11 @@ def has_invisible(name: str) -> bool:
     return any(unicodedata.category(c) in _REFUSED_CATEGORIES or ord(c) in _IGNORABLE for c in name)
 
 
+def prints_blank(name: str) -> bool:
+    """Whether ``name`` has no letter, digit, punctuation or symbol to see (only marks and spaces)."""
+    return not any(unicodedata.category(c)[0] in "LNPS" for c in name)
+
+
 def look_alike_characters(text: str) -> list[str]:
     """The Unicode names of the characters of ``text`` that :func:`skeleton` replaces, in order.
 

@@ -248,11 +248,16 @@ def read_csv(path: Path, text: str) -> Scenario:
         raise GraphFileError(path, problems)
     if actors_path.exists():
         actors = {}
+        first_line: dict[str, int] = {}
         for line, row in _rows(actors_path, read_text(actors_path), ("Label",)):
             if "Label" not in row:
                 raise GraphFileError(
                     actors_path, [f"{actors_path}:{line}: Label is empty; every actor needs a name"]
                 )
+            if row["Label"] in first_line:
+                again = f"{row['Label']!r} is listed again (first at line {first_line[row['Label']]})"
+                raise GraphFileError(actors_path, [f"{actors_path}:{line}: {again}"])
+            first_line[row["Label"]] = line
             actors[row["Label"]] = drop_none(
                 {
                     "kind": row.get("Kind"),

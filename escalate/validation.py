@@ -32,7 +32,7 @@ from escalate.model import (
     Scenario,
     Source,
 )
-from escalate.names import folded, has_invisible, look_alike_characters, shown, skeleton
+from escalate.names import folded, has_invisible, look_alike_characters, prints_blank, shown, skeleton
 
 _Level = TypeVar("_Level", BackingLevel, HostilityLevel)
 
@@ -325,6 +325,10 @@ class _Checker:
             for name in (actor.id, *actor.aliases):
                 if not name.strip():
                     self.problem(line, f"actor {actor.id!r}: an empty name or alias")
+                elif prints_blank(name):
+                    self.problem(
+                        line, f"actor {shown(actor.id)}: {shown(name)} prints as blank (only marks or spaces)"
+                    )
                 elif has_invisible(name):
                     self.problem(
                         line, f"actor {shown(actor.id)}: {shown(name)} holds control or invisible characters"

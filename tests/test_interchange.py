@@ -306,3 +306,34 @@ def test_node_link_json_that_networkx_would_quietly_change_is_an_error(runner, t
     (tmp_path / "g.json").write_text(json.dumps(data))
     result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", str(tmp_path / "g.json")])
     assert result.exit_code == 1 and message in result.stderr and "Traceback" not in result.output
+
+
+def test_an_actor_listed_twice_in_csv_and_a_json_key_given_twice_are_errors(runner, tmp_path):
+    import csv
+    from pathlib import Path
+
+    source = Path(__file__).resolve().parents[1] / "graphs" / "caucasus-2020.toml"
+    assert runner.invoke(app, ["convert", str(source), str(tmp_path / "c.csv")]).exit_code == 0
+    actors = tmp_path / "c-actors.csv"
+    with actors.open(newline="") as handle:
+        rows = list(csv.reader(handle))
+    with actors.open("a", newline="") as handle:
+        csv.writer(handle).writerow(rows[1])  # the first actor again
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", str(tmp_path / "c.csv")])
+    assert result.exit_code == 1
+    assert f"c-actors.csv:{len(rows) + 1}: {rows[1][0]!r} is listed again (first at line 2)" in result.stderr
+
+    assert runner.invoke(app, ["convert", str(source), str(tmp_path / "g.json")]).exit_code == 0
+    text = (tmp_path / "g.json").read_text()
+    (tmp_path / "g.json").write_text(
+        text.replace('"directed": true', '"directed": true, "directed": false', 1)
+    )
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", str(tmp_path / "g.json")])
+    assert result.exit_code == 1 and "the key 'directed' appears twice in one object" in result.stderr
+
+
+def test_a_name_that_prints_blank_is_an_error(runner, tmp_path):
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[actors]\nA = {}\nB = {}\n"\\u0301" = {}\n')
+    result = runner.invoke(app, ["paths", "A", "B", "-g", str(scenario)])
+    assert result.exit_code == 1 and "prints as blank (only marks or spaces)" in result.stderr
