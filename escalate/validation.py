@@ -289,6 +289,9 @@ class _Checker:
                 )
             if kind != "region" and located_in is not None:
                 self.problem(line, f'{where}: only a region has located_in; add kind = "region"')
+            elif kind == "region" and located_in is None and "located_in" not in entry:
+                # Its territory would be its own: a strike on it would reach no state.
+                self.problem(line, f"{where}: a region needs located_in, the actor it lies in")
             source = entry.get("source")
             self.check_source(source, sources, line, where)
             found.append(

@@ -445,3 +445,13 @@ def test_alliances_and_mediations_that_cannot_mean_anything_are_errors(actors, r
 
     with pytest.raises(GraphFileError, match=message):
         build_scenario(actors=actors, relations=relations)
+
+
+def test_a_region_that_lies_nowhere_is_an_error(runner, tmp_path):
+    from escalate.cli import app
+
+    scenario = tmp_path / "s.toml"
+    scenario.write_text('[actors]\nA = {}\nB = {}\nEnclave = { kind = "region" }\n')
+    result = runner.invoke(app, ["paths", "A", "B", "-g", str(scenario)])
+    assert result.exit_code == 1
+    assert "s.toml:4: actor 'Enclave': a region needs located_in, the actor it lies in" in result.stderr
