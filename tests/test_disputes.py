@@ -243,3 +243,31 @@ def test_a_bad_dispute_row_stops_the_import_at_its_line(data, runner, row, messa
     result = runner.invoke(app, ["import", "atop", "--data", str(data), "--year", "2000", "--rivalry-years", "10",
                                  "-o", str(out)])  # fmt: skip
     assert result.exit_code == 1 and message in result.stderr and not out.exists()
+
+
+def test_a_day_or_month_out_of_range_in_disputes_or_borders_stops_the_import(data, runner):
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER + mid(7, 2, 99, 3, 2000, 1, 1))
+    out = data / "w.toml"
+    command = [
+        "import",
+        "atop",
+        "--data",
+        str(data),
+        "--year",
+        "2000",
+        "--rivalry-years",
+        "10",
+        "-o",
+        str(out),
+    ]
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1 and "MIDB 5.0.csv:2: stday 99 is not a day of that month" in result.stderr
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER + mid(7, 2, 1, 3, 2000, 1, 1))
+    write(data, "cow_contiguity_v3.2/contdir_v3.2_master_records.csv",
+          "statelno,statehno,conttype,begin,end\n2,4,1,192099,201612\n")  # fmt: skip
+    result = runner.invoke(app, command)
+    assert (
+        result.exit_code == 1
+        and "contdir_v3.2_master_records.csv:2: begin 192099 is not a year and month" in result.stderr
+    )
+    assert not out.exists()

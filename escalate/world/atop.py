@@ -35,13 +35,12 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from pathlib import Path
 from typing import Any
 
 from escalate.errors import GraphFileError
 from escalate.loading import scenario_from_data
 from escalate.model import Scenario
-from escalate.world.data import data_file, rows, text_rows
+from escalate.world.data import checked_start, data_file, rows, text_rows
 
 SOURCES = {
     "atop": {
@@ -118,10 +117,14 @@ class WorldData:
             self.atop[row["year"]][(row["ccode1"], row["ccode2"])] = {
                 k.removeprefix("atop_"): row[k] for k in columns[3:]
             }
-        self.borders = [
-            (r["statelno"], r["statehno"], r["conttype"], r["begin"], r["end"])
-            for _, r in rows(folder, "contiguity", ("statelno", "statehno", "conttype", "begin", "end"))
-        ]
+        self.borders: list[tuple[int, int, int, int, int]] = []
+        for line, r in rows(folder, "contiguity", ("statelno", "statehno", "conttype", "begin", "end")):
+            for column in ("begin", "end"):
+                if not 1 <= r[column] % 100 <= 12:  # YYYYMM
+                    path = data_file(folder, "contiguity")
+                    message = f"{path}:{line}: {column} {r[column]} is not a year and month (YYYYMM)"
+                    raise GraphFileError(path, [message])
+            self.borders.append((r["statelno"], r["statehno"], r["conttype"], r["begin"], r["end"]))
         self.majors = [
             (r["ccode"], r["styear"], r["endyear"])
             for _, r in rows(folder, "majors", ("ccode", "styear", "endyear"))
@@ -137,9 +140,11 @@ class WorldData:
         #: ``(dispute, ccode) -> (hostility level 1-5, fatality code)`` of each participant.
         self.actions: dict[tuple[int, int], tuple[int, int]] = {}
         if with_disputes:
-            fields = ("dispnum", "ccode", "styear", "sidea", "hostlev", "fatality")
+            fields = ("dispnum", "ccode", "styear", "stmon", "stday", "sidea", "hostlev", "fatality")
             for line, party in rows(folder, "mids", fields):
-                _check_party(data_file(folder, "mids"), line, party)
+                checked_start(
+                    data_file(folder, "mids"), line, party, ("styear", "stmon", "stday"), ("sidea", (0, 1))
+                )
                 _, sides = self.disputes.setdefault(party["dispnum"], (party["styear"], {0: set(), 1: set()}))
                 sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
                 self.actions[(party["dispnum"], party["ccode"])] = (party["hostlev"], party["fatality"])
@@ -350,17 +355,6 @@ class WorldData:
             "sources": sources,
             "actors": actors,
         }
-
-
-def _check_party(path: Path, line: int, party: dict[str, int]) -> None:
-    """A MID participant row's start year and side, or an error at file:line."""
-    problem = None
-    if not 1816 <= party["styear"] <= 2100:
-        problem = f"styear {party['styear']} is not a year of the data (1816 on)"
-    elif party["sidea"] not in (0, 1):
-        problem = f"sidea {party['sidea']} is not one of 0 or 1"
-    if problem:
-        raise GraphFileError(path, [f"{path}:{line}: {problem}"])
 
 
 def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> dict[str, Any]:

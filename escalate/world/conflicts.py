@@ -8,19 +8,17 @@ both need; they read them from here.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import os
 from collections import defaultdict
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from escalate.cascade import FlareUp
 from escalate.errors import GraphFileError
 from escalate.loading import scenario_from_data
 from escalate.world.atop import WorldData
-from escalate.world.data import data_file, rows, text_rows
+from escalate.world.data import checked_start, data_file, rows, text_rows
 
 #: Disputes of the years before a conflict that make its rivalries and co-belligerents.
 RIVALRY_YEARS = 10
@@ -90,29 +88,11 @@ def _grouped(
     path = data_file(folder, role)
     grouped: dict[int, list[dict[str, int]]] = defaultdict(list)
     for line, row in rows(folder, role, columns):
-        _checked(path, line, row, date, side)
+        checked_start(path, line, row, date, side)
         grouped[row[columns[0]]].append(row)
     if not grouped:
         raise GraphFileError(path, [f"{path}: the file holds no conflict (only a header?)"])
     return grouped
-
-
-def _checked(
-    path: Path, line: int, row: dict[str, int], date: tuple[str, str, str], side: tuple[str, tuple[int, int]]
-) -> None:
-    """A row's start date (month and day -9 or 0 when unknown) and side, or an error at file:line."""
-    year, month, day = (row[c] for c in date)
-    problem = None
-    if not 1816 <= year <= 2100:
-        problem = f"{date[0]} {year} is not a year of the data (1816 on)"
-    elif month not in (-9, 0) and not 1 <= month <= 12:
-        problem = f"{date[1]} {month} is not a month (1-12, or -9 when unknown)"
-    elif day not in (-9, 0) and not 1 <= day <= calendar.monthrange(year, max(month, 1))[1]:
-        problem = f"{date[2]} {day} is not a day of that month (or -9 when unknown)"
-    elif row[side[0]] not in side[1]:
-        problem = f"{side[0]} {row[side[0]]} is not one of {side[1][0]} or {side[1][1]}"
-    if problem:
-        raise GraphFileError(path, [f"{path}:{line}: {problem}"])
 
 
 #: Added to a MID dispute number to make a conflict number.

@@ -7,6 +7,7 @@ distributed; a missing file or column, or a row that does not parse, raises
 
 from __future__ import annotations
 
+import calendar
 import csv
 import os
 from collections.abc import Iterator
@@ -79,3 +80,21 @@ def text_rows(
                 message = f"{path}:{reader.line_num}: {wrong[0]} must be a whole number, not {value!r}"
                 raise GraphFileError(path, [message])
             yield found
+
+
+def checked_start(
+    path: Path, line: int, row: dict[str, int], date: tuple[str, str, str], side: tuple[str, tuple[int, int]]
+) -> None:
+    """A row's start date (month and day -9 or 0 when unknown) and side, or an error at file:line."""
+    year, month, day = (row[c] for c in date)
+    problem = None
+    if not 1816 <= year <= 2100:
+        problem = f"{date[0]} {year} is not a year of the data (1816 on)"
+    elif month not in (-9, 0) and not 1 <= month <= 12:
+        problem = f"{date[1]} {month} is not a month (1-12, or -9 when unknown)"
+    elif day not in (-9, 0) and not 1 <= day <= calendar.monthrange(year, max(month, 1))[1]:
+        problem = f"{date[2]} {day} is not a day of that month (or -9 when unknown)"
+    elif row[side[0]] not in side[1]:
+        problem = f"{side[0]} {row[side[0]]} is not one of {side[1][0]} or {side[1][1]}"
+    if problem:
+        raise GraphFileError(path, [f"{path}:{line}: {problem}"])
