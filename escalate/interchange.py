@@ -256,6 +256,10 @@ def from_networkx(graph: Any, *, path: str | os.PathLike[str] | None = None) -> 
     relations = []
     for key in sorted(grouped, key=lambda k: (isinstance(k, str), str(k).zfill(12))):
         edges = grouped[key]
+        types = sorted({e[2]["relation"] for e in edges})
+        if len(types) > 1:  # the edges of one relation disagree on what it is
+            message = f"{where}: the edges of relation {key!r} give it different types: {', '.join(types)}"
+            raise GraphFileError(file, [message])
         x, y, d = next((e for e in edges if not e[2].get("reverse")), edges[0])
         relation = {"type": d["relation"]} | {
             k: v

@@ -293,6 +293,10 @@ def test_an_actor_row_with_an_empty_label_is_an_error_at_its_line(runner, tmp_pa
         (lambda d: d["nodes"][1].update(id=["a"]), "node 2: its id list ['a'] must be text"),
         (lambda d: d["nodes"].append(dict(d["nodes"][0])), "is listed twice; merge the two or rename one"),
         (lambda d: d["edges"][0].update(source="Narnia"), "edge 1: its source 'Narnia' is not a listed node"),
+        (
+            lambda d: next(e for e in d["edges"] if e.get("reverse")).update(relation="hug"),
+            "different types: ",
+        ),
     ],
 )
 def test_node_link_json_that_networkx_would_quietly_change_is_an_error(runner, tmp_path, change, message):
