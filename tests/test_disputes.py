@@ -271,3 +271,22 @@ def test_a_day_or_month_out_of_range_in_disputes_or_borders_stops_the_import(dat
         and "contdir_v3.2_master_records.csv:2: begin 192099 is not a year and month" in result.stderr
     )
     assert not out.exists()
+
+
+def _folder_of(data, graphs, conflict):
+    return str(data.folder)
+
+
+def test_two_worker_pools_alive_at_once_each_work_on_their_own_data(disputes, tmp_path):
+    import shutil
+
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts
+    from escalate.world.parallel import Workers
+
+    other = tmp_path / "other"
+    shutil.copytree(disputes, other)
+    found = conflicts(disputes, "mids")
+    with Workers(WorldData(disputes), jobs=2) as first, Workers(WorldData(other), jobs=2) as second:
+        assert set(first.map(_folder_of, found).values()) == {str(disputes)}
+        assert set(second.map(_folder_of, found).values()) == {str(other)}

@@ -57,6 +57,9 @@ class Workers:
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             _inherited.update(data=data, graphs={})
             self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            # Fork the workers now, while ``_inherited`` holds this pool's data (a pool forks on
+            # its first task, and another pool made before that would have replaced it).
+            self._pool.submit(int).result()
 
     def __enter__(self) -> Workers:
         return self
