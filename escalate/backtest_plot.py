@@ -19,7 +19,6 @@ from typing import Any
 from escalate.drawing import FORMATS
 from escalate.errors import OutputError
 from escalate.output import atomic_write
-from escalate.world.conflicts import KIND_NOUNS
 
 #: The model's colour; rules are drawn grey and dashed, peers in their own colours.
 MODEL_COLOUR = "#c0392b"
@@ -80,7 +79,7 @@ def backtest_figure(figures: dict[str, Any], *, dpi: int = 120) -> Any:
         roc.plot([0, 1], [0, 1], color="#bbbbbb", lw=0.8, label="chance")
         pr.axhline(rate, color="#bbbbbb", lw=0.8, label=f"chance ({rate:.4f})")
         reliability.plot([1e-5, 1], [1e-5, 1], color="#bbbbbb", lw=0.8, label="perfectly calibrated")
-        what = KIND_NOUNS.get(figures.get("conflicts", "wars"), KIND_NOUNS["all"])[1]
+        what = figures.get("nouns", ("conflict", "conflicts"))[1]
         panels = (
             (roc, "ROC (AUC)", "false positive rate", "true positive rate"),
             (pr, "precision-recall (average precision)", "recall", "precision"),

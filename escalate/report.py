@@ -15,7 +15,6 @@ import textwrap
 from typing import Any
 
 from escalate.analysis import Escalation, Party
-from escalate.world.conflicts import KIND_NOUNS
 
 #: Parties less likely than this are counted, not listed (a world graph has hundreds).
 MIN_PROBABILITY = 0.01
@@ -101,7 +100,7 @@ def backtest_text(figures: dict[str, Any]) -> str:
     conflicts), expected against actual joiners, side accuracy, then the calibration tables.
     """
     model = figures["model"]
-    noun = KIND_NOUNS.get(figures.get("conflicts", "wars"), KIND_NOUNS["all"])[0]
+    noun = figures.get("nouns", ("conflict", "conflicts"))[0]
     lines = [
         f"{model['pairs']:,} ({noun}, state) pairs in {model['conflicts']:,} {noun}s, "
         f"{model['joiners']} joiners; graphs from data before each {noun}; "

@@ -84,6 +84,7 @@ def test_out_of_time_backtest_fits_before_and_scores_after(disputes, runner, tmp
     text = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids",
                                "--calibrate-before", "2001", "--samples", "300"]).stdout  # fmt: skip
     assert "average precision" in text.lower() and "logistic regression" in text
+    assert text.startswith("2 (dispute, state) pairs in 1 disputes, 1 joiners")
 
 
 def test_the_same_figures_whatever_the_number_of_processes(disputes):

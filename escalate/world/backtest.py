@@ -202,7 +202,10 @@ def backtest(
         _add_peers(data, predictions, scored, train, leave_one_out=likelihoods is None and year is None)
     figures = summary(predictions)
     figures["model"]["out_of_sample"] = likelihoods is None
-    figures.update(conflicts=kind, likelihoods=how, samples=samples, notes=notes)
+    # What the history calls one conflict and several, for whoever renders the figures.
+    figures.update(
+        conflicts=kind, nouns=list(KIND_NOUNS[kind]), likelihoods=how, samples=samples, notes=notes
+    )
     return figures
 
 
