@@ -21,8 +21,10 @@ Examples
 from __future__ import annotations
 
 import difflib
+import functools
 from collections.abc import Iterable, Sequence
 from pathlib import Path
+from typing import Any
 
 
 class EscalateError(Exception):
@@ -55,6 +57,9 @@ class GraphFileError(EscalateError):
         self.problems = list(problems)
         super().__init__("\n".join(self.problems))
 
+    def __reduce__(self) -> tuple[Any, ...]:  # rebuilt from its own arguments (worker processes)
+        return (type(self), (self.path, self.problems))
+
 
 class UnknownActorError(EscalateError):
     """A name matches no actor, alias or id of the scenario.
@@ -71,6 +76,9 @@ class UnknownActorError(EscalateError):
         self.what = what
         super().__init__(f"unknown {what} {name!r}{did_you_mean(self.suggestions)}")
 
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (functools.partial(type(self), what=self.what), (self.name, self.suggestions))
+
 
 class UnknownRelationError(EscalateError):
     """A relation type or backing level is not one escalate knows.
@@ -86,6 +94,9 @@ class UnknownRelationError(EscalateError):
         self.allowed = list(allowed)
         hint = did_you_mean(close_matches(value, allowed))
         super().__init__(f"unknown relation type {value!r}{hint}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.value, self.allowed))
 
 
 class OutputError(EscalateError):
@@ -147,6 +158,9 @@ class NotDrawnInError(EscalateError, KeyError):
         self.actor, self.side = actor, side
         where = "" if side is ... else " as a mediator" if side is None else f" on {side}'s side"
         super().__init__(f"{actor} is not drawn in{where}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.actor, self.side))
 
     def __str__(self) -> str:
         return str(self.args[0])

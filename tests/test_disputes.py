@@ -291,3 +291,21 @@ def test_two_worker_pools_alive_at_once_each_work_on_their_own_data(disputes, tm
     with Workers(WorldData(disputes), jobs=2) as first, Workers(WorldData(other), jobs=2) as second:
         assert set(first.map(_folder_of, found).values()) == {str(disputes)}
         assert set(second.map(_folder_of, found).values()) == {str(other)}
+
+
+@pytest.mark.parametrize(
+    "error",
+    [
+        __import__("escalate.errors", fromlist=["x"]).GraphFileError("data/x.csv", ["data/x.csv:3: bad"]),
+        __import__("escalate.errors", fromlist=["x"]).UnknownActorError("Narnia", ["Nauru"], what="scenario"),
+        __import__("escalate.errors", fromlist=["x"]).UnknownRelationError("hug", ["hostility"]),
+        __import__("escalate.errors", fromlist=["x"]).NotDrawnInError("Georgia", "Armenia"),
+        __import__("escalate.errors", fromlist=["x"]).FlareUpError("no war began in 3000"),
+    ],
+)
+def test_errors_cross_from_a_worker_process_intact(error):
+    import pickle
+
+    # A worker's error comes back pickled: it must rebuild as itself, message and all.
+    again = pickle.loads(pickle.dumps(error))
+    assert type(again) is type(error) and str(again) == str(error) and vars(again) == vars(error)
