@@ -46,7 +46,7 @@ from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
 from escalate.world.calibrate import calibrate, leave_one_out
 from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
-from escalate.world.features import BASELINES, FEATURES, Facts, baseline_scores, candidates, pair_features
+from escalate.world.features import BASELINES, FEATURES, ConflictFeatures, baseline_scores
 from escalate.world.parallel import Workers, stderr_progress
 from escalate.world.scores import LOG_EDGES, Ranked, auc, brier, calibration, cluster_intervals, curves, top_k
 
@@ -113,6 +113,7 @@ def predict(
     data: WorldData | None = None,
     kind: str = "wars",
     workers: Workers | None = None,
+    features: ConflictFeatures | None = None,
 ) -> list[Prediction]:
     """Score every (conflict, candidate) pair of ``kind`` with the model and the baselines.
 
@@ -123,11 +124,11 @@ def predict(
     chosen = [c for c in conflicts(folder, kind) if only is None or only(c)]
     pool = workers or Workers(data, jobs=1)
     model = pool.map(_model_task, chosen, likelihoods, samples, seed, what="scoring")
-    facts = Facts(data)
+    features = features or ConflictFeatures(data)
     predictions = []
     for c in chosen:
-        states = candidates(data, c)
-        scores = baseline_scores(pair_features(facts(c.start.year), c, states))
+        states, rows = features(c)
+        scores = baseline_scores(rows)
         for i, state in enumerate(states):
             p, side = model[c.number].get(state, (0.0, None))
             predictions.append(
@@ -172,6 +173,7 @@ def backtest(
             f"no {KIND_NOUNS[kind][0]} began in {year} or later to score; choose an earlier year"
         )
     data = WorldData(folder)
+    features = ConflictFeatures(data)  # the rules' and the peers' inputs, made once
     progress = stderr_progress("backtest")
     with Workers(data, jobs, progress) as workers:
         tables: LikelihoodTable | Mapping[int, LikelihoodTable] | None = likelihoods
@@ -189,7 +191,7 @@ def backtest(
             noun, nouns = KIND_NOUNS[kind]
             how = f"fitted on the other {nouns} for each {noun} (leave one out)"
         predictions = predict(folder, likelihoods=tables, samples=samples, seed=seed, only=only,
-                              kind=kind, workers=workers)  # fmt: skip
+                              kind=kind, workers=workers, features=features)  # fmt: skip
     if progress is not None:
         progress("done")
         sys.stderr.write("\n")
@@ -199,7 +201,7 @@ def backtest(
     elif peers:
         scored = [c for c in every if only is None or only(c)]
         train = [c for c in every if training is None or training(c)]
-        _add_peers(data, predictions, scored, train, leave_one_out=likelihoods is None and year is None)
+        _add_peers(features, predictions, scored, train, leave_one_out=likelihoods is None and year is None)
     figures = summary(predictions)
     figures["model"]["out_of_sample"] = likelihoods is None
     # What the history calls one conflict and several, for whoever renders the figures.
@@ -209,17 +211,13 @@ def backtest(
     return figures
 
 
-def _add_peers(data: WorldData, predictions: list[Prediction], scored: Sequence[War], train: Sequence[War],
-               *, leave_one_out: bool) -> None:  # fmt: skip
+def _add_peers(features: ConflictFeatures, predictions: list[Prediction], scored: Sequence[War],
+               train: Sequence[War], *, leave_one_out: bool) -> None:  # fmt: skip
     """Each peer's score of every prediction, trained on ``train`` (without the scored conflict)."""
-    facts = Facts(data)
     rows = {}
     for c in {c.number: c for c in [*scored, *train]}.values():
-        states = candidates(data, c)
-        rows[c.number] = (
-            pair_features(facts(c.start.year), c, states),
-            np.array([s in c.joiners for s in states]),
-        )
+        states, found = features(c)
+        rows[c.number] = (found, np.array([s in c.joiners for s in states]))
     by_conflict: dict[int, list[Prediction]] = defaultdict(list)
     for p in predictions:
         by_conflict[p.war].append(p)
@@ -254,7 +252,7 @@ def auc_difference(
     other = Ranked([p.baselines[baseline] for p in predictions], labels)
     (low, high) = cluster_intervals(
         [p.war for p in predictions],
-        {"lead": lambda w: model.auc(w) - other.auc(w)},
+        {"lead": _lead(model, other)},
         resamples=resamples,
         seed=seed,
     )["lead"]

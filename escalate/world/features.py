@@ -100,6 +100,27 @@ class Facts:
         return self._years[year]
 
 
+class ConflictFeatures:
+    """Each conflict's candidates and their :data:`FEATURES`, made once when first asked.
+
+    The backtest's rules read them for the scored conflicts and its peers for the training
+    ones too: one instance serves both.
+    """
+
+    def __init__(self, data: WorldData) -> None:
+        self.data = data
+        self.facts = Facts(data)
+        self._found: dict[int, tuple[list[int], Any]] = {}
+
+    def __call__(self, conflict: War) -> tuple[list[int], Any]:
+        """``(candidates, features)``: the states and an array (states, features)."""
+        if conflict.number not in self._found:
+            states = candidates(self.data, conflict)
+            rows = pair_features(self.facts(conflict.start.year), conflict, states)
+            self._found[conflict.number] = (states, rows)
+        return self._found[conflict.number]
+
+
 def candidates(data: WorldData, conflict: War) -> list[int]:
     """Every COW system member of the conflict's start year that did not start it."""
     return sorted(data.system.get(conflict.start.year, set()) - set(conflict.originators))
