@@ -39,9 +39,9 @@ def naive_flare_up(world, samples: int) -> None:
     """Per-sample Python cascade, then simple paths (cutoff 3) to each party."""
     import networkx as nx
 
-    from escalate.analysis import make_flare_up
-    from escalate.cascade import compile_scenario
-    from escalate.sampling import python_sample
+    from escalate.analysis.paths import make_flare_up
+    from escalate.engine.coins import python_sample
+    from escalate.engine.compile import compile_scenario
 
     compiled = compile_scenario(world, make_flare_up(world, *FLARE, initiator=FLARE[0]))
     tally = python_sample(compiled, samples)
@@ -60,14 +60,14 @@ def escalate_flare_up(world, samples: int) -> None:
 
 def worker(case: str, data: Path, world_file: Path, samples: int, runs: int) -> None:
     """Run one case in this process; print its seconds and peak RSS (MB) as JSON."""
-    import escalate.outcomes
+    import escalate.engine.exact
     from escalate import load_scenario
-    from escalate.sampling import python_sample
+    from escalate.engine.coins import python_sample
     from escalate.world.backtest import backtest
 
     if case.startswith("backtest"):
         if case == "backtest-naive":
-            escalate.outcomes._sample = lambda compiled, n, seed, _: python_sample(compiled, n, seed)
+            escalate.engine.exact._sample = lambda compiled, n, seed, _: python_sample(compiled, n, seed)
         work = lambda: backtest(data, samples=samples)  # noqa: E731
     else:
         world = load_scenario(world_file)

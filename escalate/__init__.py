@@ -11,16 +11,26 @@ Examples
 from escalate.analysis import Escalation, Party, Path, Step, escalation_paths
 from escalate.errors import (
     EscalateError,
+    EscalateWarning,
     FlareUpError,
     GraphFileError,
     NotDrawnInError,
     OutputError,
     UnknownActorError,
+    UnknownFormatError,
     UnknownRelationError,
+    UnknownScenarioError,
 )
-from escalate.interchange import EscalateWarning, from_networkx, read_scenario, to_networkx, write_scenario
-from escalate.likelihoods import LikelihoodTable, load_likelihoods
-from escalate.loading import build_scenario, bundled_scenarios, load_scenario
+from escalate.io import (
+    bundled_scenarios,
+    from_networkx,
+    load_likelihoods,
+    load_scenario,
+    read_scenario,
+    to_networkx,
+    write_scenario,
+)
+from escalate.likelihoods import LikelihoodTable
 from escalate.model import (
     Actor,
     ActorKind,
@@ -31,6 +41,7 @@ from escalate.model import (
     Role,
     Scenario,
     Source,
+    build_scenario,
 )
 
 __version__ = "0.1.0"
@@ -57,7 +68,9 @@ __all__ = [
     "Source",
     "Step",
     "UnknownActorError",
+    "UnknownFormatError",
     "UnknownRelationError",
+    "UnknownScenarioError",
     "build_scenario",
     "bundled_scenarios",
     "escalation_paths",

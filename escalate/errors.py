@@ -6,10 +6,14 @@ notebook can catch them all at once::
     EscalateError                 base; catch this in notebooks
     ├── GraphFileError            .path, .problems (every problem in the file, in one pass)
     ├── UnknownActorError         .name, .suggestions
+    ├── UnknownScenarioError      .name, .suggestions (no bundled scenario has that name)
     ├── UnknownRelationError      .value, .allowed
+    ├── UnknownFormatError        .path, .name, .allowed (a file suffix or format option)
     ├── OutputError               an output could not be written (nothing left behind)
     ├── NotDrawnInError           .actor, .side (a KeyError too)
     └── FlareUpError              a question that does not make sense
+
+    EscalateWarning               a conversion could not keep everything (a UserWarning)
 
 Examples
 --------
@@ -37,7 +41,7 @@ class EscalateError(Exception):
     ...     load_scenario("no-such-scenario")
     ... except EscalateError as exc:
     ...     print(type(exc).__name__)
-    UnknownActorError
+    UnknownScenarioError
     """
 
 
@@ -80,6 +84,24 @@ class UnknownActorError(EscalateError):
         return (functools.partial(type(self), what=self.what), (self.name, self.suggestions))
 
 
+class UnknownScenarioError(EscalateError):
+    """A name matches no bundled scenario (and does not look like a file path).
+
+    Examples
+    --------
+    >>> str(UnknownScenarioError("caucasus", ["caucasus-2020"]))
+    "unknown scenario 'caucasus'; did you mean 'caucasus-2020'?"
+    """
+
+    def __init__(self, name: str, suggestions: Sequence[str] = ()) -> None:
+        self.name = name
+        self.suggestions = list(suggestions)
+        super().__init__(f"unknown scenario {name!r}{did_you_mean(self.suggestions)}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.name, self.suggestions))
+
+
 class UnknownRelationError(EscalateError):
     """A relation type or backing level is not one escalate knows.
 
@@ -99,12 +121,30 @@ class UnknownRelationError(EscalateError):
         return (type(self), (self.value, self.allowed))
 
 
+class UnknownFormatError(EscalateError):
+    """A file's suffix (or a ``--to``/``--from`` option) names no format escalate reads or writes.
+
+    Examples
+    --------
+    >>> str(UnknownFormatError("w.xlsx", "xlsx", ["toml", "csv"]))
+    "w.xlsx: unknown scenario format 'xlsx'; use one of toml, csv"
+    """
+
+    def __init__(self, path: str, name: str, allowed: Sequence[str]) -> None:
+        self.path, self.name, self.allowed = path, name, list(allowed)
+        hint = did_you_mean(close_matches(name, allowed)) or f"; use one of {', '.join(allowed)}"
+        super().__init__(f"{path}: unknown scenario format {name!r}{hint}")
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.path, self.name, self.allowed))
+
+
 class OutputError(EscalateError):
     """An output file could not be written; nothing was left behind.
 
     Examples
     --------
-    >>> from escalate.output import atomic_write
+    >>> from escalate.io.files import atomic_write
     >>> try:
     ...     with atomic_write("/no/such/folder/out.png"):
     ...         pass
@@ -177,4 +217,29 @@ class FlareUpError(EscalateError):
     ... except FlareUpError as exc:
     ...     print(exc)
     the two belligerents are the same actor (Armenia); name two
+    """
+
+
+def show_value(value: Any) -> str:
+    """A short description of a bad value for messages: ``'text'``, ``nothing``, ``int 5``."""
+    if isinstance(value, str):
+        return repr(value)
+    if value is None:
+        return "nothing"
+    text = repr(value)
+    return f"{type(value).__name__} {text[:40]}"
+
+
+class EscalateWarning(UserWarning):
+    """A conversion could not keep everything: the message names what was lost.
+
+    Examples
+    --------
+    >>> import warnings, tempfile, pathlib
+    >>> from escalate import load_scenario, write_scenario
+    >>> with warnings.catch_warnings(record=True) as caught:
+    ...     warnings.simplefilter("always")
+    ...     _ = write_scenario(load_scenario(), pathlib.Path(tempfile.mkdtemp()) / "nk.gexf")
+    >>> caught[0].category.__name__
+    'EscalateWarning'
     """

@@ -33,10 +33,9 @@ import tomllib
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from importlib import resources
-from pathlib import Path
 from typing import Any, NamedTuple
 
-from escalate.errors import GraphFileError, close_matches, did_you_mean
+from escalate.errors import close_matches, did_you_mean
 
 
 class Entry(NamedTuple):
@@ -145,7 +144,7 @@ FITTED_ON = "fitted_on"
 def _fitted_defaults() -> tuple[dict[str, float], str]:
     """The shipped fitted values and a line saying what they were fitted on."""
     text = resources.files("escalate").joinpath(FITTED_FILE).read_text(encoding="utf-8")
-    data = _flatten(tomllib.loads(text))
+    data = flat_keys(tomllib.loads(text))
     values = {k: float(v) for k, v in data.items() if k in FITTED_KEYS}
     return values, str(data.get(FITTED_ON, ""))
 
@@ -236,7 +235,8 @@ class LikelihoodTable:
         return "\n".join(lines) + "\n"
 
 
-def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
+def flat_keys(data: Mapping[str, Any]) -> dict[str, Any]:
+    """A table's keys as ``type`` or ``type.level`` (``[backing] military`` is ``backing.military``)."""
     flat: dict[str, Any] = {}
     for key, value in data.items():
         if isinstance(value, dict):
@@ -244,51 +244,3 @@ def _flatten(data: Mapping[str, Any]) -> dict[str, Any]:
         else:
             flat[key] = value
     return flat
-
-
-def load_likelihoods(path: str | Path) -> LikelihoodTable:
-    """Read a likelihood table from a TOML file, or a bundled one by name; every problem at once.
-
-    ``"wars"`` names the table fitted on the COW inter-state wars alone: for a flare-up that
-    has become a war (the default table is fitted on every militarized dispute as well).
-
-    Examples
-    --------
-    >>> import pathlib, tempfile
-    >>> path = pathlib.Path(tempfile.mkdtemp()) / "table.toml"
-    >>> _ = path.write_text(chr(10).join(["[backing]", "military = 0.4"]))
-    >>> load_likelihoods(path).get("backing", "military")
-    0.4
-    >>> load_likelihoods("wars").get("defense_pact") > LikelihoodTable().get("defense_pact")
-    True
-    """
-    path = Path(path)
-    from escalate.loading import parse_toml, read_text
-
-    if str(path) in BUNDLED_TABLES and not path.exists():
-        text = resources.files("escalate").joinpath(BUNDLED_TABLES[str(path)]).read_text(encoding="utf-8")
-    else:
-        text = read_text(path)
-    data = parse_toml(path, text)
-    problems = []
-    changes: dict[str, float] = {}
-    for key, value in _flatten(data).items():
-        if key == FITTED_ON and isinstance(value, str):
-            continue
-        try:
-            LikelihoodTable().updated({key: value})
-        except ValueError as exc:
-            line = _line_of(text, key.rsplit(".", 1)[-1])
-            problems.append(f"{path}:{line}: {exc}" if line else f"{path}: {exc}")
-        else:
-            changes[key] = float(value)
-    if problems:
-        raise GraphFileError(path, problems)
-    return LikelihoodTable().updated(changes, origin=str(path))
-
-
-def _line_of(text: str, key: str) -> int | None:
-    for number, line in enumerate(text.splitlines(), start=1):
-        if line.strip().startswith(key):
-            return number
-    return None

@@ -3,9 +3,9 @@
 import pytest
 
 from escalate import LikelihoodTable, build_scenario, escalation_paths
-from escalate.analysis import make_flare_up
-from escalate.best_paths import best_chains, chain_side, most_likely_chains
-from escalate.cascade import compile_scenario
+from escalate.analysis.paths import make_flare_up
+from escalate.engine.chains import best_chains, chain_side, most_likely_chains
+from escalate.engine.compile import compile_scenario
 
 #: Every strike on a joiner's territory lands, so that a chain is the product of its ties.
 STRUCK = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0})

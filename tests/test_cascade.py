@@ -3,9 +3,9 @@
 import pytest
 
 from escalate import LikelihoodTable, Role, build_scenario, escalation_paths
-from escalate.analysis import make_flare_up
-from escalate.cascade import compile_scenario
-from escalate.sampling import ROLES, sample_outcomes
+from escalate.analysis.paths import make_flare_up
+from escalate.engine.compile import compile_scenario
+from escalate.engine.sampling import ROLES, sample_outcomes
 
 #: Strikes on a joiner's territory as a test sets them: every one lands.
 STRUCK = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0})

@@ -115,12 +115,12 @@ def test_every_command_has_help(runner):
 
 
 def test_ctrl_c_exits_130_with_a_short_message(runner, monkeypatch):
-    import escalate.cli
+    import escalate.cli.commands
 
     def interrupted(*args, **kwargs):
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(escalate.cli, "escalation_paths", interrupted)
+    monkeypatch.setattr(escalate.cli.commands, "escalation_paths", interrupted)
     result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan"])
     assert result.exit_code == 130
     assert result.stderr == "Interrupted; nothing was written.\n"

@@ -144,7 +144,7 @@ def test_cluster_intervals_resample_whole_conflicts():
 def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runner, tmp_path):
     from matplotlib.image import imread
 
-    from escalate.backtest_plot import MODEL_COLOUR, PEER_COLOURS, backtest_figure
+    from escalate.render.backtest_plot import MODEL_COLOUR, PEER_COLOURS, backtest_figure
     from escalate.world.backtest import backtest
 
     figures = backtest(disputes, kind="mids", calibrate_before=2001, samples=300, jobs=1)

@@ -14,7 +14,7 @@ from matplotlib.testing.compare import compare_images  # noqa: E402
 
 from escalate import OutputError, build_scenario, escalation_paths  # noqa: E402
 from escalate.cli import app  # noqa: E402
-from escalate.drawing import EDGE_STYLES, SIDE_COLOURS, draw, save  # noqa: E402
+from escalate.render.drawing import EDGE_STYLES, SIDE_COLOURS, draw, save
 
 from .adversarial import dense, ring  # noqa: E402  (draw --all at scale: test_bounds.py)
 
@@ -272,7 +272,7 @@ def test_an_image_too_large_to_draw_is_refused_before_any_work(runner, tmp_path,
 
 def test_draw_all_draws_a_bounded_number_of_bystanders_and_relations_and_says_so(tmp_path):
     from escalate import load_scenario
-    from escalate.drawing import MAX_EDGES, MAX_UNINVOLVED
+    from escalate.render.layout import MAX_EDGES, MAX_UNINVOLVED
 
     (tmp_path / "ring.toml").write_text(ring(1000))
     result = escalation_paths(load_scenario(tmp_path / "ring.toml"), "S0", "S1")

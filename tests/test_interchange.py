@@ -16,7 +16,7 @@ from escalate import (
     write_scenario,
 )
 from escalate.cli import app
-from escalate.interchange import to_toml
+from escalate.io.toml import to_toml
 
 from .test_properties import scenarios
 
@@ -234,9 +234,9 @@ def test_node_link_json_nested_or_long_past_json_limits_is_a_one_line_error(tmp_
 
 @pytest.mark.parametrize("fmt", ["toml", "json", "graphml", "gexf"])
 def test_convert_never_writes_a_file_escalate_would_refuse_to_read(tmp_path, runner, monkeypatch, fmt):
-    import escalate.loading
+    import escalate.io.files
 
-    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 5000)  # the inputs are 2,336 and 3,160 bytes
+    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 5000)  # the inputs are 2,336 and 3,160 bytes
     out = tmp_path / f"c.{fmt}"
     result = runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(out)])
     assert result.exit_code == 1, result.stderr
@@ -247,9 +247,9 @@ def test_convert_never_writes_a_file_escalate_would_refuse_to_read(tmp_path, run
         result.stderr,
     )
     assert list(tmp_path.iterdir()) == []
-    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 20 * 1024 * 1024)
+    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 20 * 1024 * 1024)
     assert runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(out)]).exit_code == 0
-    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 5000)
+    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 5000)
     with pytest.raises(
         __import__("escalate").GraphFileError, match="the limit is 5,000"
     ):  # what the refusal spares the reader
@@ -257,11 +257,11 @@ def test_convert_never_writes_a_file_escalate_would_refuse_to_read(tmp_path, run
 
 
 def test_a_csv_export_too_large_to_read_back_writes_none_of_its_files(tmp_path, monkeypatch):
-    import escalate.loading
+    import escalate.io.files
     from escalate import OutputError
 
     s = load_scenario("caucasus-2020")
-    monkeypatch.setattr(escalate.loading, "MAX_FILE_BYTES", 1400)  # only the relations (1,614 bytes) is over
+    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 1400)  # only the relations (1,614 bytes) is over
     with warnings.catch_warnings(), pytest.raises(OutputError, match=r"c.csv: it would be 1,614 bytes"):
         warnings.simplefilter("ignore", EscalateWarning)
         write_scenario(s, tmp_path / "c.csv")

@@ -4,8 +4,8 @@ import datetime as dt
 
 import pytest
 
-from escalate import GraphFileError, UnknownActorError, bundled_scenarios, load_scenario
-from escalate.loading import MAX_FILE_BYTES, read_text
+from escalate import GraphFileError, UnknownActorError, UnknownScenarioError, bundled_scenarios, load_scenario
+from escalate.io.files import MAX_FILE_BYTES, read_text
 
 HEADER = """\
 name = "test"
@@ -264,14 +264,16 @@ def test_file_too_large(tmp_path):
 
 
 def test_unknown_bundled_name_suggests():
-    with pytest.raises(UnknownActorError, match="unknown scenario 'caucasus'; did you mean 'caucasus-2020'"):
+    with pytest.raises(
+        UnknownScenarioError, match="unknown scenario 'caucasus'; did you mean 'caucasus-2020'"
+    ):
         load_scenario("caucasus")
 
 
 def test_bundled_name_never_reads_outside_the_bundled_folder(tmp_path, monkeypatch):
     (tmp_path / "evil.toml").write_text("[actors]\nA = {}\n")
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(UnknownActorError):
+    with pytest.raises(UnknownScenarioError):
         load_scenario("evil")
     assert load_scenario("evil.toml").name == "evil"  # a path is read as given
 
@@ -373,7 +375,7 @@ def test_names_that_differ_to_the_eye_are_kept_apart(names):
 
 def test_thousands_of_misspelt_names_are_each_reported_but_only_the_first_get_suggestions():
     from escalate import build_scenario
-    from escalate.validation import SUGGESTIONS
+    from escalate.model.relation_checks import SUGGESTIONS
 
     names = [f"State{i:04d}" for i in range(1000)]
     relations = [
@@ -417,7 +419,7 @@ def test_a_source_that_is_not_a_key_is_an_error_not_a_crash(graph_file, source):
 
 
 def test_an_extends_chain_deeper_than_the_limit_is_an_error(tmp_path):
-    from escalate.loading import MAX_EXTENDS
+    from escalate.io.toml import MAX_EXTENDS
 
     for i in range(MAX_EXTENDS + 10):
         (tmp_path / f"f{i}.toml").write_text(

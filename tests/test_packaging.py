@@ -7,7 +7,7 @@ import zipfile
 
 import pytest
 
-from escalate.loading import bundled_dir
+from escalate.io.files import bundled_dir
 
 
 def test_installed_distribution_ships_the_graphs():

@@ -10,9 +10,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from escalate import build_scenario, escalation_paths
-from escalate.analysis import make_flare_up
-from escalate.cascade import compile_scenario
-from escalate.sampling import python_sample, sample_cascade
+from escalate.analysis.paths import make_flare_up
+from escalate.engine.coins import python_sample
+from escalate.engine.compile import compile_scenario
+from escalate.engine.sampling import sample_cascade
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
 ALIGNED = ["defense_pact", "guarantee", "backing", "entente"]

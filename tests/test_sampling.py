@@ -9,10 +9,11 @@ import sys
 import pytest
 
 from escalate import LikelihoodTable, build_scenario, load_scenario
-from escalate.analysis import make_flare_up
-from escalate.cascade import compile_scenario
-from escalate.outcomes import run_cascade
-from escalate.sampling import python_sample, sample_cascade, uniform
+from escalate.analysis.paths import make_flare_up
+from escalate.engine.coins import python_sample, uniform
+from escalate.engine.compile import compile_scenario
+from escalate.engine.exact import run_cascade
+from escalate.engine.sampling import sample_cascade
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
 
@@ -63,8 +64,8 @@ def test_batches_do_not_change_the_answer(monkeypatch):
     s = load_scenario("caucasus-2020")
     compiled = compile_scenario(s, make_flare_up(s, "Armenia", "Azerbaijan"))
     whole = sample_cascade(compiled, samples=1000, seed=9)
-    monkeypatch.setattr("escalate.sampling.FIRST_BATCH", 7)
-    monkeypatch.setattr("escalate.sampling.BATCH_CHECKS", 50)
+    monkeypatch.setattr("escalate.engine.sampling.FIRST_BATCH", 7)
+    monkeypatch.setattr("escalate.engine.sampling.BATCH_CHECKS", 50)
     same_outcomes(sample_cascade(compiled, samples=1000, seed=9), whole)
 
 
@@ -116,7 +117,7 @@ def test_a_dense_web_of_promises_runs_in_bounded_memory(tmp_path):
 
 def test_a_huge_sample_count_on_a_graph_without_ties_stops_at_the_work_bound():
     from escalate import escalation_paths
-    from escalate.outcomes import MAX_SAMPLED_WORK
+    from escalate.engine.exact import MAX_SAMPLED_WORK
 
     s = build_scenario(actors={"A": {}, "B": {}})
     r = escalation_paths(s, "A", "B", method="monte-carlo", samples=2_000_000_000)

@@ -226,7 +226,9 @@ def test_backtest_protocol_on_a_fixture(history):
          "expected_joiners": expected}
     ]  # fmt: skip
     assert figures["model"]["expected_joiners"] == pytest.approx(expected, abs=1e-4)
-    assert "joiners: " in __import__("escalate.report", fromlist=["backtest_text"]).backtest_text(figures)
+    assert "joiners: " in __import__("escalate.render.text", fromlist=["backtest_text"]).backtest_text(
+        figures
+    )
 
 
 def test_auc_and_brier_by_hand():

@@ -38,8 +38,7 @@ from collections import defaultdict
 from typing import Any
 
 from escalate.errors import GraphFileError
-from escalate.loading import scenario_from_data
-from escalate.model import Scenario
+from escalate.model import Scenario, scenario_from_data
 from escalate.world.data import checked_start, data_file, rows, text_rows
 
 SOURCES = {

@@ -37,11 +37,11 @@ from typing import Any
 
 import numpy as np
 
-from escalate.cascade import NO_SIDE, compile_scenario
+from escalate.engine.compile import NO_SIDE, compile_scenario
+from escalate.engine.exact import run_cascade
 from escalate.errors import FlareUpError
 from escalate.likelihoods import LikelihoodTable
 from escalate.model import Role
-from escalate.outcomes import run_cascade
 from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
 from escalate.world.calibrate import calibrate, leave_one_out

@@ -3,7 +3,7 @@
 The fit is of the model itself, not of a stand-in. For each war the whole cascade runs on
 the engine's compiled ties (the same graph and flare-up the backtest scores), sampled under
 a *proposal* table ``q``, and every sample records the chance events it consulted with the
-table key behind each (:meth:`~escalate.cascade.Compiled.coin_keys`). Under another table
+table key behind each (:meth:`~escalate.engine.compile.Compiled.coin_keys`). Under another table
 ``t`` a sample's probability changes by the factor
 
     prod_k (t_k / q_k) ** fired_k * ((1 - t_k) / (1 - q_k)) ** unfired_k,
@@ -34,15 +34,18 @@ import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import numpy as np
 
-from escalate.cascade import compile_scenario
+from escalate.engine.arrays import ROLES
+from escalate.engine.compile import compile_scenario
+from escalate.engine.sampling import sample_outcomes
 from escalate.errors import FlareUpError
+from escalate.io.files import atomic_write
 from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
 from escalate.model import Role
-from escalate.sampling import ROLES, sample_outcomes
 from escalate.world.atop import WorldData
 from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
 from escalate.world.parallel import Workers, stderr_progress
@@ -407,6 +410,30 @@ def leave_one_out(
     return tables
 
 
-def table_toml(table: LikelihoodTable, note: str) -> str:
-    """A likelihood table as the TOML that ``--likelihoods`` reads."""
-    return table.to_toml(note)
+#: What each ``kind`` of history is, for the note a fitted table carries.
+KIND_SOURCES = {
+    "wars": "COW Inter-State War v4.0 wars",
+    "mids": "MID 5.0 disputes",
+    "all": "COW Inter-State War v4.0 wars and MID 5.0 disputes",
+}
+
+
+def save_table(table: LikelihoodTable, path: Path, *, kind: str = "wars", before: int | None = None) -> None:
+    """Write a fitted table atomically, with a note saying what it was fitted on.
+
+    Examples
+    --------
+    >>> import pathlib, tempfile
+    >>> path = pathlib.Path(tempfile.mkdtemp()) / "fitted.toml"
+    >>> save_table(LikelihoodTable(), path, kind="mids", before=1990)
+    >>> path.read_text().splitlines()[0][:60]
+    'fitted_on = "escalate calibrate --conflicts mids on the MID '
+    """
+    what = KIND_SOURCES[kind]
+    scope = f"the {what} begun before {before}" if before is not None else f"all {what}"
+    note = (
+        f"escalate calibrate --conflicts {kind} on {scope}, with ATOP 5.1, COW contiguity "
+        "3.2 and MID 5.0 (maximum likelihood under the whole cascade)"
+    )
+    with atomic_write(path) as handle:
+        handle.write(table.to_toml(note).encode())

@@ -14,9 +14,9 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from escalate.cascade import FlareUp
+from escalate.engine.compile import FlareUp
 from escalate.errors import GraphFileError
-from escalate.loading import scenario_from_data
+from escalate.model import scenario_from_data
 from escalate.world.atop import WorldData
 from escalate.world.data import checked_start, data_file, rows, text_rows
 

@@ -14,13 +14,13 @@ from __future__ import annotations
 import textwrap
 from typing import Any
 
-from escalate.analysis import Escalation, Party
+from escalate.analysis.result import EscalationData, Party
 
 #: Parties less likely than this are counted, not listed (a world graph has hundreds).
 MIN_PROBABILITY = 0.01
 
 
-def table(result: Escalation, *, width: int = 100, min_probability: float = MIN_PROBABILITY) -> str:
+def table(result: EscalationData, *, width: int = 100, min_probability: float = MIN_PROBABILITY) -> str:
     """A readable report: a header, one row per party (most likely first), then the paths.
 
     Parties below ``min_probability`` are left out of the rows and the paths, and a line
@@ -57,7 +57,7 @@ def table(result: Escalation, *, width: int = 100, min_probability: float = MIN_
     return "\n".join(lines)
 
 
-def flare_up_line(result: Escalation) -> str:
+def flare_up_line(result: EscalationData) -> str:
     """``A vs B (who attacks); theatre: ...; as of ...``: the question, in one line."""
     a, b = result.belligerents
     who = f"{result.initiator} attacks" if result.initiator else "no initiator"
@@ -65,7 +65,7 @@ def flare_up_line(result: Escalation) -> str:
     return f"{a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}"
 
 
-def header(result: Escalation) -> str:
+def header(result: EscalationData) -> str:
     """Three lines naming the scenario, the flare-up and how the numbers were computed."""
     title = f": {result.scenario.title}" if result.scenario.title else ""
     if result.method == "exact":
@@ -83,7 +83,7 @@ def header(result: Escalation) -> str:
     )
 
 
-def _percent(result: Escalation, party: Party) -> str:
+def _percent(result: EscalationData, party: Party) -> str:
     text = f"{100 * party.probability:.1f}%"
     if result.method != "exact":
         text += f" ±{100 * party.stderr:.1f}"

@@ -17,131 +17,29 @@ Examples
 from __future__ import annotations
 
 import datetime as dt
-import json
 import os
-from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from typing import Any
 
-from escalate.best_paths import chain_probability, chain_side, most_likely_chains, strikes_in
-from escalate.cascade import NO_SIDE, FlareUp, compile_scenario
-from escalate.errors import FlareUpError, NotDrawnInError
-from escalate.explain import cite, explain_step
+from escalate.analysis.explain import cite, explain_step
+from escalate.analysis.result import EscalationData, Party, Path, Step
+from escalate.analysis.tables import parties_frame, result_html
+from escalate.engine.chains import chain_probability, chain_side, most_likely_chains, strikes_in
+from escalate.engine.compile import NO_SIDE, FlareUp, compile_scenario
+from escalate.engine.exact import fighting_sides, pulled_sides, run_cascade
+from escalate.engine.tally import Tally
+from escalate.errors import FlareUpError
+from escalate.io import load_scenario
 from escalate.likelihoods import LikelihoodTable
-from escalate.loading import load_scenario
 from escalate.model import Role, Scenario
-from escalate.outcomes import Tally, fighting_sides, pulled_sides, run_cascade
 
 
 @dataclass(frozen=True)
-class Step:
-    """One link of a chain: ``target`` is drawn in because ``source`` is fighting.
-
-    Examples
-    --------
-    >>> step = escalation_paths(None, "Armenia", "Azerbaijan").party("Russia", "Armenia").paths[0].steps[0]
-    >>> step.source, step.target, step.relation
-    ('Armenia', 'Russia', 'defense_pact')
-    """
-
-    source: str
-    target: str
-    relation: str
-    likelihood: float
-    explanation: str
-    citation: str = ""
-    quote: str | None = None
-
-    def to_dict(self) -> dict[str, Any]:
-        """The step as in ``--json``."""
-        data: dict[str, Any] = {
-            "source": self.source,
-            "target": self.target,
-            "relation": self.relation,
-            "likelihood": self.likelihood,
-        }
-        if self.citation:
-            data["citation"] = self.citation.removeprefix(" (source: ").removesuffix(")")
-        if self.quote:
-            data["quote"] = self.quote
-        return data
-
-
-@dataclass(frozen=True)
-class Path:
-    """A chain of commitments from a belligerent to a party; probability = product of steps.
-
-    Examples
-    --------
-    >>> path = escalation_paths(None, "Armenia", "Azerbaijan").party("Turkey").paths[0]
-    >>> path.actors, path.probability
-    (('Azerbaijan', 'Turkey'), 0.5)
-    """
-
-    steps: tuple[Step, ...]
-    probability: float
-    #: How often the party joined through exactly this chain in the cascade.
-    share: float = 0.0
-
-    @property
-    def explanation(self) -> str:
-        """The chain in words, one clause per step, each with its source and likelihood."""
-        return "; then ".join(
-            f"{s.explanation}{s.citation} (likelihood {_num(s.likelihood)})" for s in self.steps
-        )
-
-    @property
-    def actors(self) -> tuple[str, ...]:
-        """Every actor on the path, from the belligerent to the party."""
-        return (self.steps[0].source, *(s.target for s in self.steps)) if self.steps else ()
-
-    def to_dict(self) -> dict[str, Any]:
-        """The path as in ``--json``."""
-        return {
-            "probability": _round(self.probability),
-            "share": _round(self.share),
-            "explanation": self.explanation,
-            "steps": [s.to_dict() for s in self.steps],
-        }
-
-
-@dataclass(frozen=True)
-class Party:
-    """An outside party that could be drawn in on one side (``side`` None: mediator).
-
-    Examples
-    --------
-    >>> turkey = escalation_paths(None, "Armenia", "Azerbaijan").party("Turkey")
-    >>> turkey.side, turkey.role, turkey.probability
-    ('Azerbaijan', 'ally', 0.625)
-    """
-
-    actor: str
-    side: str | None
-    role: str
-    probability: float
-    stderr: float
-    cross_pressured: bool
-    paths: tuple[Path, ...]
-    roles: dict[str, float] = field(default_factory=dict)
-
-    def to_dict(self) -> dict[str, Any]:
-        """The party as in ``--json``."""
-        return {
-            "actor": self.actor,
-            "side": self.side,
-            "role": self.role,
-            "probability": _round(self.probability),
-            "stderr": _round(self.stderr),
-            "cross_pressured": self.cross_pressured,
-            "roles": {k: _round(v) for k, v in self.roles.items()},
-            "paths": [p.to_dict() for p in self.paths],
-        }
-
-
-@dataclass(frozen=True)
-class Escalation:
+class Escalation(EscalationData):
     """The answer about one flare-up: every party that could be drawn in, most likely first.
+
+    Draws itself (:meth:`draw`, :meth:`save`) and shows as a table and a diagram in Jupyter.
 
     Examples
     --------
@@ -152,71 +50,11 @@ class Escalation:
     ('exact', 5, True)
     """
 
-    scenario: Scenario
-    belligerents: tuple[str, str]
-    initiator: str | None
-    theatre: tuple[str, ...]
-    as_of: dt.date | None
-    method: str
-    samples: int | None
-    seed: int | None
-    outcomes: int
-    parties: tuple[Party, ...]
-    likelihoods: str = "defaults"
-    #: Samples asked for; ``samples`` is smaller when the work bound stopped sampling.
-    samples_requested: int | None = None
-
-    def __iter__(self) -> Iterator[Party]:
-        return iter(self.parties)
-
-    def __len__(self) -> int:
-        return len(self.parties)
-
-    def party(self, actor: str, side: str | None | object = ...) -> Party:
-        """The party entry of ``actor`` (its most likely side unless ``side`` is given)."""
-        actor = self.scenario.resolve(actor)
-        for p in self.parties:
-            if p.actor == actor and (side is ... or p.side == side):
-                return p
-        raise NotDrawnInError(actor, side)
-
-    def probability(self, actor: str, side: str | None) -> float:
-        """P(``actor`` joins ``side``); 0.0 when it never does."""
-        try:
-            return self.party(actor, side).probability
-        except NotDrawnInError:
-            return 0.0
-
-    def to_dict(self) -> dict[str, Any]:
-        """The result as ``escalate paths --json`` prints it."""
-        return {
-            "graph": self.scenario.name,
-            "belligerents": list(self.belligerents),
-            "initiator": self.initiator,
-            "theatre": list(self.theatre),
-            "as_of": self.as_of.isoformat() if self.as_of else None,
-            "method": self.method,
-            "samples": self.samples,
-            "samples_requested": self.samples_requested,
-            "seed": self.seed,
-            "outcomes": self.outcomes,
-            "likelihoods": self.likelihoods,
-            "parties": [p.to_dict() for p in self.parties],
-        }
-
-    def to_json(self) -> str:
-        """``to_dict()`` as indented JSON text (stable key order)."""
-        return json.dumps(self.to_dict(), indent=2, ensure_ascii=False)
-
     def to_frame(self) -> Any:
         """The parties as a pandas DataFrame, one row per party and side (needs pandas)."""
-        from escalate.frames import parties_frame
-
         return parties_frame(self)
 
     def _repr_html_(self) -> str:
-        from escalate.frames import result_html
-
         return result_html(self)
 
     def _repr_png_(self) -> bytes | None:
@@ -231,20 +69,20 @@ class Escalation:
             return None
         import tempfile
 
-        from escalate.drawing import save
+        from escalate.render.drawing import save
 
         with tempfile.TemporaryDirectory() as folder:
             return save(self, os.path.join(folder, "result.png"), dpi=80).read_bytes()
 
     def draw(self, ax: Any = None, **options: Any) -> Any:
-        """Draw the result on a matplotlib Axes and return it (see :func:`escalate.drawing.draw`)."""
-        from escalate.drawing import draw
+        """Draw the result on a matplotlib Axes and return it (see :func:`escalate.render.drawing.draw`)."""
+        from escalate.render.drawing import draw
 
         return draw(self, ax=ax, **options)
 
     def save(self, path: str | os.PathLike[str], **options: Any) -> Any:
-        """Write the diagram to a .png, .svg or .pdf file (see :func:`escalate.drawing.save`)."""
-        from escalate.drawing import save
+        """Write the diagram to a .png, .svg or .pdf file (see :func:`escalate.render.drawing.save`)."""
+        from escalate.render.drawing import save
 
         return save(self, path, **options)
 
@@ -330,7 +168,7 @@ def make_flare_up(
     as_of: dt.date | str | None = None,
     max_hops: int | None = None,
 ) -> FlareUp:
-    """Resolve names and defaults into a :class:`~escalate.cascade.FlareUp`."""
+    """Resolve names and defaults into a :class:`~escalate.engine.compile.FlareUp`."""
     first, second = scenario.resolve(a), scenario.resolve(b)
     if first == second:
         raise FlareUpError(f"the two belligerents are the same actor ({first}); name two")
@@ -430,11 +268,3 @@ def _step(scenario: Scenario, arc: Any) -> Step:
         citation=cite(scenario, arc.relation),
         quote=arc.relation.quote,
     )
-
-
-def _round(x: float) -> float:
-    return round(x, 6)
-
-
-def _num(x: float) -> str:
-    return f"{x:.4g}"

@@ -1,6 +1,6 @@
 """Monte Carlo of the cascade with numpy: every sample at once, round by round.
 
-:func:`sample_cascade` runs the rules of :func:`escalate.cascade.propagate` on arrays of
+:func:`sample_cascade` runs the rules of :func:`escalate.engine.cascade.propagate` on arrays of
 shape (samples, actors), so a world graph of 190 states and thousands of ties takes
 milliseconds for 10,000 samples instead of seconds. Its chance events are *hashed coins*:
 the coin of tie ``i`` in sample ``s`` is the uniform number :func:`uniform` of
@@ -12,7 +12,7 @@ tests hold them to that.
 Examples
 --------
 >>> from escalate import build_scenario
->>> from escalate.cascade import FlareUp, compile_scenario
+>>> from escalate.engine.compile import FlareUp, compile_scenario
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
@@ -27,152 +27,16 @@ from typing import Any
 
 import numpy as np
 
-from escalate.cascade import NO_SIDE, Compiled, Work, propagate
+from escalate.engine.arrays import ROLE_CODE, ROLES, TieArrays, expand_ranges
+from escalate.engine.cascade import Work
+from escalate.engine.coins import mix, uniform
+from escalate.engine.compile import NO_SIDE, Compiled
+from escalate.engine.tally import Tally
 from escalate.model import Role
-from escalate.outcomes import Tally
 
-ROLES = (Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE, Role.SUPPORTER, Role.MEDIATOR)
-_CODE = {role: code for code, role in enumerate(ROLES)}
 _OUT = -2  # side of a party not (yet) in
 _WAITS = -3  # a defence obligation waiting for the theatre to reach what it covers
 _U64 = np.uint64
-
-
-def uniform(seed: int, coins: Any, samples: Any) -> Any:
-    """Uniform numbers in [0, 1) for each ``(coin, sample)``: a pure hash, no state.
-
-    Examples
-    --------
-    >>> u = uniform(0, [3, 3, 4], [7, 7, 7])
-    >>> bool(u[0] == u[1] != u[2]), bool(0.0 <= u.min() and u.max() < 1.0)
-    (True, True)
-    """
-    coins = np.asarray(coins, dtype=np.uint64)
-    samples = np.asarray(samples, dtype=np.uint64)
-    x = coins * _U64(0x9E3779B97F4A7C15) ^ samples * _U64(0xC2B2AE3D27D4EB4F)
-    x = x ^ _U64((seed * 0xD6E8FEB86659FD93 + 0x632BE59BD9B4E019) % 2**64)
-    return (_mix(x) >> _U64(11)).astype(np.float64) * (1.0 / 2**53)
-
-
-def _mix(x: Any) -> Any:
-    """MurmurHash3's 64-bit finaliser on an array of ``uint64``: well-mixed bits."""
-    x = (x ^ (x >> _U64(33))) * _U64(0xFF51AFD7ED558CCD)
-    x = (x ^ (x >> _U64(33))) * _U64(0xC4CEB9FE1A85EC53)
-    return x ^ (x >> _U64(33))
-
-
-def coin_for_sample(seed: int, sample: int) -> Any:
-    """The Python cascade's coin for one sample, answering as :func:`sample_cascade` does.
-
-    Examples
-    --------
-    >>> coin = coin_for_sample(0, 5)
-    >>> coin(2, 1.0), coin(2, 0.0), coin(2, 0.5) == coin(2, 0.5)
-    (True, False, True)
-    """
-
-    def coin(index: int, p: float) -> bool:
-        return bool(uniform(seed, np.array([index]), np.array([sample]))[0] < p)
-
-    return coin
-
-
-def python_sample(compiled: Compiled, samples: int, seed: int = 0, work: Work | None = None) -> Tally:
-    """The same Monte Carlo, one sample at a time in plain Python (the reference; slow).
-
-    Examples
-    --------
-    >>> from escalate import build_scenario
-    >>> from escalate.cascade import FlareUp, compile_scenario
-    >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
-    ...     relations=[{"type": "entente", "between": ["A", "C"], "likelihood": 0.5}])
-    >>> c = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
-    >>> one, two = python_sample(c, 300, seed=2), sample_cascade(c, samples=300, seed=2)
-    >>> round(one.probability("C", 0), 9) == round(two.probability("C", 0), 9)
-    True
-    """
-    tally = Tally(method="monte-carlo", samples=samples, outcomes=samples, requested=samples)
-    for s in range(samples):
-        tally.add(1.0, propagate(compiled, coin_for_sample(seed, s), work))
-    tally.scale(1.0 / samples)
-    return tally
-
-
-class _Arrays:
-    """The compiled cascade as flat arrays (actors and territories numbered)."""
-
-    def __init__(self, compiled: Compiled) -> None:
-        arcs = compiled.arcs
-        names = list(compiled.actors)
-        for arc in arcs:
-            names += [arc.source, arc.target]
-        for b, _ in compiled.flare_up.fighting:
-            names.append(b)
-        self.actors = list(dict.fromkeys(names))
-        self.index = {a: i for i, a in enumerate(self.actors)}
-        places = set(compiled.flare_up.theatre)
-        for arc in arcs:
-            places |= arc.covers or frozenset()
-        for actor in self.actors:
-            places |= compiled.territory.get(actor, frozenset({actor}))
-        self.places = {p: i for i, p in enumerate(sorted(places))}
-        self.source = np.array([self.index[a.source] for a in arcs], dtype=np.int64)
-        self.target = np.array([self.index[a.target] for a in arcs], dtype=np.int64)
-        self.coin = np.array([a.coin for a in arcs], dtype=np.int64)
-        self.p = np.array([a.likelihood for a in arcs], dtype=np.float64)
-        self.strength = np.array([int(a.strength) for a in arcs], dtype=np.int64)
-        self.role = np.array([_CODE[a.role] for a in arcs], dtype=np.int8)
-        self.same = np.array([a.same_side for a in arcs], dtype=bool)
-        self.defender = np.array([a.toward_defender for a in arcs], dtype=bool)
-        self.defensive = np.array([a.defensive for a in arcs], dtype=bool)
-        self.mediator = self.role == _CODE[Role.MEDIATOR]
-        # Territory each defensive arc must see in the theatre, as compressed rows.
-        covers = [sorted(self.places[c] for c in a.covers or ()) for a in arcs]
-        self.covers_start = np.cumsum([0] + [len(c) for c in covers])
-        self.covers_place = np.array([p for c in covers for p in c], dtype=np.int64)
-        self.has_covers = np.array([a.covers is not None for a in arcs], dtype=bool)
-        #: Arcs in the order a party prefers their pulls: strongest, most likely, first written.
-        self.rank = np.empty(len(arcs), dtype=np.int64)
-        self.rank[np.lexsort((np.arange(len(arcs)), -self.p, -self.strength))] = np.arange(len(arcs))
-        order = np.argsort(self.source, kind="stable")
-        self.by_source = order
-        self.source_start = np.searchsorted(self.source[order], np.arange(len(self.actors) + 1))
-        self.territory = [
-            np.array(
-                [self.places[t] for t in sorted(compiled.territory.get(a, frozenset({a})))], dtype=np.int64
-            )
-            for a in self.actors
-        ]
-        damping = [compiled.damping.get(a, ()) for a in self.actors]
-        self.damp_start = np.cumsum([0] + [len(d) for d in damping])
-        self.damp_partner = np.array([self.index[x] for d in damping for x, _, _, _ in d], dtype=np.int64)
-        self.damp_owner = np.repeat(np.arange(len(self.actors)), [len(d) for d in damping])
-        self.damp_coin = np.array([c for d in damping for _, c, _, _ in d], dtype=np.int64)
-        self.damp_p = np.array([p for d in damping for _, _, p, _ in d], dtype=np.float64)
-        # A strike on each party's territory when it joins side 0 or 1: its coin and likelihoods.
-        strikes = [[compiled.strike(a, side) for side in (0, 1)] for a in self.actors]
-        self.strike_coin = np.array([[pair[0][0], pair[1][0]] for pair in strikes], dtype=np.int64)
-        self.strike_p = np.array([[pair[0][1], pair[1][1]] for pair in strikes], dtype=np.float64)
-
-    def arcs_from(self, samples: Any, actors: Any) -> tuple[Any, Any]:
-        """``(sample, arc)`` for every arc leaving each ``(sample, actor)``."""
-        starts = self.source_start[actors]
-        owner, position = _ranges(starts, self.source_start[actors + 1] - starts)
-        return samples[owner], self.by_source[position]
-
-
-def _ranges(starts: Any, counts: Any) -> tuple[Any, Any]:
-    """Expand ``counts[i]`` consecutive positions from ``starts[i]``: ``(i, position)`` pairs.
-
-    Examples
-    --------
-    >>> owner, position = _ranges(np.array([5, 0]), np.array([2, 3]))
-    >>> owner.tolist(), position.tolist()
-    ([0, 0, 1, 1, 1], [5, 6, 0, 1, 2])
-    """
-    owner = np.repeat(np.arange(len(counts)), counts)
-    return owner, np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(len(owner))
-
 
 #: Cells of the (samples x actors) arrays of one batch: about 16 MB in all.
 BATCH_CELLS = 2_000_000
@@ -196,7 +60,7 @@ def sample_cascade(
     stops after the batch in which that many ties have been examined (but not before
     ``min_samples``); the tally then reports the samples drawn and those asked for.
     """
-    g = _Arrays(compiled)
+    g = TieArrays(compiled)
     cells = max(1, BATCH_CELLS // max(len(g.actors), 1))
     parts: list[tuple[Any, Any]] = []
     work = Work()
@@ -250,14 +114,14 @@ def sample_outcomes(compiled: Compiled, *, samples: int, seed: int = 0) -> tuple
     ``(samples, actors)`` (side -2 and role -1 for a party not in; roles coded in the
     order of :data:`ROLES`). One batch, so keep ``samples * actors`` to a few million.
     """
-    g = _Arrays(compiled)
+    g = TieArrays(compiled)
     draws = Draws()
     side, role, _ = _run(compiled, g, 0, samples, seed, Work(), draws)
     return g.actors, side, role, draws
 
 
 def _run(
-    compiled: Compiled, g: _Arrays, first: int, samples: int, seed: int, work: Work,
+    compiled: Compiled, g: TieArrays, first: int, samples: int, seed: int, work: Work,
     draws: Draws | None = None,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Samples ``first .. first + samples - 1``: each party's side, role and joining arc."""
@@ -271,7 +135,7 @@ def _run(
     theatre[:, [g.places[t] for t in compiled.flare_up.theatre]] = True
     frontier = np.zeros((samples, n), dtype=bool)
     for b, s in compiled.flare_up.fighting:
-        side[:, g.index[b]], role[:, g.index[b]] = s, _CODE[Role.BELLIGERENT]
+        side[:, g.index[b]], role[:, g.index[b]] = s, ROLE_CODE[Role.BELLIGERENT]
         frontier[:, g.index[b]] = True
     grew = np.zeros(samples, dtype=bool)
     waiting_s = np.zeros(0, dtype=np.int64)
@@ -279,7 +143,7 @@ def _run(
     max_hops = compiled.flare_up.max_hops
     while frontier.any() or grew[waiting_s].any():
         # Ties to examine: those of parties that just joined to fight, and waiting ones.
-        spreading = frontier & (role <= _CODE[Role.ALLIANCE])
+        spreading = frontier & (role <= ROLE_CODE[Role.ALLIANCE])
         if max_hops is not None:
             spreading &= hops < max_hops
         s_idx, a_idx = g.arcs_from(*np.nonzero(spreading))
@@ -307,7 +171,7 @@ def _run(
         role[s_idx, target] = g.role[a_idx]
         via[s_idx, target] = a_idx
         grew = np.zeros(samples, dtype=bool)
-        growing = (g.role[a_idx] == _CODE[Role.ALLY]) & (pull != attack)
+        growing = (g.role[a_idx] == ROLE_CODE[Role.ALLY]) & (pull != attack)
         if growing.any():  # a party joining a defending side: is its own territory struck?
             rows = np.flatnonzero(growing)
             joiner, joined_side = target[rows], pull[rows]
@@ -330,12 +194,12 @@ def _run(
     return side, role, via
 
 
-def _pulls(g: _Arrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: Any, attack: int) -> Any:
+def _pulls(g: TieArrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: Any, attack: int) -> Any:
     """Drop ties that cannot pull; the side each remaining tie pulls to (-3: waits for the theatre)."""
     target, source = g.target[a_idx], g.source[a_idx]
     current_role = role[s_idx, target]
     is_in = current_role >= 0
-    keep = ~is_in | ((current_role == _CODE[Role.SUPPORTER]) & (g.role[a_idx] == _CODE[Role.ALLY]))
+    keep = ~is_in | ((current_role == ROLE_CODE[Role.SUPPORTER]) & (g.role[a_idx] == ROLE_CODE[Role.ALLY]))
     source_side = side[s_idx, source].astype(np.int64)
     defensive = g.defensive[a_idx]
     keep &= ~(defensive & (source_side == attack))
@@ -349,7 +213,7 @@ def _pulls(g: _Arrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: An
     check = np.flatnonzero(checked)
     if len(check):
         starts = g.covers_start[a_idx[check]]
-        owner, entry = _ranges(starts, g.covers_start[a_idx[check] + 1] - starts)
+        owner, entry = expand_ranges(starts, g.covers_start[a_idx[check] + 1] - starts)
         rows = check[owner]
         seen = theatre[s_idx[rows], g.covers_place[entry]]
         reached = np.zeros(len(a_idx), dtype=bool)
@@ -359,7 +223,7 @@ def _pulls(g: _Arrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: An
 
 
 def _choose(
-    g: _Arrays, side: Any, role: Any, s_idx: Any, a_idx: Any, pull: Any, seed: int, first: int, attack: int,
+    g: TieArrays, side: Any, role: Any, s_idx: Any, a_idx: Any, pull: Any, seed: int, first: int, attack: int,
     draws: Draws | None = None,
 ) -> Any:  # fmt: skip
     """One pull per (sample, party): promises first, then the strongest tie; torn ones stay out."""
@@ -387,7 +251,7 @@ def _choose(
 
 
 def _held_back(
-    g: _Arrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
+    g: TieArrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
     draws: Draws | None = None,
 ) -> Any:  # fmt: skip
     """Which pulls a neutrality or non-aggression promise toward a fighting partner stops."""
@@ -395,7 +259,7 @@ def _held_back(
     if not len(target) or not len(g.damp_partner):
         return held
     # Only promises to parties fighting in some sample matter: list those first.
-    fighting = ((role >= 0) & (role <= _CODE[Role.ALLY])).any(axis=0)
+    fighting = ((role >= 0) & (role <= ROLE_CODE[Role.ALLY])).any(axis=0)
     live = np.flatnonzero(fighting[g.damp_partner])
     counts = np.bincount(g.damp_owner[live], minlength=len(g.actors))
     starts = np.cumsum(counts) - counts
@@ -416,15 +280,15 @@ PROMISE_ROWS = 1_000_000
 
 
 def _hold(
-    g: _Arrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
+    g: TieArrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
     draws: Draws | None, held: Any, rows: Any, live: Any, starts: Any, counts: Any,
 ) -> None:  # fmt: skip
     """Mark in ``held`` the pulls of ``rows`` that a promise toward a facing partner stops."""
-    owner, position = _ranges(starts[target[rows]], counts[rows])
+    owner, position = expand_ranges(starts[target[rows]], counts[rows])
     rows, entry = rows[owner], live[position]
     cell = s_idx[rows] * side.shape[1] + g.damp_partner[entry]
     partner_role, partner_side = role.ravel()[cell], side.ravel()[cell]
-    facing = (partner_role >= 0) & (partner_role <= _CODE[Role.ALLY])
+    facing = (partner_role >= 0) & (partner_role <= ROLE_CODE[Role.ALLY])
     facing &= (partner_side != NO_SIDE) & (partner_side != pull[rows])
     rows, entry = rows[facing], entry[facing]  # only then ask the promises' coins
     holds = uniform(seed, g.damp_coin[entry], s_idx[rows] + first) < g.damp_p[entry]
@@ -434,9 +298,9 @@ def _hold(
         draws.add(s_idx[rows[asked]] + first, g.damp_coin[entry[asked]], holds[asked])
 
 
-def _joinings(g: _Arrays, side: Any, role: Any, via: Any) -> tuple[Any, Any]:
+def _joinings(g: TieArrays, side: Any, role: Any, via: Any) -> tuple[Any, Any]:
     """Distinct rows ``(actor, side, role, *chain)`` of a batch (chains padded with -1), counts."""
-    s_idx, actor = np.nonzero(role > _CODE[Role.BELLIGERENT])
+    s_idx, actor = np.nonzero(role > ROLE_CODE[Role.BELLIGERENT])
     # The chain of each joining, walked back through the arcs that brought parties in.
     links = []
     current = actor
@@ -453,7 +317,7 @@ def _sum_rows(key: Any, counts: Any) -> tuple[Any, Any]:
     """Distinct rows of ``key`` and the sum of ``counts`` over each (by a checked 64-bit hash)."""
     digest = np.zeros(len(key), dtype=np.uint64)
     for column in key.T:
-        digest = _mix(digest ^ column.astype(np.uint64))
+        digest = mix(digest ^ column.astype(np.uint64))
     _, first, inverse = np.unique(digest, return_index=True, return_inverse=True)
     if not (key == key[first[inverse]]).all():  # two rows with one hash: never seen, but exact
         _, first, inverse = np.unique(key, axis=0, return_index=True, return_inverse=True)
@@ -464,7 +328,7 @@ def _sum_rows(key: Any, counts: Any) -> tuple[Any, Any]:
 CHAINS_KEPT = 32
 
 
-def _tally(g: _Arrays, parts: list[tuple[Any, Any]], samples: int) -> Tally:
+def _tally(g: TieArrays, parts: list[tuple[Any, Any]], samples: int) -> Tally:
     tally = Tally(method="monte-carlo", samples=samples, outcomes=samples, requested=samples)
     parts = [(rows, counts) for rows, counts in parts if len(rows)]
     if not parts:

@@ -20,20 +20,31 @@ from __future__ import annotations
 import os
 import textwrap
 from collections import defaultdict
-from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from escalate.analysis import Escalation, Party
+from escalate.analysis.explain import cite
+from escalate.analysis.result import EscalationData
 from escalate.errors import OutputError
-from escalate.explain import cite
+from escalate.io.files import atomic_write
 from escalate.model import Relation, RelationType
-from escalate.output import atomic_write
-from escalate.report import flare_up_line
+from escalate.render.text import flare_up_line
 
 if TYPE_CHECKING:
     from matplotlib.axes import Axes
+
+from escalate.render.layout import (
+    MAX_EDGES,
+    MAX_PARTIES,
+    Node,
+    bend,
+    choose_edges,
+    choose_nodes,
+    most_telling,
+    node_positions,
+    top_path_edges,
+)
 
 #: Okabe-Ito colours: readable by colour-blind readers; the two sides differ in lightness too.
 SIDE_COLOURS = ("#0072B2", "#E69F00")  # blue, orange
@@ -42,17 +53,6 @@ UNINVOLVED_COLOUR = "#DDDDDD"
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 LAYOUTS = ("camps", "spring", "circular")
 #: Scenarios this large draw only the relations on the parties' top paths.
-LARGE = 150
-#: At most this many parties are drawn by default, the most likely ones.
-MAX_PARTIES = 24
-#: A column of one side and hop distance wraps into sub-columns past this many actors.
-COLUMN_HEIGHT = 7
-#: With ``show_all``, draw at most this many uninvolved actors (by name; the footer says so):
-#: 5,000 once took over 300 s, and no one reads that many labels.
-MAX_UNINVOLVED = 300
-#: Draw at most this many relations (on top paths first; the footer says so): every pair of 120
-#: actors related once took 90 s to draw.
-MAX_EDGES = 1000
 
 
 @dataclass(frozen=True)
@@ -90,19 +90,8 @@ ROLE_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class Node:
-    """One actor as drawn: its primary entry (its most likely side) and its position."""
-
-    actor: str
-    side: int | None  # 0, 1, or None (mediator or uninvolved)
-    role: str
-    probability: float
-    hops: int
-
-
 def draw(
-    result: Escalation,
+    result: EscalationData,
     *,
     ax: Axes | None = None,
     layout: str = "camps",
@@ -137,13 +126,19 @@ def draw(
 
 
 def _draw_on(
-    ax: Axes, result: Escalation, layout: str, show_all: bool, title: str | None, seed: int, max_parties: int
+    ax: Axes,
+    result: EscalationData,
+    layout: str,
+    show_all: bool,
+    title: str | None,
+    seed: int,
+    max_parties: int,
 ) -> None:
-    nodes = _nodes(result, show_all, max_parties)
-    positions = _positions(result, nodes, layout, seed)
-    emphasised = _top_path_edges(result)
-    every_edge = _edges(result, nodes)
-    edges = _most_telling(every_edge, emphasised, nodes)[:MAX_EDGES]
+    nodes = choose_nodes(result, show_all, max_parties)
+    positions = node_positions(result, nodes, layout, seed)
+    emphasised = top_path_edges(result)
+    every_edge = choose_edges(result, nodes)
+    edges = most_telling(every_edge, emphasised, nodes)[:MAX_EDGES]
     ax.set_axis_off()
     _frame(ax, positions)  # fixed limits first: else each node drawn rescales over all before it
     _draw_edges(ax, result, edges, positions, emphasised)
@@ -167,6 +162,26 @@ def _draw_on(
 MAX_PIXELS = 50_000_000
 
 
+#: The longest side of a figure, in inches.
+MAX_INCHES = 100
+
+
+def image_format_problem(path: str | os.PathLike[str]) -> str | None:
+    """Why ``path`` is no image escalate writes (its suffix is not in :data:`FORMATS`), or None.
+
+    Examples
+    --------
+    >>> image_format_problem("karabakh.png") is None
+    True
+    >>> image_format_problem("karabakh.jpg")
+    "karabakh.jpg: unknown image format '.jpg'; use .png, .svg or .pdf"
+    """
+    suffix = Path(path).suffix
+    if suffix.lower() in FORMATS:
+        return None
+    return f"{path}: unknown image format {suffix!r}; use .png, .svg or .pdf"
+
+
 def image_size_problem(size: tuple[float, float], dpi: int) -> str | None:
     """Why an image of ``size`` inches at ``dpi`` is too large to draw, or None.
 
@@ -176,7 +191,11 @@ def image_size_problem(size: tuple[float, float], dpi: int) -> str | None:
     True
     >>> image_size_problem((50, 50), 1200)
     'the image would be 60,000 x 60,000 pixels; at most 50,000,000 in all: lower --dpi or --size'
+    >>> image_size_problem((0, 7.5), 150)
+    'each side must be more than 0 and at most 100 inches, not 0 x 7.5'
     """
+    if not all(0 < side <= MAX_INCHES for side in size):
+        return f"each side must be more than 0 and at most {MAX_INCHES} inches, not {size[0]:g} x {size[1]:g}"
     width, height = round(size[0] * dpi), round(size[1] * dpi)
     if width * height <= MAX_PIXELS:
         return None
@@ -185,7 +204,7 @@ def image_size_problem(size: tuple[float, float], dpi: int) -> str | None:
 
 
 def save(
-    result: Escalation,
+    result: EscalationData,
     path: str | os.PathLike[str],
     *,
     dpi: int = 150,
@@ -222,161 +241,6 @@ def save(
 # -- what to draw ------------------------------------------------------------------
 
 
-def _primary(result: Escalation) -> dict[str, Party]:
-    first: dict[str, Party] = {}
-    for party in result.parties:  # most likely first
-        first.setdefault(party.actor, party)
-    return first
-
-
-def _nodes(result: Escalation, show_all: bool, max_parties: int = 10**9) -> dict[str, Node]:
-    a, b = result.belligerents
-    nodes = {a: Node(a, 0, "belligerent", 1.0, 0), b: Node(b, 1, "belligerent", 1.0, 0)}
-    for actor, party in list(_primary(result).items())[:max_parties]:
-        side = None if party.side is None else result.belligerents.index(party.side)
-        hops = len(party.paths[0].steps) if party.paths else 1
-        nodes[actor] = Node(actor, side, party.role, party.probability, hops)
-    if show_all:
-        uninvolved = sorted(a for a in result.scenario.actors if a not in nodes)[:MAX_UNINVOLVED]
-        nodes.update({a: Node(a, None, "uninvolved", 0.0, 0) for a in uninvolved})
-    return nodes
-
-
-def _edges(result: Escalation, nodes: dict[str, Node]) -> list[tuple[str, str, Relation]]:
-    """Relations in force between drawn actors, one entry per drawn line."""
-    scenario = result.scenario
-    if len(scenario) >= LARGE:
-        return sorted(_top_path_relations(result, nodes), key=lambda e: (e[0], e[1], e[2].type))
-    edges = []
-    for relation in scenario.relations:
-        if not relation.in_force(result.as_of):
-            continue
-        if relation.type is RelationType.GUARANTEE or relation.type is RelationType.BACKING:
-            pairs = [(relation.origin, relation.targets[0])]
-        else:
-            pairs = [(relation.origin, t) for t in relation.targets]
-        edges += [(x, y, relation) for x, y in pairs if x in nodes and y in nodes]
-    for actor in scenario.actors.values():
-        if actor.collective_defense and actor.id in nodes:
-            call = Relation(RelationType.COLLECTIVE_DEFENSE, actor.id, actor.members, source=actor.source)
-            edges += [(m, actor.id, call) for m in actor.members if m in nodes]
-    return edges
-
-
-def _most_telling(
-    edges: list[tuple[str, str, Relation]],
-    emphasised: dict[tuple[frozenset[str], str], int],
-    nodes: dict[str, Node],
-) -> list[tuple[str, str, Relation]]:
-    """``edges`` in the order they are worth drawing: on a top path, between parties, the rest."""
-
-    def rank(edge: tuple[str, str, Relation]) -> int:
-        x, y, relation = edge
-        if (frozenset((x, y)), relation.type.value) in emphasised:
-            return 0
-        return 1 if "uninvolved" not in (nodes[x].role, nodes[y].role) else 2
-
-    return sorted(edges, key=rank)
-
-
-def _top_path_relations(result: Escalation, nodes: dict[str, Node]) -> set[tuple[str, str, Relation]]:
-    """The relations on the most likely path of each drawn party."""
-    by_type: dict[str, list[Relation]] = defaultdict(list)
-    for relation in result.scenario.relations:
-        by_type[relation.type.value].append(relation)
-    found = set()
-    for party in result.parties:
-        if party.actor not in nodes or not party.paths:
-            continue
-        for step in party.paths[0].steps:
-            if step.source in nodes and step.target in nodes:
-                ends = {step.source, step.target}
-                match = next((r for r in by_type[step.relation] if ends <= set(r.actors)), None)
-                found.add(
-                    (
-                        step.source,
-                        step.target,
-                        match or Relation(RelationType(step.relation), step.source, (step.target,)),
-                    )
-                )
-    return found
-
-
-def _top_path_edges(result: Escalation) -> dict[tuple[frozenset[str], str], int]:
-    """(pair, relation type) on the most likely path of each party's likeliest entry, with its side."""
-    emphasised: dict[tuple[frozenset[str], str], int] = {}
-    for party in _primary(result).values():
-        if party.paths and party.side is not None:
-            side = result.belligerents.index(party.side)
-            for step in party.paths[0].steps:
-                emphasised.setdefault((frozenset((step.source, step.target)), step.relation), side)
-    return emphasised
-
-
-# -- layout ---------------------------------------------------------------------------
-
-
-def _positions(
-    result: Escalation, nodes: dict[str, Node], layout: str, seed: int
-) -> dict[str, tuple[float, float]]:
-    if layout == "camps":
-        return _camps(nodes)
-    import networkx as nx
-
-    graph: nx.Graph[str] = nx.Graph()
-    graph.add_nodes_from(sorted(nodes))
-    graph.add_edges_from(sorted((x, y) for x, y, _ in _edges(result, nodes)))
-    raw = nx.spring_layout(graph, seed=seed, k=1.5) if layout == "spring" else nx.circular_layout(graph)
-    return {n: (float(x) * 4, float(y) * 3) for n, (x, y) in raw.items()}
-
-
-def _camps(nodes: dict[str, Node]) -> dict[str, tuple[float, float]]:
-    """Sides left and right by hop distance, mediators top centre, the rest along the bottom."""
-    columns: dict[tuple[int, int], list[Node]] = defaultdict(list)
-    mediators, uninvolved = [], []
-    for node in nodes.values():
-        if node.side is not None:
-            columns[(node.side, node.hops)].append(node)
-        elif node.role == "mediator":
-            mediators.append(node)
-        else:
-            uninvolved.append(node)
-    positions: dict[str, tuple[float, float]] = {}
-    tallest = 1
-    edge = {0: 1.0, 1: 1.0}  # how far out each side's columns reach
-    for (side, hops), column in sorted(columns.items(), key=lambda item: (item[0][0], item[0][1])):
-        column.sort(key=lambda n: (-n.probability, n.actor))
-        x0 = 1.0 if hops == 0 else edge[side] + 2.2
-        for j, chunk in enumerate(_rows(column, COLUMN_HEIGHT)):
-            tallest = max(tallest, len(chunk))
-            x = x0 + 1.6 * j
-            edge[side] = x
-            for i, node in enumerate(chunk):
-                offset = 0.8 if j % 2 else 0.0  # stagger sub-columns so labels do not line up
-                positions[node.actor] = (
-                    x * (-1 if side == 0 else 1),
-                    (len(chunk) - 1) / 2 * 1.6 - i * 1.6 - offset,
-                )
-    top = (tallest - 1) / 2 * 1.6 + 2.0
-    for row in _rows(sorted(mediators, key=lambda n: (-n.probability, n.actor)), 4):
-        for i, node in enumerate(row):
-            positions[node.actor] = ((i - (len(row) - 1) / 2) * 2.4, top)
-        top += 1.6
-    bottom = -((tallest - 1) / 2 * 1.6 + 2.0)
-    for row in _rows(sorted(uninvolved, key=lambda n: n.actor), 6):
-        for i, node in enumerate(row):
-            positions[node.actor] = ((i - (len(row) - 1) / 2) * 2.2, bottom)
-        bottom -= 1.6
-    return positions
-
-
-def _rows(items: list[Node], width: int) -> Iterable[list[Node]]:
-    return (items[i : i + width] for i in range(0, len(items), width))
-
-
-# -- drawing --------------------------------------------------------------------------
-
-
 def _colour(node: Node) -> str:
     if node.side is not None:
         return SIDE_COLOURS[node.side]
@@ -388,7 +252,7 @@ def _node_size(node: Node) -> float:
 
 
 def _draw_nodes(
-    ax: Axes, result: Escalation, nodes: dict[str, Node], positions: dict[str, tuple[float, float]]
+    ax: Axes, result: EscalationData, nodes: dict[str, Node], positions: dict[str, tuple[float, float]]
 ) -> None:
     from matplotlib.colors import to_rgba
 
@@ -434,7 +298,7 @@ def _draw_nodes(
 
 def _draw_edges(
     ax: Axes,
-    result: Escalation,
+    result: EscalationData,
     edges: list[tuple[str, str, Relation]],
     positions: dict[str, tuple[float, float]],
     emphasised: dict[tuple[frozenset[str], str], int],
@@ -452,7 +316,7 @@ def _draw_edges(
         # Orient arcs by a fixed order of the pair, so parallel arcs never coincide.
         start, end = sorted(pair) if len(pair) == 2 else (group[0][0], group[0][1])
         others = points[[i for i, name in enumerate(names) if name not in pair]]
-        base = _bend(positions[start], positions[end], others)
+        base = bend(positions[start], positions[end], others)
         for i, (x, y, relation) in enumerate(group):
             style = EDGE_STYLES[relation.type]
             rad = base + (0.0 if len(group) == 1 else 0.3 * (i - (len(group) - 1) / 2))
@@ -495,30 +359,6 @@ def _draw_edges(
 
 
 #: Curvatures tried for a line, in order, and where along it the clearance is measured.
-_RADS = (0.0, 0.25, -0.25, 0.45, -0.45, 0.7, -0.7)
-_STEPS = 20
-
-
-def _bend(start: tuple[float, float], end: tuple[float, float], others: Any) -> float:
-    """The curvature (matplotlib's arc3 rad) that keeps a line clear of the other nodes.
-
-    ``others`` is an (n, 2) array of the other nodes' positions; the first curvature whose
-    line stays 0.55 away from every one wins, else the one that stays furthest away.
-    """
-    import numpy as np
-
-    if len(others) == 0:
-        return _RADS[0]
-    (x0, y0), (x2, y2) = start, end
-    rads = np.array(_RADS)[:, None]
-    cx, cy = (x0 + x2) / 2 + rads * (y2 - y0), (y0 + y2) / 2 - rads * (x2 - x0)
-    t = (np.arange(1, _STEPS) / _STEPS)[None, :]
-    px = (1 - t) ** 2 * x0 + 2 * (1 - t) * t * cx + t**2 * x2  # (curvature, step)
-    py = (1 - t) ** 2 * y0 + 2 * (1 - t) * t * cy + t**2 * y2
-    distance = ((px[..., None] - others[:, 0]) ** 2 + (py[..., None] - others[:, 1]) ** 2) ** 0.5
-    clearance = distance.min(axis=(1, 2))
-    clear = np.flatnonzero(clearance >= 0.55)
-    return _RADS[int(clear[0] if clear.size else np.argmax(clearance))]
 
 
 def _frame(ax: Axes, positions: dict[str, tuple[float, float]]) -> None:
@@ -575,11 +415,11 @@ def _legend(ax: Axes, edges: list[tuple[str, str, Relation]], nodes: dict[str, N
     )
 
 
-def _title(result: Escalation) -> str:
+def _title(result: EscalationData) -> str:
     return f"{result.scenario.title or result.scenario.name}\n{flare_up_line(result)}"
 
 
-def _footer(ax: Axes, result: Escalation, edges: list[tuple[str, str, Relation]], notes: str) -> None:
+def _footer(ax: Axes, result: EscalationData, edges: list[tuple[str, str, Relation]], notes: str) -> None:
     citations = sorted(
         {c.removeprefix(" (source: ").removesuffix(")") for *_, r in edges if (c := cite(result.scenario, r))}
     )

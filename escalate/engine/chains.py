@@ -1,15 +1,16 @@
-"""The most likely chains of commitments to a party: k shortest paths on -log likelihood.
+"""The most likely chains of commitments to a party: shortest paths on -log likelihood.
 
 A chain runs from a belligerent through parties that fight (only they spread involvement)
 to the party, one tie per step; its probability is the product of the ties' likelihoods.
-:func:`best_chains` finds the ``k`` most likely with Yen's algorithm
-(:func:`networkx.shortest_simple_paths`), which costs a few shortest-path searches per chain
-instead of listing every simple path, so it stays fast on a world graph.
+:func:`most_likely_chains` finds the likeliest chain to every party in one Dijkstra search;
+:func:`escalate.escalation_paths` uses it when the probabilities were sampled, so that every
+party has a chain. :func:`best_chains` finds the ``k`` likeliest to one party with Yen's algorithm
+(:func:`networkx.shortest_simple_paths`), for whoever wants more than one.
 
 Examples
 --------
 >>> from escalate import build_scenario
->>> from escalate.cascade import FlareUp, compile_scenario
+>>> from escalate.engine.compile import FlareUp, compile_scenario
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
 ...     {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
 ...     {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5},
@@ -29,7 +30,7 @@ from collections.abc import Collection
 from itertools import islice
 from typing import Any
 
-from escalate.cascade import NO_SIDE, Arc, Compiled
+from escalate.engine.compile import NO_SIDE, Arc, Compiled
 from escalate.model import Role
 
 _START, _END = ("start",), ("end",)  # tuples: never an actor id
@@ -76,7 +77,7 @@ def most_likely_chains(
     Examples
     --------
     >>> from escalate import build_scenario
-    >>> from escalate.cascade import FlareUp, compile_scenario
+    >>> from escalate.engine.compile import FlareUp, compile_scenario
     >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
     ...     {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
     ...     {"type": "entente", "between": ["C", "D"], "likelihood": 0.5}])
@@ -159,7 +160,7 @@ def strikes_in(compiled: Compiled, chain: tuple[int, ...]) -> dict[int, tuple[st
     Examples
     --------
     >>> from escalate import build_scenario
-    >>> from escalate.cascade import FlareUp, compile_scenario
+    >>> from escalate.engine.compile import FlareUp, compile_scenario
     >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
     ...     {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
     ...     {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5}])

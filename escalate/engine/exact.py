@@ -8,7 +8,7 @@ reports standard errors. The work is bounded on dense graphs (see :func:`run_cas
 Examples
 --------
 >>> from escalate import build_scenario
->>> from escalate.cascade import FlareUp, compile_scenario
+>>> from escalate.engine.compile import FlareUp, compile_scenario
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> tally = run_cascade(compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"}))))
@@ -18,62 +18,14 @@ Examples
 
 from __future__ import annotations
 
-import math
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
 
-from escalate.cascade import NO_SIDE, Arc, Compiled, Joined, Work, propagate
+from escalate.engine.cascade import Work, propagate
+from escalate.engine.compile import NO_SIDE, Arc, Compiled
+from escalate.engine.tally import Tally
 from escalate.model import Role
 
-
-@dataclass
-class Tally:
-    """What the cascade found: per (party, side) probabilities, roles and chains."""
-
-    method: str
-    samples: int | None
-    outcomes: int
-    #: Samples asked for; more than ``samples`` when the work bound stopped sampling early.
-    requested: int | None = None
-    probabilities: dict[tuple[str, int], float] = field(default_factory=lambda: defaultdict(float))
-    roles: dict[tuple[str, int, Role], float] = field(default_factory=lambda: defaultdict(float))
-    chains: dict[tuple[str, int], dict[tuple[int, ...], float]] = field(
-        default_factory=lambda: defaultdict(lambda: defaultdict(float))
-    )
-
-    def probability(self, actor: str, side: int) -> float:
-        """P(actor joins ``side``); ``NO_SIDE`` for mediation."""
-        return self.probabilities.get((actor, side), 0.0)
-
-    def stderr(self, actor: str, side: int) -> float:
-        """Standard error of :meth:`probability`: 0 when exact."""
-        if self.samples is None:
-            return 0.0
-        p = self.probability(actor, side)
-        return math.sqrt(p * (1 - p) / self.samples)
-
-    def add(self, weight: float, outcome: dict[str, Joined]) -> None:
-        """Count one outcome of the cascade with its probability ``weight``."""
-        for actor, joined in outcome.items():
-            if joined.role is Role.BELLIGERENT:
-                continue
-            key = (actor, joined.side)
-            self.probabilities[key] += weight
-            self.roles[(actor, joined.side, joined.role)] += weight
-            self.chains[key][joined.chain] += weight
-
-    def scale(self, factor: float) -> None:
-        """Multiply every tallied weight by ``factor`` (counts to frequencies)."""
-        for table in (self.probabilities, self.roles):
-            for key in table:
-                table[key] *= factor  # type: ignore[index]
-        for chains in self.chains.values():
-            for chain in chains:
-                chains[chain] *= factor
-
-
-#: Enumerate exactly while the cascade has at most this many distinct outcomes.
 MAX_OUTCOMES = 20_000
 #: Bound on the ties enumeration examines (summed over outcomes): about a second of work.
 MAX_WORK = 2_000_000
@@ -101,7 +53,7 @@ def run_cascade(
     The work is bounded, for ``"exact"`` as for ``"auto"``: enumeration is skipped when a
     single run consults more than ``MAX_EXACT_COINS`` chance events and gives up past
     ``max_outcomes`` outcomes or
-    ``max_work`` ties examined; sampling (vectorised, :mod:`escalate.sampling`) stops early,
+    ``max_work`` ties examined; sampling (vectorised, :mod:`escalate.engine.sampling`) stops early,
     after at least ``MIN_SAMPLES``, once ``MAX_SAMPLED_WORK`` ties have been examined, and
     reports the samples it drew.
     """
@@ -170,7 +122,7 @@ class _Replay:
 
 
 def _sample(compiled: Compiled, samples: int, seed: int, progress: Callable[[int], None] | None) -> Tally:
-    from escalate.sampling import sample_cascade  # numpy loads only when sampling
+    from escalate.engine.sampling import sample_cascade
 
     tally = sample_cascade(
         compiled, samples=samples, seed=seed, max_work=MAX_SAMPLED_WORK, min_samples=MIN_SAMPLES

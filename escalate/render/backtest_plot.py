@@ -16,9 +16,9 @@ import os
 from pathlib import Path
 from typing import Any
 
-from escalate.drawing import FORMATS
 from escalate.errors import OutputError
-from escalate.output import atomic_write
+from escalate.io.files import atomic_write
+from escalate.render.drawing import FORMATS
 
 #: The model's colour; rules are drawn grey and dashed, peers in their own colours.
 MODEL_COLOUR = "#c0392b"

@@ -28,11 +28,9 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from escalate.errors import GraphFileError, OutputError, close_matches, did_you_mean
-from escalate.interchange import EscalateWarning, drop_none, refuse_unreadable_size, relation_to_data
-from escalate.loading import read_text, scenario_from_data
-from escalate.model import SYMMETRIC_TYPE_NAMES, Scenario
-from escalate.output import atomic_write
+from escalate.errors import EscalateWarning, GraphFileError, OutputError, close_matches, did_you_mean
+from escalate.io.files import atomic_write, read_text, refuse_unreadable_size
+from escalate.model import SYMMETRIC_TYPE_NAMES, Scenario, drop_none, relation_to_data, scenario_from_data
 
 _RELATION_COLUMNS = (
     "From",

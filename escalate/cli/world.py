@@ -1,0 +1,149 @@
+"""The commands on real data: ``import atop``, ``backtest`` and ``calibrate``.
+
+They are registered on the app in :mod:`escalate.cli.commands`; each imports :mod:`escalate.world`
+only when it runs, so the other commands start fast.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import typer
+
+from escalate.cli.options import LikelihoodsOpt, SeedOpt, emit, image_path, user_errors
+from escalate.io import load_likelihoods
+from escalate.model import Scenario
+
+import_app = typer.Typer(
+    help="Build scenarios from real data sets.", no_args_is_help=True, rich_markup_mode=None
+)
+
+
+@import_app.command("atop")
+def import_atop_cmd(
+    data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW and ATOP files).")],
+    year: Annotated[int, typer.Option(min=1816, max=2018, help="The year of the international system.")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The scenario file to write (.toml, ...).")],
+    rivalry_years: Annotated[
+        int, typer.Option(min=0, help="Add hostility from disputes begun in the N years before.")
+    ] = 0,
+) -> None:
+    """Build the international system of a year: COW states and ATOP 5.1 obligations.
+
+    \b
+    Example: escalate import atop --data ../shared/data --year 2014 -o world-2014.toml
+    """  # noqa: D301
+    from escalate.io import write_scenario
+    from escalate.world.atop import world_scenario
+
+    with user_errors():
+        scenario = world_scenario(data, year, rivalry_years=rivalry_years)
+        write_scenario(scenario, output)
+    typer.echo(f"Wrote {output} ({_census(scenario)}, {len(scenario.relations)} relations)", err=True)
+
+
+def _census(scenario: Scenario) -> str:
+    """``"195 states, 16 alliances"``: the actors of a scenario by kind."""
+    kinds = Counter(actor.kind.value for actor in scenario.actors.values())
+    return ", ".join(f"{n} {kind}{'s' * (n != 1)}" for kind, n in sorted(kinds.items(), reverse=True))
+
+
+class Conflicts(StrEnum):
+    """What history to fit on or replay."""
+
+    WARS = "wars"
+    MIDS = "mids"
+    ALL = "all"
+
+
+JobsOpt = Annotated[
+    int | None, typer.Option(min=1, help="Processes to use; default: every core.", show_default=False)
+]
+
+
+def backtest_cmd(
+    data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
+    conflicts: Annotated[
+        Conflicts, typer.Option(help="Replay COW wars, militarized disputes (MID 5.0), or all of them.")
+    ] = Conflicts.WARS,
+    likelihoods: LikelihoodsOpt = None,
+    calibrate_before: Annotated[
+        int | None,
+        typer.Option(
+            help="Fit the likelihoods on the conflicts before this year; score only the later ones."
+        ),
+    ] = None,
+    samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per conflict.")] = 5000,
+    seed: SeedOpt = 0,
+    jobs: JobsOpt = None,
+    plot: Annotated[
+        Path | None,
+        typer.Option(
+            callback=image_path,
+            help="Also draw ROC, precision-recall and reliability curves (.png, .svg, .pdf).",
+        ),  # fmt: skip
+    ] = None,
+    as_json: Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")] = False,
+) -> None:
+    """Replay history and score the model against simple rules and fitted peers.
+
+    Wars: each is scored with likelihoods fitted on all the other wars (leave one war out).
+    Disputes: fitted on those begun before 1990, scored on the later ones. --calibrate-before
+    sets that year; --likelihoods scores every conflict with one table (not out of sample).
+    The peers (logistic regression, gradient-boosted trees) need `pip install 'escalate[research]'`.
+
+    \b
+    Example: escalate backtest --data ../shared/data --conflicts mids --plot backtest.png
+    """  # noqa: D301
+    import json
+
+    from escalate.render.text import backtest_text
+    from escalate.world.backtest import backtest
+
+    if likelihoods is not None and calibrate_before is not None:
+        raise typer.BadParameter(
+            "use --likelihoods or --calibrate-before, not both", param_hint="--likelihoods"
+        )
+    with user_errors():
+        table_ = load_likelihoods(likelihoods) if likelihoods else None
+        figures = backtest(
+            data, likelihoods=table_, calibrate_before=calibrate_before, samples=samples, seed=seed,
+            kind=conflicts.value, jobs=jobs,
+        )  # fmt: skip
+        if plot is not None:
+            from escalate.render.backtest_plot import save_backtest_plot
+
+            save_backtest_plot(figures, plot)
+    for note in figures.get("notes", []):
+        typer.echo(f"Note: {note}", err=True)
+    if plot is not None:
+        typer.echo(f"Wrote {plot}", err=True)
+    emit(json.dumps(figures, indent=1) if as_json else backtest_text(figures))
+
+
+def calibrate_cmd(
+    data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
+    output: Annotated[Path, typer.Option("--output", "-o", help="The likelihood table to write (TOML).")],
+    before: Annotated[int | None, typer.Option(help="Fit only on wars that began before this year.")] = None,
+    conflicts: Annotated[
+        Conflicts, typer.Option(help="Fit on COW wars, militarized disputes (MID 5.0), or all of them.")
+    ] = Conflicts.WARS,
+    jobs: JobsOpt = None,
+) -> None:
+    """Fit the likelihood table to history by maximum likelihood; use it with --likelihoods.
+
+    \b
+    Example: escalate calibrate --data ../shared/data --before 1946 -o fitted.toml
+    """  # noqa: D301
+    from escalate.world.calibrate import calibrate, save_table
+
+    with user_errors():
+        only = None if before is None else (lambda war: war.start.year < before)
+        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs)
+        save_table(table_, output, kind=conflicts.value, before=before)
+    for key, value, _ in table_.rows():
+        typer.echo(f"{key:<26} {value:.4g}", err=True)
+    typer.echo(f"Wrote {output}", err=True)
