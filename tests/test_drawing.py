@@ -14,7 +14,8 @@ from matplotlib.testing.compare import compare_images  # noqa: E402
 
 from escalate import OutputError, build_scenario, escalation_paths  # noqa: E402
 from escalate.cli import app  # noqa: E402
-from escalate.render.drawing import EDGE_STYLES, SIDE_COLOURS, draw, save
+from escalate.render.drawing import draw, save
+from escalate.render.styles import EDGE_STYLES, SIDE_COLOURS
 
 from .adversarial import dense, ring  # noqa: E402  (draw --all at scale: test_bounds.py)
 

@@ -289,7 +289,7 @@ def test_calibrate_fits_and_writes_a_table_that_loads(runner, history, tmp_path)
 def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
     import numpy as np
 
-    from escalate.world.calibrate import WarDraws, fit_draws
+    from escalate.world.reweighting import WarDraws, fit_draws
 
     # Ten wars; in each, one candidate that fights exactly when one chance event (key 0)
     # fires, sampled at 0.5. Three of the ten joined: the fit must find about 0.3.

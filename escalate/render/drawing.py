@@ -20,7 +20,6 @@ from __future__ import annotations
 import os
 import textwrap
 from collections import defaultdict
-from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -28,7 +27,7 @@ from escalate.analysis.explain import cite
 from escalate.analysis.result import EscalationData
 from escalate.errors import OutputError
 from escalate.io.files import atomic_write
-from escalate.model import Relation, RelationType
+from escalate.model import Relation
 from escalate.render.text import flare_up_line
 
 if TYPE_CHECKING:
@@ -45,49 +44,18 @@ from escalate.render.layout import (
     node_positions,
     top_path_edges,
 )
+from escalate.render.styles import (
+    EDGE_STYLES,
+    MEDIATOR_COLOUR,
+    ROLE_LABELS,
+    SIDE_COLOURS,
+    node_colour,
+    node_size,
+)
 
-#: Okabe-Ito colours: readable by colour-blind readers; the two sides differ in lightness too.
-SIDE_COLOURS = ("#0072B2", "#E69F00")  # blue, orange
-MEDIATOR_COLOUR = "#999999"
-UNINVOLVED_COLOUR = "#DDDDDD"
+#: The image formats a diagram is written in, by suffix.
 FORMATS = {".png": "png", ".svg": "svg", ".pdf": "pdf"}
 LAYOUTS = ("camps", "spring", "circular")
-#: Scenarios this large draw only the relations on the parties' top paths.
-
-
-@dataclass(frozen=True)
-class EdgeStyle:
-    """How one relation type is drawn, and its legend label."""
-
-    label: str
-    colour: str
-    width: float
-    linestyle: Any
-    arrow: str
-
-
-EDGE_STYLES: dict[RelationType, EdgeStyle] = {
-    RelationType.DEFENSE_PACT: EdgeStyle("defense pact", "#222222", 2.6, "solid", "-"),
-    RelationType.COLLECTIVE_DEFENSE: EdgeStyle("collective defense", "#222222", 2.6, (0, (6, 2)), "-"),
-    RelationType.GUARANTEE: EdgeStyle("guarantee", "#222222", 2.2, "solid", "-|>"),
-    RelationType.BACKING: EdgeStyle("backing", "#009E73", 1.6, (0, (5, 3)), "-|>"),
-    RelationType.ENTENTE: EdgeStyle("entente", "#56B4E9", 1.0, "solid", "-"),
-    RelationType.CONSULTATION_PACT: EdgeStyle("consultation pact", "#56B4E9", 0.8, (0, (1, 1)), "-"),
-    RelationType.HOSTILITY: EdgeStyle("hostility", "#D55E00", 1.8, (0, (8, 2, 2, 2)), "-"),
-    RelationType.CO_BELLIGERENCE: EdgeStyle("fought side by side", "#009E73", 1.2, (0, (8, 2, 2, 2)), "-"),
-    RelationType.MEDIATION: EdgeStyle("mediation", "#777777", 0.9, (0, (1, 2)), "-|>"),
-    RelationType.NEUTRALITY_PACT: EdgeStyle("neutrality pact", "#CC79A7", 1.0, (0, (1, 3)), "-"),
-    RelationType.NONAGGRESSION_PACT: EdgeStyle("non-aggression pact", "#CC79A7", 1.0, (0, (3, 3)), "-"),
-    RelationType.BORDER: EdgeStyle("land border", "#E69F00", 1.0, (0, (2, 2)), "-"),
-    RelationType.MAJOR_POWER: EdgeStyle("major-power reach", "#0072B2", 1.0, (0, (4, 4)), "-|>"),
-}
-ROLE_LABELS = {
-    "belligerent": "belligerent",
-    "ally": "ally (fights)",
-    "alliance": "alliance acts (one decision)",
-    "supporter": "supporter",
-    "mediator": "mediator (no side)",
-}
 
 
 def draw(
@@ -241,16 +209,6 @@ def save(
 # -- what to draw ------------------------------------------------------------------
 
 
-def _colour(node: Node) -> str:
-    if node.side is not None:
-        return SIDE_COLOURS[node.side]
-    return MEDIATOR_COLOUR if node.role == "mediator" else UNINVOLVED_COLOUR
-
-
-def _node_size(node: Node) -> float:
-    return 700.0 if node.role == "belligerent" else 220.0 + 380.0 * node.probability
-
-
 def _draw_nodes(
     ax: Axes, result: EscalationData, nodes: dict[str, Node], positions: dict[str, tuple[float, float]]
 ) -> None:
@@ -260,15 +218,15 @@ def _draw_nodes(
         node = nodes[name]
         x, y = positions[name]
         strength = 1.0 if node.role == "belligerent" else 0.2 + 0.8 * node.probability
-        face = to_rgba(_colour(node), strength if node.role != "uninvolved" else 0.6)
+        face = to_rgba(node_colour(node), strength if node.role != "uninvolved" else 0.6)
         marker = {"belligerent": "s", "supporter": "D", "mediator": "^", "alliance": "h"}.get(node.role, "o")
         ax.scatter(
             [x],
             [y],
-            s=_node_size(node),
+            s=node_size(node),
             marker=marker,
             color=[face],
-            edgecolors=_colour(node) if node.role != "uninvolved" else "#AAAAAA",
+            edgecolors=node_colour(node) if node.role != "uninvolved" else "#AAAAAA",
             linewidths=2.5 if node.role == "belligerent" else 1.5,
             zorder=3,
             gid=f"node:{name}",
@@ -280,7 +238,7 @@ def _draw_nodes(
             label += f"\n{100 * node.probability:.0f}%"
             if node.probability >= 0.005 and 100 * node.probability < 1:
                 label = label[: label.rindex("\n")] + "\n<1%"
-        below = _node_size(node) ** 0.5 / 2 + (6 if marker == "^" else 3)
+        below = node_size(node) ** 0.5 / 2 + (6 if marker == "^" else 3)
         ax.annotate(
             label,
             (x, y),

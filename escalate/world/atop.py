@@ -40,6 +40,7 @@ from typing import Any
 from escalate.errors import GraphFileError
 from escalate.model import Scenario, scenario_from_data
 from escalate.world.data import checked_start, data_file, rows, text_rows
+from escalate.world.naming import GRADE_WORDS, GRADES, alliance_label, dispute_grade, unique_names
 
 SOURCES = {
     "atop": {
@@ -228,7 +229,7 @@ class WorldData:
                 for b in sides[0]:
                     if a == b:
                         continue
-                    grade = _grade(
+                    grade = dispute_grade(
                         self.actions.get((number, a), (0, 0)), self.actions.get((number, b), (0, 0))
                     )
                     pair = frozenset((a, b))
@@ -277,7 +278,7 @@ class WorldData:
         states_year = year if states_in is None else states_in
         borders_in = states_year if borders_in is None else borders_in
         states = self.members(states_year)
-        name = _unique_names(states)
+        name = unique_names(states)
         relations: list[dict[str, Any]] = []
         symmetric: set[tuple[str, frozenset[int]]] = set()
         table = self.obligations(year)
@@ -339,7 +340,7 @@ class WorldData:
         for atopid, (members, conditions) in alliances.items():
             sources["atop_members"] = SOURCES["atop_members"]
             names = [name[m] for m in members]
-            called = ALLIANCE_NAMES.get(atopid) or _alliance_label(atopid, names, self.signed(atopid))
+            called = ALLIANCE_NAMES.get(atopid) or alliance_label(atopid, names, self.signed(atopid))
             actors[called] = {
                 "kind": "alliance",
                 "aliases": [f"atop{atopid}", f"ATOP alliance {atopid}"],
@@ -373,50 +374,6 @@ def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int 
 def world_scenario(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> Scenario:
     """The international system of ``year`` from the data sets in ``folder``."""
     return scenario_from_data(world_data(folder, year, rivalry_years=rivalry_years), path=None)
-
-
-#: Grades of rivalry, mildest first (the values of :class:`~escalate.model.HostilityLevel`).
-GRADES = ("threat", "force", "fatal", "war")
-GRADE_WORDS = {
-    "threat": "threats or displays of force",
-    "force": "force used, no deaths",
-    "fatal": "force used, with deaths",
-    "war": "war",
-}
-
-
-def _grade(first: tuple[int, int], second: tuple[int, int]) -> str:
-    """The grade of one dispute for a pair, from each one's (hostility level, fatality code)."""
-    level = max(first[0], second[0])
-    if level >= 5:
-        return "war"
-    if level == 4:
-        return "fatal" if max(first[1], second[1]) > 0 else "force"
-    return "threat"
-
-
-def _alliance_label(atopid: int, members: list[str], year: int) -> str:
-    """A readable name for an alliance the data gives only a number: its year and members.
-
-    Examples
-    --------
-    >>> _alliance_label(5090, ["Kenya", "Uganda", "Sudan", "Zambia", "Angola"], 2006)
-    'ATOP 5090 of 2006: Kenya, Uganda, Sudan and 2 more'
-    """
-    shown = members[:3]
-    more = f" and {len(members) - 3} more" if len(members) > 3 else ""
-    listed = ", ".join(shown[:-1]) + (" and " if not more and len(shown) > 1 else ", " if more else "")
-    return f"ATOP {atopid} of {year}: {listed}{shown[-1]}{more}"
-
-
-def _unique_names(states: dict[int, tuple[str, str]]) -> dict[int, str]:
-    count: dict[str, int] = defaultdict(int)
-    for title, _ in states.values():
-        count[title] += 1
-    return {
-        c: title if count[title] == 1 else f"{title} ({abbreviation})"
-        for c, (title, abbreviation) in states.items()
-    }
 
 
 def _once(
