@@ -22,7 +22,7 @@ from dataclasses import dataclass, field
 from enum import IntEnum
 
 from escalate.likelihoods import LikelihoodTable, key_of
-from escalate.model import ActorKind, BackingLevel, Relation, RelationType, Role, Scenario
+from escalate.model import Actor, BackingLevel, Relation, RelationType, Role, Scenario
 
 #: ``side`` of a mediator: on neither side.
 NO_SIDE = -1
@@ -225,90 +225,100 @@ def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable)
     pacts: list[tuple[str, str, float, str | None]] = []
     territory = {a: scenario.territory(a) for a in scenario.actors}
     neighbours: dict[str, set[str]] = defaultdict(set)
+    for r in scenario.relations:
+        if r.in_force(as_of):  # type: ignore[arg-type]
+            _relation_arcs(r, arcs, pacts, neighbours, territory, table)
+    for actor in scenario.actors.values():
+        _alliance_arcs(actor, arcs, territory, table)
+    return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, territory)
+
+
+def _relation_arcs(
+    r: Relation,
+    arcs: _Arcs,
+    pacts: list[tuple[str, str, float, str | None]],
+    neighbours: dict[str, set[str]],
+    territory: Mapping[str, frozenset[str]],
+    table: LikelihoodTable,
+) -> None:
+    """The arcs one relation in force makes (its promises go to ``pacts``): the rule of each type."""
 
     def covered(relation: Relation, protected: str) -> frozenset[str]:
         if relation.covers:
             return frozenset().union(*(territory[c] for c in relation.covers))
         return territory[protected]
 
-    for r in scenario.relations:
-        if not r.in_force(as_of):  # type: ignore[arg-type]
-            continue
-        key: str | None = None
-        if r.likelihood is None:  # the table's value, by the key calibration fits
-            key = key_of(r.type, r.level)
-            p = table.values[key]
-        else:
-            p = r.likelihood
-        tie = functools.partial(arcs.add, relation=r, p=p, key=key)
-        match r.type:
-            case RelationType.DEFENSE_PACT:
-                (other,) = r.targets
-                tie(
-                    r.origin, other, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, r.origin)
-                )
-                tie(other, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, other))
-            case RelationType.GUARANTEE:
-                (client,) = r.targets
-                tie(client, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, client))
-            case RelationType.OFFENSE_PACT:
-                (partner,) = r.targets
-                tie(partner, r.origin, strength=Strength.MILITARY, role=Role.ALLY)
-            case RelationType.BACKING:
-                (client,) = r.targets
-                strength = {
-                    BackingLevel.MILITARY: Strength.MILITARY,
-                    BackingLevel.MATERIAL: Strength.MATERIAL,
-                    BackingLevel.DIPLOMATIC: Strength.DIPLOMATIC,
-                }[r.level if isinstance(r.level, BackingLevel) else BackingLevel.DIPLOMATIC]
-                role = Role.ALLY if r.level is BackingLevel.MILITARY else Role.SUPPORTER
-                tie(client, r.origin, strength=strength, role=role)
-            case RelationType.ENTENTE | RelationType.CONSULTATION_PACT:
-                (other,) = r.targets
-                tie(r.origin, other, strength=Strength.ENTENTE, role=Role.SUPPORTER)
-                tie(other, r.origin, strength=Strength.ENTENTE, role=Role.SUPPORTER)
-            case RelationType.HOSTILITY:
-                (other,) = r.targets
-                tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
-                tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
-            case RelationType.CO_BELLIGERENCE:
-                (other,) = r.targets
-                tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY)
-                tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY)
-            case RelationType.MEDIATION:
-                shared = len(arcs)  # one decision to mediate, whichever party triggers it
-                for party in r.targets:
-                    tie(party, r.origin, strength=Strength.MEDIATION, role=Role.MEDIATOR, coin=shared)
-            case RelationType.BORDER:
-                (other,) = r.targets
-                tie(r.origin, other, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
-                tie(other, r.origin, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
-                neighbours[r.origin].add(other)
-                neighbours[other].add(r.origin)
-            case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
-                pacts.append((r.origin, r.targets[0], p, key))
-    for alliance in scenario.actors.values():
-        if alliance.kind is not ActorKind.ALLIANCE or not alliance.collective_defense:
-            continue
-        own = alliance.likelihood is not None
-        acts = (
-            alliance.likelihood
-            if alliance.likelihood is not None
-            else table.get("collective_defense", "acts")
-        )
-        each = table.get("collective_defense", "member")
-        call = Relation(
-            RelationType.COLLECTIVE_DEFENSE, alliance.id, alliance.members, source=alliance.source
-        )
-        shared = len(arcs)  # the alliance acts or not once, whichever member is attacked
-        for member in alliance.members:
-            arcs.add(member, alliance.id, call, acts, Strength.OBLIGATION, Role.ALLIANCE,
-                covers=territory[member], coin=shared,
-                key=None if own else "collective_defense.acts")  # fmt: skip
-        for member in alliance.members:
-            arcs.add(alliance.id, member, call, each, Strength.OBLIGATION, Role.ALLY,
-                key="collective_defense.member")  # fmt: skip
-    return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, territory)
+    key: str | None = None
+    if r.likelihood is None:  # the table's value, by the key calibration fits
+        key = key_of(r.type, r.level)
+        p = table.values[key]
+    else:
+        p = r.likelihood
+    tie = functools.partial(arcs.add, relation=r, p=p, key=key)
+    match r.type:
+        case RelationType.DEFENSE_PACT:
+            (other,) = r.targets
+            tie(r.origin, other, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, r.origin))
+            tie(other, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, other))
+        case RelationType.GUARANTEE:
+            (client,) = r.targets
+            tie(client, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, client))
+        case RelationType.OFFENSE_PACT:
+            (partner,) = r.targets
+            tie(partner, r.origin, strength=Strength.MILITARY, role=Role.ALLY)
+        case RelationType.BACKING:
+            (client,) = r.targets
+            strength = {
+                BackingLevel.MILITARY: Strength.MILITARY,
+                BackingLevel.MATERIAL: Strength.MATERIAL,
+                BackingLevel.DIPLOMATIC: Strength.DIPLOMATIC,
+            }[r.level if isinstance(r.level, BackingLevel) else BackingLevel.DIPLOMATIC]
+            role = Role.ALLY if r.level is BackingLevel.MILITARY else Role.SUPPORTER
+            tie(client, r.origin, strength=strength, role=role)
+        case RelationType.ENTENTE | RelationType.CONSULTATION_PACT:
+            (other,) = r.targets
+            tie(r.origin, other, strength=Strength.ENTENTE, role=Role.SUPPORTER)
+            tie(other, r.origin, strength=Strength.ENTENTE, role=Role.SUPPORTER)
+        case RelationType.HOSTILITY:
+            (other,) = r.targets
+            tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
+            tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
+        case RelationType.CO_BELLIGERENCE:
+            (other,) = r.targets
+            tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY)
+            tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY)
+        case RelationType.MEDIATION:
+            shared = len(arcs)  # one decision to mediate, whichever party triggers it
+            for party in r.targets:
+                tie(party, r.origin, strength=Strength.MEDIATION, role=Role.MEDIATOR, coin=shared)
+        case RelationType.BORDER:
+            (other,) = r.targets
+            tie(r.origin, other, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
+            tie(other, r.origin, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
+            neighbours[r.origin].add(other)
+            neighbours[other].add(r.origin)
+        case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
+            pacts.append((r.origin, r.targets[0], p, key))
+
+
+def _alliance_arcs(
+    alliance: Actor, arcs: _Arcs, territory: Mapping[str, frozenset[str]], table: LikelihoodTable
+) -> None:
+    """An alliance with collective defence decides as one: a shared coin to act, then each member's."""
+    call = alliance.collective_defense_relation()
+    if call is None:
+        return
+    own = alliance.likelihood is not None
+    acts = alliance.likelihood if alliance.likelihood is not None else table.get("collective_defense", "acts")
+    each = table.get("collective_defense", "member")
+    shared = len(arcs)  # the alliance acts or not once, whichever member is attacked
+    for member in alliance.members:
+        arcs.add(member, alliance.id, call, acts, Strength.OBLIGATION, Role.ALLIANCE,
+            covers=territory[member], coin=shared,
+            key=None if own else "collective_defense.acts")  # fmt: skip
+    for member in alliance.members:
+        arcs.add(alliance.id, member, call, each, Strength.OBLIGATION, Role.ALLY,
+            key="collective_defense.member")  # fmt: skip
 
 
 def _strikes(

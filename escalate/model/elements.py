@@ -200,6 +200,19 @@ class Actor:
     source: str | None = None
     note: str | None = None
 
+    def collective_defense_relation(self) -> Relation | None:
+        """An alliance's collective defence as one relation from it to its members; None for others.
+
+        Examples
+        --------
+        >>> Actor("NATO", ActorKind.ALLIANCE, members=("Poland", "Germany"),
+        ...       collective_defense=True).collective_defense_relation().label()
+        'NATO -> Poland, Germany'
+        """
+        if self.kind is not ActorKind.ALLIANCE or not self.collective_defense:
+            return None
+        return Relation(RelationType.COLLECTIVE_DEFENSE, self.id, self.members, source=self.source)
+
 
 @dataclass(frozen=True)
 class Relation:

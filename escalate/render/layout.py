@@ -84,8 +84,8 @@ def choose_edges(result: EscalationData, nodes: dict[str, Node]) -> list[tuple[s
             pairs = [(relation.origin, t) for t in relation.targets]
         edges += [(x, y, relation) for x, y in pairs if x in nodes and y in nodes]
     for actor in scenario.actors.values():
-        if actor.collective_defense and actor.id in nodes:
-            call = Relation(RelationType.COLLECTIVE_DEFENSE, actor.id, actor.members, source=actor.source)
+        call = actor.collective_defense_relation()
+        if call is not None and actor.id in nodes:
             edges += [(m, actor.id, call) for m in actor.members if m in nodes]
     return edges
 
