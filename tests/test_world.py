@@ -134,6 +134,7 @@ def test_cli_import_writes_a_loadable_scenario(runner, data, tmp_path):
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
 def test_real_world_of_2014():
     world = world_scenario(DATA, 2014, rivalry_years=10)
+    assert world.resolve("RUS") == "Russia" and world.resolve("371") == "Armenia"  # COW abbreviation, code
     states = [a for a in world.actors.values() if a.kind == "state"]
     assert 190 <= len(states) <= 200
     nato, csto = world.actors["NATO"], world.actors["Collective Security Treaty (CSTO)"]

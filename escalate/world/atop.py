@@ -1,4 +1,4 @@
-"""Build the international system of one year from COW and ATOP data.
+r"""Build the international system of one year from COW and ATOP data.
 
 States are the COW state-system members of the year (id: the COW name; aliases: the COW
 abbreviation and code). ATOP 5.1 directed obligations become relations: a row reads
@@ -20,14 +20,30 @@ with how many there were and the latest in its note. Each relation cites its dat
 
 Examples
 --------
->>> import pathlib
->>> data = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
->>> if data.is_dir():
-...     world = world_scenario(data, 2014)
-...     print(world.resolve("RUS"), world.resolve("371"))
-... else:
-...     print("Russia Armenia")
-Russia Armenia
+A two-state world of 2000 with a defence obligation each way, from files written here
+(``tests/test_world.py`` reads the real ``shared/data`` when it is present):
+
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> files = {
+...     "states": "stateabb,ccode,statenme\nARM,371,Armenia\nRUS,365,Russia\n",
+...     "system": "stateabb,ccode,year\nARM,371,2000\nRUS,365,2000\n",
+...     "atop": "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"
+...     "365,371,2000,1,0,0,0,0\n371,365,2000,1,0,0,0,0\n",
+...     "contiguity": "statelno,statehno,conttype,begin,end\n",
+...     "majors": "ccode,styear,endyear\n365,1992,2016\n",
+...     "atop_members": "atopid,member,yrent,yrexit,defense,defcoadv,defcoloc,defcocon,defconum,defcodem\n",
+... }
+>>> from escalate.world.data import FILES
+>>> for role, text in files.items():
+...     (folder / FILES[role]).parent.mkdir(parents=True, exist_ok=True)
+...     _ = (folder / FILES[role]).write_text(text, encoding="latin-1")
+>>> world = world_scenario(folder, 2000)
+>>> world.resolve("RUS"), world.resolve("371"), world.actors["Russia"].major_power
+('Russia', 'Armenia', True)
+>>> [(r.type.value, *sorted(r.actors)) for r in world.relations]
+[('defense_pact', 'Armenia', 'Russia')]
+>>> import shutil; shutil.rmtree(folder)
 """
 
 from __future__ import annotations
