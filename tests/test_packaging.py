@@ -1,45 +1,51 @@
-"""The bundled scenarios ship inside the installed package, not only in the checkout."""
+"""The bundled scenarios ship inside the built wheel, and the installed wheel runs without the checkout."""
 
-import importlib.metadata
+import os
 import subprocess
 import sys
 import zipfile
+from pathlib import Path
 
 import pytest
 
-from escalate.io.files import bundled_dir
-
-
-def test_installed_distribution_ships_the_graphs():
-    dist = importlib.metadata.distribution("escalate")
-    files = {str(f) for f in dist.files or ()}
-    if not any(f.startswith("escalate/") and f.endswith(".py") for f in files):
-        pytest.skip("escalate is installed in editable mode; the wheel test below covers it")
-    assert "escalate/graphs/nagorno-karabakh-2020.toml" in files
+ROOT = Path(__file__).resolve().parents[1]
 
 
 @pytest.mark.slow
-def test_wheel_contains_graphs(tmp_path):
-    pytest.importorskip("hatchling")
-    root = bundled_dir().parent if bundled_dir().name == "graphs" else None
-    if root is None or not (root / "pyproject.toml").exists():
-        pytest.skip("not running from a source checkout")
-    subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "pip",
-            "wheel",
-            "--no-deps",
-            "--no-build-isolation",
-            "-q",
-            "-w",
-            str(tmp_path),
-            str(root),
-        ],
-        check=True,
-    )
-    (wheel,) = tmp_path.glob("escalate-*.whl")
+@pytest.mark.skipif(not (ROOT / "pyproject.toml").is_file(), reason="not running from a source checkout")
+def test_the_wheel_ships_the_graphs_and_runs_from_its_install(tmp_path):
+    # hatchling is in the test extra so that this builds offline, without build isolation.
+    built = subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation", "-q",
+         "-w", str(tmp_path / "dist"), str(ROOT)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert built.returncode == 0, built.stderr
+    (wheel,) = (tmp_path / "dist").glob("escalate-*.whl")
     names = zipfile.ZipFile(wheel).namelist()
     assert "escalate/graphs/nagorno-karabakh-2020.toml" in names
     assert "escalate/graphs/caucasus-2020.toml" in names
+
+    # Installed on its own (the dependencies come from this venv), away from the checkout.
+    site = tmp_path / "site"
+    installed = subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "-q", "--target", str(site), str(wheel)],
+        capture_output=True, text=True,
+    )  # fmt: skip
+    assert installed.returncode == 0, installed.stderr
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    where = subprocess.run(
+        [sys.executable, "-c", "import escalate, escalate.io.files as f; print(escalate.__file__); print(f.bundled_dir())"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert where.returncode == 0, where.stderr
+    module, graphs = map(Path, where.stdout.splitlines())
+    assert module.is_relative_to(site) and graphs == site / "escalate" / "graphs"
+    # `escalate paths` with no --graph reads the bundled default scenario from the install.
+    result = subprocess.run(
+        [sys.executable, "-m", "escalate", "paths", "Armenia", "Azerbaijan"],
+        cwd=tmp_path, env=env, capture_output=True, text=True,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.startswith("Flare-up: Armenia vs Azerbaijan")
+    assert "Scenario: nagorno-karabakh-2020" in result.stdout and "Russia" in result.stdout

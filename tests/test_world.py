@@ -134,6 +134,7 @@ def test_cli_import_writes_a_loadable_scenario(runner, data, tmp_path):
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
 def test_real_world_of_2014():
     world = world_scenario(DATA, 2014, rivalry_years=10)
+    assert world.resolve("RUS") == "Russia" and world.resolve("371") == "Armenia"  # COW abbreviation, code
     states = [a for a in world.actors.values() if a.kind == "state"]
     assert 190 <= len(states) <= 200
     nato, csto = world.actors["NATO"], world.actors["Collective Security Treaty (CSTO)"]
@@ -207,25 +208,34 @@ def test_backtest_protocol_on_a_fixture(history):
 
     (war,) = wars(history)
     assert war.originators == {1: 0, 2: 1} and war.joiners == {3: 0} and war.initiators == {1}
-    # Gamma promised to join Alpha's attack (an ATOP offence obligation, here likely).
-    table = __import__("escalate").LikelihoodTable().updated({"offense_pact": 0.5})
-    predictions = {p.ccode: p for p in predict(history, samples=200, likelihoods=table)}
+    # Every likelihood is set here, none from the default table: all ties are off but two.
+    # Gamma promised to join Alpha's attack (an ATOP offence obligation): 0.75. Delta, in a
+    # threat-level dispute with Beta in 1995, may join Beta's enemies: 0.4. Nothing else
+    # draws either in, so by hand Gamma fights on Alpha's side (0) with 0.75, Delta with 0.4.
+    LikelihoodTable = __import__("escalate").LikelihoodTable
+    off = dict.fromkeys(LikelihoodTable().values, 0.0)
+    table = LikelihoodTable().updated(off | {"offense_pact": 0.75, "hostility.threat": 0.4})
+    predictions = {p.ccode: p for p in predict(history, samples=2000, likelihoods=table)}
     assert set(predictions) == {3, 4}  # every member but the originators
     assert predictions[3].joined and predictions[3].baselines["defence obligation"] == 1.0
     assert (
         predictions[4].baselines["land contiguity"] == 1.0
         and predictions[4].baselines["recent dispute"] == 1.0
     )
-    assert predictions[3].probability > 0 and predictions[3].side == 0
+    # Monte Carlo, 2000 samples: a standard error of at most 0.011 on each.
+    assert predictions[3].probability == pytest.approx(0.75, abs=0.05) and predictions[3].side == 0
+    assert predictions[4].probability == pytest.approx(0.4, abs=0.05) and predictions[4].side == 0
     figures = summary(list(predictions.values()))
     assert figures["model"]["pairs"] == 2 and figures["model"]["joiners"] == 1
     assert figures["baselines"]["defence obligation"]["auc"] == 1.0
-    expected = round(predictions[3].probability + predictions[4].probability, 4)
-    assert figures["wars"] == [
-        {"war": 1, "predicted": [3] if predictions[3].probability >= 0.5 else [], "actual": [3],
-         "expected_joiners": expected}
-    ]  # fmt: skip
-    assert figures["model"]["expected_joiners"] == pytest.approx(expected, abs=1e-4)
+    assert figures["model"]["auc"] == 1.0  # the joiner, Gamma, ranked above Delta
+    # Expected joiners 0.75 + 0.4 = 1.15; only Gamma is at 0.5 or more, and it joined.
+    # Brier: ((1 - 0.75) ** 2 + (0 - 0.4) ** 2) / 2 = (0.0625 + 0.16) / 2 = 0.11125.
+    (row,) = figures["wars"]
+    assert row["war"] == 1 and row["predicted"] == [3] and row["actual"] == [3]
+    assert row["expected_joiners"] == pytest.approx(1.15, abs=0.07)
+    assert figures["model"]["expected_joiners"] == pytest.approx(1.15, abs=0.07)
+    assert figures["model"]["brier"] == pytest.approx(0.11125, abs=0.02)
     assert "joiners: " in __import__("escalate.render.text", fromlist=["backtest_text"]).backtest_text(
         figures
     )

@@ -154,9 +154,8 @@ def _rows(path: Path, text: str, required: Iterable[str]) -> list[tuple[int, dic
     missing = [c for c in required if c not in header]
     if missing:
         hint = "; ".join(f"{c!r}{did_you_mean(close_matches(c, header))}" for c in missing)
-        raise GraphFileError(
-            path, [f"{path}:1: missing column {hint}; the header is {', '.join(header) or 'empty'}"]
-        )
+        shown = ", ".join(repr(c) if c != c.strip() or not c.isprintable() else c for c in header)
+        raise GraphFileError(path, [f"{path}:1: missing column {hint}; the header is {shown or 'empty'}"])
     rows = []
     try:
         for row in reader:

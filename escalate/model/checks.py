@@ -73,7 +73,7 @@ class _Checker(RelationChecker):
         self.inherited = frozenset(actors)
         for actor in self.actors(data.get("actors", {}), known=set(actors), sources=sources):
             actors[actor.id] = actor
-        if not actors:
+        if not actors and isinstance(data.get("actors", {}), Mapping):  # a malformed table is reported
             self.problem(self.lines.keys.get("actors"), "the scenario has no actors; add an [actors] table")
         self.check_actor_links(actors)
         names = ActorNames(actors)

@@ -1,4 +1,4 @@
-"""Build the international system of one year from COW and ATOP data.
+r"""Build the international system of one year from COW and ATOP data.
 
 States are the COW state-system members of the year (id: the COW name; aliases: the COW
 abbreviation and code). ATOP 5.1 directed obligations become relations: a row reads
@@ -20,14 +20,30 @@ with how many there were and the latest in its note. Each relation cites its dat
 
 Examples
 --------
->>> import pathlib
->>> data = pathlib.Path(__file__).resolve().parents[3] / "shared" / "data"
->>> if data.is_dir():
-...     world = world_scenario(data, 2014)
-...     print(world.resolve("RUS"), world.resolve("371"))
-... else:
-...     print("Russia Armenia")
-Russia Armenia
+A two-state world of 2000 with a defence obligation each way, from files written here
+(``tests/test_world.py`` reads the real ``shared/data`` when it is present):
+
+>>> import pathlib, tempfile
+>>> folder = pathlib.Path(tempfile.mkdtemp())
+>>> files = {
+...     "states": "stateabb,ccode,statenme\nARM,371,Armenia\nRUS,365,Russia\n",
+...     "system": "stateabb,ccode,year\nARM,371,2000\nRUS,365,2000\n",
+...     "atop": "ccode1,ccode2,year,atop_defense,atop_offense,atop_neutral,atop_nonagg,atop_consul\n"
+...     "365,371,2000,1,0,0,0,0\n371,365,2000,1,0,0,0,0\n",
+...     "contiguity": "statelno,statehno,conttype,begin,end\n",
+...     "majors": "ccode,styear,endyear\n365,1992,2016\n",
+...     "atop_members": "atopid,member,yrent,yrexit,defense,defcoadv,defcoloc,defcocon,defconum,defcodem\n",
+... }
+>>> from escalate.world.data import SOURCES, FILES
+>>> for role, text in files.items():
+...     (folder / FILES[role]).parent.mkdir(parents=True, exist_ok=True)
+...     _ = (folder / FILES[role]).write_text(text, encoding="latin-1")
+>>> world = world_scenario(folder, 2000)
+>>> world.resolve("RUS"), world.resolve("371"), world.actors["Russia"].major_power
+('Russia', 'Armenia', True)
+>>> [(r.type.value, *sorted(r.actors)) for r in world.relations]
+[('defense_pact', 'Armenia', 'Russia')]
+>>> import shutil; shutil.rmtree(folder)
 """
 
 from __future__ import annotations
@@ -39,32 +55,8 @@ from typing import Any
 
 from escalate.errors import GraphFileError
 from escalate.model import Scenario, scenario_from_data
-from escalate.world.data import checked_start, data_file, rows, text_rows
+from escalate.world.data import SOURCES, checked_start, data_file, rows, text_rows
 from escalate.world.naming import GRADE_WORDS, GRADES, alliance_label, dispute_grade, unique_names
-
-SOURCES = {
-    "atop": {
-        "title": "Alliance Treaty Obligations and Provisions (ATOP) v5.1, directed dyad-year obligations",
-        "publisher": "Leeds, Ritter, Mitchell and Long 2002; Leeds 2022 (codebook v5.1); via peacesciencer",
-    },
-    "cow_states": {
-        "title": "Correlates of War State System Membership List v2016, with its major powers",
-        "publisher": "Correlates of War Project 2017",
-    },
-    "atop_members": {
-        "title": "ATOP v4.01 member-level data (alliance membership and conditions)",
-        "publisher": "Leeds et al. 2002; Leeds 2018 (codebook v4.0); CSV export by Joshua Alley",
-    },
-    "cow_contiguity": {
-        "title": "Correlates of War Direct Contiguity v3.2 (land and river borders)",
-        "publisher": "Stinnett et al. 2002, Conflict Management and Peace Science 19(2); via peacesciencer",
-    },
-    "mid": {
-        "title": "Militarized Interstate Disputes v5.0 (MIDB)",
-        "publisher": "Palmer et al. 2022, Conflict Management and Peace Science 39(4)",
-    },
-}
-
 
 #: ATOP 4.01 defence conditions kept in an alliance's note: specific adversary, location,
 #: conflict, non-provocation, demand.

@@ -98,3 +98,28 @@ def checked_start(
         problem = f"{side[0]} {row[side[0]]} is not one of {side[1][0]} or {side[1][1]}"
     if problem:
         raise GraphFileError(path, [f"{path}:{line}: {problem}"])
+
+
+#: The data sets as scenario sources: what each relation of the world cites.
+SOURCES = {
+    "atop": {
+        "title": "Alliance Treaty Obligations and Provisions (ATOP) v5.1, directed dyad-year obligations",
+        "publisher": "Leeds, Ritter, Mitchell and Long 2002; Leeds 2022 (codebook v5.1); via peacesciencer",
+    },
+    "cow_states": {
+        "title": "Correlates of War State System Membership List v2016, with its major powers",
+        "publisher": "Correlates of War Project 2017",
+    },
+    "atop_members": {
+        "title": "ATOP v4.01 member-level data (alliance membership and conditions)",
+        "publisher": "Leeds et al. 2002; Leeds 2018 (codebook v4.0); CSV export by Joshua Alley",
+    },
+    "cow_contiguity": {
+        "title": "Correlates of War Direct Contiguity v3.2 (land and river borders)",
+        "publisher": "Stinnett et al. 2002, Conflict Management and Peace Science 19(2); via peacesciencer",
+    },
+    "mid": {
+        "title": "Militarized Interstate Disputes v5.0 (MIDB)",
+        "publisher": "Palmer et al. 2022, Conflict Management and Peace Science 39(4)",
+    },
+}
