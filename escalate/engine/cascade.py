@@ -91,6 +91,38 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
     The result depends only on the coins' answers, never on chance inside; each coin
     is asked at most once. ``work.checks`` grows by the number of ties examined.
     """
+    ask = _asking_once(coin)
+    flare = compiled.flare_up
+    state: dict[str, Joined] = {b: Joined(side, Role.BELLIGERENT, 0, ()) for b, side in flare.fighting}
+    theatre = set(flare.theatre)
+    frontier = list(state)
+    waiting: list[Arc] = []  # defence obligations whose territory the theatre has not reached
+    theatre_grew = False
+    while frontier or (theatre_grew and waiting):
+        to_check: list[Arc] = []
+        if theatre_grew:
+            to_check, waiting = waiting, []
+        to_check.extend(_spreading_arcs(compiled, state, frontier))
+        if work is not None:
+            work.checks += len(to_check)
+        candidates = _fired_pulls(compiled, state, theatre, to_check, waiting, ask)
+        frontier = []
+        theatre_grew = False
+        settled = dict(state)  # promises bind toward partners in before this round
+        for target in sorted(candidates):
+            if target in state:  # a supporter called to fight on its side
+                choice: tuple[Arc, int] | None = max(candidates[target], key=_pull_rank)
+            else:
+                choice = _choose(compiled, settled, candidates[target], target, ask)
+            if choice is None:
+                continue
+            frontier.append(target)
+            theatre_grew = _join(compiled, state, theatre, target, choice, ask) or theatre_grew
+    return state
+
+
+def _asking_once(coin: Coin) -> Coin:
+    """``coin``, asked at most once per index; a certain tie (p 1 or 0) asks no coin."""
     answers: dict[int, bool] = {}
 
     def ask(index: int, p: float) -> bool:
@@ -102,66 +134,75 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
             answers[index] = coin(index, p)
         return answers[index]
 
-    flare = compiled.flare_up
-    attacking = flare.attacking_side
-    state: dict[str, Joined] = {b: Joined(side, Role.BELLIGERENT, 0, ()) for b, side in flare.fighting}
-    theatre = set(flare.theatre)
-    frontier = list(state)
-    waiting: list[Arc] = []  # defence obligations whose territory the theatre has not reached
-    max_hops = flare.max_hops
-    theatre_grew = False
-    while frontier or (theatre_grew and waiting):
-        candidates: dict[str, list[tuple[Arc, int]]] = defaultdict(list)
-        to_check: list[Arc] = []
-        if theatre_grew:
-            to_check.extend(waiting)
-            waiting = []
-        for actor in frontier:
-            joined = state[actor]
-            if joined.role not in SPREADING:
+    return ask
+
+
+def _spreading_arcs(compiled: Compiled, state: dict[str, Joined], frontier: list[str]) -> list[Arc]:
+    """The ties of the parties that just joined and spread involvement (within ``max_hops``)."""
+    max_hops = compiled.flare_up.max_hops
+    arcs: list[Arc] = []
+    for actor in frontier:
+        joined = state[actor]
+        if joined.role not in SPREADING:
+            continue
+        if max_hops is not None and joined.hops >= max_hops:
+            continue
+        arcs.extend(compiled.arcs_from.get(actor, ()))
+    return arcs
+
+
+def _fired_pulls(
+    compiled: Compiled,
+    state: dict[str, Joined],
+    theatre: set[str],
+    to_check: list[Arc],
+    waiting: list[Arc],
+    ask: Coin,
+) -> dict[str, list[tuple[Arc, int]]]:
+    """The ties that fire this round, by target, with the side each pulls to.
+
+    A defence obligation whose territory the theatre has not reached goes to ``waiting``.
+    """
+    attacking = compiled.flare_up.attacking_side
+    candidates: dict[str, list[tuple[Arc, int]]] = defaultdict(list)
+    for arc in to_check:
+        current = state.get(arc.target)
+        if current is not None and not (current.role is Role.SUPPORTER and arc.role is Role.ALLY):
+            continue  # in already; only a supporter can still be called to fight
+        source = state[arc.source]
+        if arc.defensive:
+            if source.side == attacking:
                 continue
-            if max_hops is not None and joined.hops >= max_hops:
+            if arc.covers is not None and theatre.isdisjoint(arc.covers):
+                waiting.append(arc)
                 continue
-            to_check.extend(compiled.arcs_from.get(actor, ()))
-        if work is not None:
-            work.checks += len(to_check)
-        for arc in to_check:
-            current = state.get(arc.target)
-            if current is not None and not (current.role is Role.SUPPORTER and arc.role is Role.ALLY):
-                continue  # in already; only a supporter can still be called to fight
-            source = state[arc.source]
-            if arc.defensive:
-                if source.side == attacking:
-                    continue
-                if arc.covers is not None and theatre.isdisjoint(arc.covers):
-                    waiting.append(arc)
-                    continue
-            side = arc.pulls_to(source.side, attacking)
-            if current is not None and current.side != side:
-                continue
-            if ask(arc.coin, arc.likelihood):
-                candidates[arc.target].append((arc, side))
-        frontier = []
-        theatre_grew = False
-        settled = dict(state)  # promises bind toward partners in before this round
-        for target in sorted(candidates):
-            if target in state:  # a supporter called to fight on its side
-                choice: tuple[Arc, int] | None = max(candidates[target], key=_pull_rank)
-            else:
-                choice = _choose(compiled, settled, candidates[target], target, ask)
-            if choice is None:
-                continue
-            arc, side = choice
-            parent = state[arc.source]
-            state[target] = Joined(side, arc.role, parent.hops + 1, (*parent.chain, arc.index))
-            frontier.append(target)
-            if arc.role is Role.ALLY and side != attacking:
-                strike, p, _ = compiled.strike(target, side)
-                if ask(strike, p):  # the other side strikes its territory: now it is attacked
-                    before = len(theatre)
-                    theatre |= compiled.territory.get(target, frozenset({target}))
-                    theatre_grew = theatre_grew or len(theatre) > before
-    return state
+        side = arc.pulls_to(source.side, attacking)
+        if current is not None and current.side != side:
+            continue
+        if ask(arc.coin, arc.likelihood):
+            candidates[arc.target].append((arc, side))
+    return candidates
+
+
+def _join(
+    compiled: Compiled,
+    state: dict[str, Joined],
+    theatre: set[str],
+    target: str,
+    choice: tuple[Arc, int],
+    ask: Coin,
+) -> bool:
+    """Bring ``target`` in by the pull it follows; whether a strike on it grew the theatre."""
+    arc, side = choice
+    parent = state[arc.source]
+    state[target] = Joined(side, arc.role, parent.hops + 1, (*parent.chain, arc.index))
+    if arc.role is Role.ALLY and side != compiled.flare_up.attacking_side:
+        strike, p, _ = compiled.strike(target, side)
+        if ask(strike, p):  # the other side strikes its territory: now it is attacked
+            before = len(theatre)
+            theatre |= compiled.territory.get(target, frozenset({target}))
+            return len(theatre) > before
+    return False
 
 
 def _choose(
