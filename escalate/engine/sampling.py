@@ -125,18 +125,9 @@ def _run(
     draws: Draws | None = None,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Samples ``first .. first + samples - 1``: each party's side, role and joining arc."""
-    n, attacking = len(g.actors), compiled.flare_up.attacking_side
+    attacking = compiled.flare_up.attacking_side
     attack = -9 if attacking is None else attacking
-    side = np.full((samples, n), _OUT, dtype=np.int8)
-    role = np.full((samples, n), -1, dtype=np.int8)
-    hops = np.zeros((samples, n), dtype=np.int32)
-    via = np.full((samples, n), -1, dtype=np.int32)
-    theatre = np.zeros((samples, len(g.places)), dtype=bool)
-    theatre[:, [g.places[t] for t in compiled.flare_up.theatre]] = True
-    frontier = np.zeros((samples, n), dtype=bool)
-    for b, s in compiled.flare_up.fighting:
-        side[:, g.index[b]], role[:, g.index[b]] = s, ROLE_CODE[Role.BELLIGERENT]
-        frontier[:, g.index[b]] = True
+    side, role, hops, via, theatre, frontier = _start(compiled, g, samples)
     grew = np.zeros(samples, dtype=bool)
     waiting_s = np.zeros(0, dtype=np.int64)
     waiting_a = np.zeros(0, dtype=np.int64)
@@ -163,35 +154,67 @@ def _run(
         s_idx, a_idx, pull = _choose(
             g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first, attack, draws
         )
-        target = g.target[a_idx]
-        frontier = np.zeros((samples, n), dtype=bool)
-        frontier[s_idx, target] = True
-        hops[s_idx, target] = hops[s_idx, g.source[a_idx]] + 1
-        side[s_idx, target] = pull
-        role[s_idx, target] = g.role[a_idx]
-        via[s_idx, target] = a_idx
-        grew = np.zeros(samples, dtype=bool)
-        growing = (g.role[a_idx] == ROLE_CODE[Role.ALLY]) & (pull != attack)
-        if growing.any():  # a party joining a defending side: is its own territory struck?
-            rows = np.flatnonzero(growing)
-            joiner, joined_side = target[rows], pull[rows]
-            p = g.strike_p[joiner, joined_side]
-            struck = uniform(seed, g.strike_coin[joiner, joined_side], s_idx[rows] + first) < p
-            growing[rows[~struck]] = False
-            if draws is not None:
-                asked = (p > 0) & (p < 1)
-                draws.add(
-                    s_idx[rows[asked]] + first,
-                    g.strike_coin[joiner[asked], joined_side[asked]],
-                    struck[asked],
-                )
-        if growing.any():
-            places = [g.territory[t] for t in target[growing]]
-            rows = np.repeat(s_idx[growing], [len(p) for p in places])
-            cols = np.concatenate(places)
-            grew[rows[~theatre[rows, cols]]] = True
-            theatre[rows, cols] = True
+        frontier = _join(g, side, role, hops, via, s_idx, a_idx, pull)
+        grew = _grow_theatre(g, theatre, s_idx, a_idx, pull, attack, seed, first, draws)
     return side, role, via
+
+
+def _start(compiled: Compiled, g: TieArrays, samples: int) -> tuple[Any, Any, Any, Any, Any, Any]:
+    """``(side, role, hops, via, theatre, frontier)`` arrays before the first round: belligerents in."""
+    n = len(g.actors)
+    side = np.full((samples, n), _OUT, dtype=np.int8)
+    role = np.full((samples, n), -1, dtype=np.int8)
+    hops = np.zeros((samples, n), dtype=np.int32)
+    via = np.full((samples, n), -1, dtype=np.int32)
+    theatre = np.zeros((samples, len(g.places)), dtype=bool)
+    theatre[:, [g.places[t] for t in compiled.flare_up.theatre]] = True
+    frontier = np.zeros((samples, n), dtype=bool)
+    for b, s in compiled.flare_up.fighting:
+        side[:, g.index[b]], role[:, g.index[b]] = s, ROLE_CODE[Role.BELLIGERENT]
+        frontier[:, g.index[b]] = True
+    return side, role, hops, via, theatre, frontier
+
+
+def _join(g: TieArrays, side: Any, role: Any, hops: Any, via: Any, s_idx: Any, a_idx: Any, pull: Any) -> Any:
+    """Bring each chosen pull's party in (side, role, hops, arc); the new frontier."""
+    target = g.target[a_idx]
+    frontier = np.zeros(side.shape, dtype=bool)
+    frontier[s_idx, target] = True
+    hops[s_idx, target] = hops[s_idx, g.source[a_idx]] + 1
+    side[s_idx, target] = pull
+    role[s_idx, target] = g.role[a_idx]
+    via[s_idx, target] = a_idx
+    return frontier
+
+
+def _grow_theatre(
+    g: TieArrays, theatre: Any, s_idx: Any, a_idx: Any, pull: Any, attack: int, seed: int, first: int,
+    draws: Draws | None,
+) -> Any:  # fmt: skip
+    """Add the territory of each party joining a defending side that is struck; which samples grew."""
+    grew = np.zeros(theatre.shape[0], dtype=bool)
+    target = g.target[a_idx]
+    growing = (g.role[a_idx] == ROLE_CODE[Role.ALLY]) & (pull != attack)
+    if growing.any():  # a party joining a defending side: is its own territory struck?
+        rows = np.flatnonzero(growing)
+        joiner, joined_side = target[rows], pull[rows]
+        p = g.strike_p[joiner, joined_side]
+        struck = uniform(seed, g.strike_coin[joiner, joined_side], s_idx[rows] + first) < p
+        growing[rows[~struck]] = False
+        if draws is not None:
+            asked = (p > 0) & (p < 1)
+            draws.add(
+                s_idx[rows[asked]] + first,
+                g.strike_coin[joiner[asked], joined_side[asked]],
+                struck[asked],
+            )
+    if growing.any():
+        places = [g.territory[t] for t in target[growing]]
+        rows = np.repeat(s_idx[growing], [len(p) for p in places])
+        cols = np.concatenate(places)
+        grew[rows[~theatre[rows, cols]]] = True
+        theatre[rows, cols] = True
+    return grew
 
 
 def _pulls(g: TieArrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: Any, attack: int) -> Any:
