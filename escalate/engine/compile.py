@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -242,12 +242,6 @@ def _relation_arcs(
     table: LikelihoodTable,
 ) -> None:
     """The arcs one relation in force makes (its promises go to ``pacts``): the rule of each type."""
-
-    def covered(relation: Relation, protected: str) -> frozenset[str]:
-        if relation.covers:
-            return frozenset().union(*(territory[c] for c in relation.covers))
-        return territory[protected]
-
     key: str | None = None
     if r.likelihood is None:  # the table's value, by the key calibration fits
         key = key_of(r.type, r.level)
@@ -256,49 +250,80 @@ def _relation_arcs(
         p = r.likelihood
     tie = functools.partial(arcs.add, relation=r, p=p, key=key)
     match r.type:
-        case RelationType.DEFENSE_PACT:
-            (other,) = r.targets
-            tie(r.origin, other, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, r.origin))
-            tie(other, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, other))
-        case RelationType.GUARANTEE:
-            (client,) = r.targets
-            tie(client, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r, client))
-        case RelationType.OFFENSE_PACT:
-            (partner,) = r.targets
-            tie(partner, r.origin, strength=Strength.MILITARY, role=Role.ALLY)
-        case RelationType.BACKING:
-            (client,) = r.targets
-            strength = {
-                BackingLevel.MILITARY: Strength.MILITARY,
-                BackingLevel.MATERIAL: Strength.MATERIAL,
-                BackingLevel.DIPLOMATIC: Strength.DIPLOMATIC,
-            }[r.level if isinstance(r.level, BackingLevel) else BackingLevel.DIPLOMATIC]
-            role = Role.ALLY if r.level is BackingLevel.MILITARY else Role.SUPPORTER
-            tie(client, r.origin, strength=strength, role=role)
-        case RelationType.ENTENTE | RelationType.CONSULTATION_PACT:
-            (other,) = r.targets
-            tie(r.origin, other, strength=Strength.ENTENTE, role=Role.SUPPORTER)
-            tie(other, r.origin, strength=Strength.ENTENTE, role=Role.SUPPORTER)
-        case RelationType.HOSTILITY:
-            (other,) = r.targets
-            tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
-            tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
-        case RelationType.CO_BELLIGERENCE:
-            (other,) = r.targets
-            tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY)
-            tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY)
+        case RelationType.DEFENSE_PACT | RelationType.GUARANTEE:
+            _obligation_arcs(r, tie, territory)
+        case RelationType.OFFENSE_PACT | RelationType.BACKING:
+            _one_way_arcs(r, tie)
+        case (
+            RelationType.ENTENTE
+            | RelationType.CONSULTATION_PACT
+            | RelationType.HOSTILITY
+            | RelationType.CO_BELLIGERENCE
+            | RelationType.BORDER
+        ):
+            _mutual_arcs(r, tie, neighbours)
         case RelationType.MEDIATION:
             shared = len(arcs)  # one decision to mediate, whichever party triggers it
             for party in r.targets:
                 tie(party, r.origin, strength=Strength.MEDIATION, role=Role.MEDIATOR, coin=shared)
+        case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
+            pacts.append((r.origin, r.targets[0], p, key))
+
+
+#: ``_Arcs.add`` with the relation, its likelihood and its key already given.
+_Tie = Callable[..., None]
+
+
+def _obligation_arcs(r: Relation, tie: _Tie, territory: Mapping[str, frozenset[str]]) -> None:
+    """A defence pact (both ways) or a guarantee (to the client): each covers the protected territory."""
+
+    def covered(protected: str) -> frozenset[str]:
+        if r.covers:
+            return frozenset().union(*(territory[c] for c in r.covers))
+        return territory[protected]
+
+    if r.type is RelationType.DEFENSE_PACT:
+        (other,) = r.targets
+        tie(r.origin, other, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(r.origin))
+        tie(other, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(other))
+    else:
+        (client,) = r.targets
+        tie(client, r.origin, strength=Strength.OBLIGATION, role=Role.ALLY, covers=covered(client))
+
+
+def _one_way_arcs(r: Relation, tie: _Tie) -> None:
+    """An offence pact or a backing: the partner or client draws the relation's origin in."""
+    (client,) = r.targets
+    if r.type is RelationType.OFFENSE_PACT:
+        tie(client, r.origin, strength=Strength.MILITARY, role=Role.ALLY)
+        return
+    strength = {
+        BackingLevel.MILITARY: Strength.MILITARY,
+        BackingLevel.MATERIAL: Strength.MATERIAL,
+        BackingLevel.DIPLOMATIC: Strength.DIPLOMATIC,
+    }[r.level if isinstance(r.level, BackingLevel) else BackingLevel.DIPLOMATIC]
+    role = Role.ALLY if r.level is BackingLevel.MILITARY else Role.SUPPORTER
+    tie(client, r.origin, strength=strength, role=role)
+
+
+def _mutual_arcs(r: Relation, tie: _Tie, neighbours: dict[str, set[str]]) -> None:
+    """A tie that pulls both ways alike: entente or consultation, hostility, co-belligerence, border."""
+    (other,) = r.targets
+    match r.type:
+        case RelationType.ENTENTE | RelationType.CONSULTATION_PACT:
+            tie(r.origin, other, strength=Strength.ENTENTE, role=Role.SUPPORTER)
+            tie(other, r.origin, strength=Strength.ENTENTE, role=Role.SUPPORTER)
+        case RelationType.HOSTILITY:
+            tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
+            tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY, same_side=False)
+        case RelationType.CO_BELLIGERENCE:
+            tie(r.origin, other, strength=Strength.HOSTILITY, role=Role.ALLY)
+            tie(other, r.origin, strength=Strength.HOSTILITY, role=Role.ALLY)
         case RelationType.BORDER:
-            (other,) = r.targets
             tie(r.origin, other, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
             tie(other, r.origin, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
             neighbours[r.origin].add(other)
             neighbours[other].add(r.origin)
-        case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
-            pacts.append((r.origin, r.targets[0], p, key))
 
 
 def _alliance_arcs(
