@@ -26,7 +26,7 @@ from escalate.analysis.explain import cite, explain_step
 from escalate.analysis.result import EscalationData, Party, Path, Step
 from escalate.analysis.tables import parties_frame, result_html
 from escalate.engine.chains import chain_probability, chain_side, most_likely_chains, strikes_in
-from escalate.engine.compile import NO_SIDE, FlareUp, compile_scenario
+from escalate.engine.compile import NO_SIDE, Compiled, FlareUp, compile_scenario
 from escalate.engine.exact import fighting_sides, pulled_sides, run_cascade
 from escalate.engine.tally import Tally
 from escalate.errors import FlareUpError
@@ -141,6 +141,23 @@ def escalation_paths(
         tally = run_cascade(compiled, method=method, samples=samples, seed=seed, progress=progress)
     except ValueError as exc:
         raise FlareUpError(str(exc)) from exc
+    return _escalation(
+        scenario, compiled, tally, theatre=theatre, top=top, seed=seed, likelihoods=likelihoods
+    )
+
+
+def _escalation(
+    scenario: Scenario,
+    compiled: Compiled,
+    tally: Tally,
+    *,
+    theatre: Iterable[str] | None,
+    top: int,
+    seed: int,
+    likelihoods: LikelihoodTable | None,
+) -> Escalation:
+    """The answer from the cascade's tally: the question as asked, how it was run, the parties."""
+    flare_up = compiled.flare_up
     declared = tuple(scenario.resolve(t) for t in theatre) if theatre else flare_up.belligerents
     return Escalation(
         scenario=scenario,
