@@ -30,7 +30,15 @@ from typing import Any
 
 from escalate.errors import EscalateWarning, GraphFileError, OutputError, close_matches, did_you_mean
 from escalate.io.files import atomic_write, read_text, refuse_unreadable_size
-from escalate.model import SYMMETRIC_TYPE_NAMES, Scenario, drop_none, relation_to_data, scenario_from_data
+from escalate.model import (
+    SYMMETRIC_TYPE_NAMES,
+    Actor,
+    Relation,
+    Scenario,
+    drop_none,
+    relation_to_data,
+    scenario_from_data,
+)
 
 _RELATION_COLUMNS = (
     "From",
@@ -69,42 +77,8 @@ def write_csv(scenario: Scenario, path: Path) -> None:
     """Write NAME.csv, NAME-actors.csv and NAME-sources.csv atomically (warns what is lost)."""
     _refuse_names_csv_would_change(scenario, path)
     actors_path, sources_path = siblings(path)
-    rows = []
-    for r in scenario.relations:
-        d = relation_to_data(r)
-        ends = d.get("between") or [d["from"], d["to"]]
-        to = ends[1] if not isinstance(ends[1], list) else ";".join(ends[1])
-        rows.append(
-            [
-                ends[0],
-                to,
-                d["type"],
-                d.get("level", ""),
-                d.get("likelihood", ""),
-                ";".join(d.get("covers", [])),
-                d.get("since", ""),
-                d.get("until", ""),
-                d.get("source", ""),
-                d.get("quote", ""),
-                d.get("note", ""),
-            ]
-        )
-    actors = []
-    for a in scenario.actors.values():
-        actors.append(
-            [
-                a.id,
-                a.kind.value,
-                ";".join(a.aliases),
-                a.located_in or "",
-                ";".join(a.members),
-                "true" if a.collective_defense else "",
-                "true" if a.major_power else "",
-                "" if a.likelihood is None else a.likelihood,
-                a.source or "",
-                a.note or "",
-            ]
-        )
+    rows = [_relation_row(r) for r in scenario.relations]
+    actors = [_actor_row(a) for a in scenario.actors.values()]
     sources = [
         [s.key, s.title, s.date or "", s.url or "", s.publisher or "", s.note or ""]
         for s in scenario.sources.values()
@@ -120,15 +94,56 @@ def write_csv(scenario: Scenario, path: Path) -> None:
         (sources_path, _SOURCE_COLUMNS, sources),
         (path, _RELATION_COLUMNS, rows),
     ):
-        text = io.StringIO()
-        writer = csv.writer(text, lineterminator="\n")
-        writer.writerow(header)
-        writer.writerows([[_cell(value) for value in row] for row in body])
-        payloads.append((target, text.getvalue().encode()))
+        payloads.append((target, _csv_bytes(header, body)))
         refuse_unreadable_size(target, payloads[-1][1])
     with contextlib.ExitStack() as stack:
         for target, payload in payloads:
             stack.enter_context(atomic_write(target)).write(payload)
+
+
+def _relation_row(r: Relation) -> list[Any]:
+    """One relation as a row of NAME.csv, in the order of ``_RELATION_COLUMNS``."""
+    d = relation_to_data(r)
+    ends = d.get("between") or [d["from"], d["to"]]
+    to = ends[1] if not isinstance(ends[1], list) else ";".join(ends[1])
+    return [
+        ends[0],
+        to,
+        d["type"],
+        d.get("level", ""),
+        d.get("likelihood", ""),
+        ";".join(d.get("covers", [])),
+        d.get("since", ""),
+        d.get("until", ""),
+        d.get("source", ""),
+        d.get("quote", ""),
+        d.get("note", ""),
+    ]
+
+
+def _actor_row(a: Actor) -> list[Any]:
+    """One actor as a row of NAME-actors.csv, in the order of ``_ACTOR_COLUMNS``."""
+    return [
+        a.id,
+        a.kind.value,
+        ";".join(a.aliases),
+        a.located_in or "",
+        ";".join(a.members),
+        "true" if a.collective_defense else "",
+        "true" if a.major_power else "",
+        "" if a.likelihood is None else a.likelihood,
+        a.source or "",
+        a.note or "",
+    ]
+
+
+def _csv_bytes(header: Iterable[str], body: Iterable[list[Any]]) -> bytes:
+    """A CSV file's bytes: the header, then each row with formula-like cells neutralised."""
+    text = io.StringIO()
+    writer = csv.writer(text, lineterminator="\n")
+    writer.writerow(header)
+    writer.writerows([[_cell(value) for value in row] for row in body])
+    return text.getvalue().encode()
 
 
 def _refuse_names_csv_would_change(scenario: Scenario, path: Path) -> None:
@@ -211,32 +226,9 @@ def read_csv(path: Path, text: str) -> Scenario:
     actors_path, sources_path = siblings(path)
     relations: list[dict[str, Any]] = []
     actors: dict[str, dict[str, Any]] = {}
-    problems = []
+    problems: list[str] = []
     for line, row in _rows(path, text, ("From", "To", "Type")):
-        kind = row.get("Type", "")
-        relation: dict[str, Any] = {"type": kind}
-        targets = _split(row.get("To"))
-        if kind in SYMMETRIC_TYPE_NAMES:
-            relation["between"] = [row.get("From", ""), *targets]
-        else:
-            relation["from"] = row.get("From", "")
-            relation["to"] = (
-                targets if kind == "mediation" else (targets[0] if len(targets) == 1 else targets)
-            )
-        for column in _RELATION_COLUMNS[3:]:
-            if column in row:
-                value: Any = row[column]
-                if column == "Likelihood":
-                    try:
-                        value = float(value)
-                    except ValueError:
-                        problems.append(
-                            f"{path}:{line}: Likelihood {value!r} is not a number; use one such as 0.75"
-                        )
-                        continue
-                elif column == "Covers":
-                    value = _split(value)
-                relation[column.lower()] = value
+        relation = _relation_data(row, f"{path}:{line}", problems)
         relations.append(relation)
         for name in (relation.get("from"), *relation.get("between", []), *_split(row.get("To"))):
             if name:
@@ -244,32 +236,7 @@ def read_csv(path: Path, text: str) -> Scenario:
     if problems:
         raise GraphFileError(path, problems)
     if actors_path.exists():
-        actors = {}
-        first_line: dict[str, int] = {}
-        for line, row in _rows(actors_path, read_text(actors_path), ("Label",)):
-            if "Label" not in row:
-                raise GraphFileError(
-                    actors_path, [f"{actors_path}:{line}: Label is empty; every actor needs a name"]
-                )
-            if row["Label"] in first_line:
-                again = f"{row['Label']!r} is listed again (first at line {first_line[row['Label']]})"
-                raise GraphFileError(actors_path, [f"{actors_path}:{line}: {again}"])
-            first_line[row["Label"]] = line
-            actors[row["Label"]] = drop_none(
-                {
-                    "kind": row.get("Kind"),
-                    "aliases": _split(row.get("Aliases")) or None,
-                    "located_in": row.get("Located In"),
-                    "members": _split(row.get("Members")) or None,
-                    "collective_defense": (row.get("Collective Defense", "").lower() == "true") or None,
-                    "major_power": (row.get("Major Power", "").lower() == "true") or None,
-                    "likelihood": float(row["Likelihood"])
-                    if _is_number(row.get("Likelihood"))
-                    else row.get("Likelihood"),
-                    "source": row.get("Source"),
-                    "note": row.get("Note"),
-                }
-            )
+        actors = _read_actors(actors_path)
     elif any(r.get("source") for r in relations):
         warnings.warn(
             f"{path}: no {actors_path.name} beside it; actors are taken as plain states",
@@ -290,6 +257,62 @@ def read_csv(path: Path, text: str) -> Scenario:
             )
     data = {"name": path.stem, "relations": relations, "actors": actors, "sources": sources}
     return scenario_from_data(data, path=path, text=_relation_lines(text))
+
+
+def _relation_data(row: dict[str, str], where: str, problems: list[str]) -> dict[str, Any]:
+    """One row of a relations CSV as a relation's data; a bad likelihood goes to ``problems``."""
+    kind = row.get("Type", "")
+    relation: dict[str, Any] = {"type": kind}
+    targets = _split(row.get("To"))
+    if kind in SYMMETRIC_TYPE_NAMES:
+        relation["between"] = [row.get("From", ""), *targets]
+    else:
+        relation["from"] = row.get("From", "")
+        relation["to"] = targets if kind == "mediation" else (targets[0] if len(targets) == 1 else targets)
+    for column in _RELATION_COLUMNS[3:]:
+        if column in row:
+            value: Any = row[column]
+            if column == "Likelihood":
+                try:
+                    value = float(value)
+                except ValueError:
+                    problems.append(f"{where}: Likelihood {value!r} is not a number; use one such as 0.75")
+                    continue
+            elif column == "Covers":
+                value = _split(value)
+            relation[column.lower()] = value
+    return relation
+
+
+def _read_actors(actors_path: Path) -> dict[str, dict[str, Any]]:
+    """The actors table beside a relations CSV: each actor's data by its label."""
+    actors = {}
+    first_line: dict[str, int] = {}
+    for line, row in _rows(actors_path, read_text(actors_path), ("Label",)):
+        if "Label" not in row:
+            raise GraphFileError(
+                actors_path, [f"{actors_path}:{line}: Label is empty; every actor needs a name"]
+            )
+        if row["Label"] in first_line:
+            again = f"{row['Label']!r} is listed again (first at line {first_line[row['Label']]})"
+            raise GraphFileError(actors_path, [f"{actors_path}:{line}: {again}"])
+        first_line[row["Label"]] = line
+        actors[row["Label"]] = drop_none(
+            {
+                "kind": row.get("Kind"),
+                "aliases": _split(row.get("Aliases")) or None,
+                "located_in": row.get("Located In"),
+                "members": _split(row.get("Members")) or None,
+                "collective_defense": (row.get("Collective Defense", "").lower() == "true") or None,
+                "major_power": (row.get("Major Power", "").lower() == "true") or None,
+                "likelihood": float(row["Likelihood"])
+                if _is_number(row.get("Likelihood"))
+                else row.get("Likelihood"),
+                "source": row.get("Source"),
+                "note": row.get("Note"),
+            }
+        )
+    return actors
 
 
 def _is_number(value: str | None) -> bool:
