@@ -138,58 +138,77 @@ class _Checker(RelationChecker):
                     line, f'{where} must be a table such as {{ kind = "state" }}, not {show_value(entry)}'
                 )
                 continue
-            self.unknown_keys(entry, ACTOR_KEYS, f"key in {where}", line)
-            kind = entry.get("kind", "state")
-            if kind not in ActorKind.__members__.values():
-                allowed = [k.value for k in ActorKind]
-                hint = did_you_mean(close_matches(str(kind), allowed))
-                self.problem(line, f"{where}: unknown kind {show_value(kind)}{hint}")
-                kind = "state"
-            aliases = self.name_list(entry.get("aliases", []), line, where, "aliases") or []
-            members = self.name_list(entry.get("members", []), line, where, "members") or []
-            located_in = entry.get("located_in")
-            if located_in is not None and not isinstance(located_in, str):
-                self.problem(
-                    line, f"{where}: 'located_in' must be an actor name, not {show_value(located_in)}"
-                )
-                located_in = None
-            collective = entry.get("collective_defense", False)
-            if not isinstance(collective, bool):
-                self.problem(
-                    line, f"{where}: 'collective_defense' must be true or false, not {show_value(collective)}"
-                )
-                collective = False
-            major = entry.get("major_power", False)
-            if not isinstance(major, bool):
-                self.problem(line, f"{where}: 'major_power' must be true or false, not {show_value(major)}")
-                major = False
-            if kind != "alliance" and (members or collective):
-                self.problem(
-                    line,
-                    f'{where}: only an alliance has members or collective_defense; add kind = "alliance"',
-                )
-            if kind != "region" and located_in is not None:
-                self.problem(line, f'{where}: only a region has located_in; add kind = "region"')
-            elif kind == "region" and located_in is None and "located_in" not in entry:
-                # Its territory would be its own: a strike on it would reach no state.
-                self.problem(line, f"{where}: a region needs located_in, the actor it lies in")
-            source = entry.get("source")
-            self.check_source(source, sources, line, where)
-            found.append(
-                Actor(
-                    id=actor_id,
-                    kind=ActorKind(kind),
-                    aliases=tuple(aliases),
-                    located_in=located_in,
-                    members=tuple(members),
-                    collective_defense=collective,
-                    major_power=major,
-                    likelihood=self.likelihood(entry.get("likelihood"), line, where),
-                    source=source if isinstance(source, str) else None,
-                    note=self.text(entry, "note", line, where),
-                )
-            )
+            found.append(self._actor(actor_id, entry, line, where, sources))
         return found
+
+    def _actor(
+        self,
+        actor_id: str,
+        entry: dict[str, Any],
+        line: int | None,
+        where: str,
+        sources: Mapping[str, Source],
+    ) -> Actor:
+        """One actor's table, checked field by field (each problem reported, a safe value kept)."""
+        self.unknown_keys(entry, ACTOR_KEYS, f"key in {where}", line)
+        kind = entry.get("kind", "state")
+        if kind not in ActorKind.__members__.values():
+            allowed = [k.value for k in ActorKind]
+            hint = did_you_mean(close_matches(str(kind), allowed))
+            self.problem(line, f"{where}: unknown kind {show_value(kind)}{hint}")
+            kind = "state"
+        aliases = self.name_list(entry.get("aliases", []), line, where, "aliases") or []
+        members = self.name_list(entry.get("members", []), line, where, "members") or []
+        located_in = entry.get("located_in")
+        if located_in is not None and not isinstance(located_in, str):
+            self.problem(line, f"{where}: 'located_in' must be an actor name, not {show_value(located_in)}")
+            located_in = None
+        collective = self._true_or_false(entry, "collective_defense", line, where)
+        major = self._true_or_false(entry, "major_power", line, where)
+        self._check_kind_fields(entry, kind, bool(members or collective), located_in, line, where)
+        source = entry.get("source")
+        self.check_source(source, sources, line, where)
+        return Actor(
+            id=actor_id,
+            kind=ActorKind(kind),
+            aliases=tuple(aliases),
+            located_in=located_in,
+            members=tuple(members),
+            collective_defense=collective,
+            major_power=major,
+            likelihood=self.likelihood(entry.get("likelihood"), line, where),
+            source=source if isinstance(source, str) else None,
+            note=self.text(entry, "note", line, where),
+        )
+
+    def _true_or_false(self, entry: dict[str, Any], key: str, line: int | None, where: str) -> bool:
+        """An actor's flag (default false); anything but true or false is reported and taken as false."""
+        value = entry.get(key, False)
+        if not isinstance(value, bool):
+            self.problem(line, f"{where}: '{key}' must be true or false, not {show_value(value)}")
+            return False
+        return value
+
+    def _check_kind_fields(
+        self,
+        entry: dict[str, Any],
+        kind: str,
+        alliance_fields: bool,
+        located_in: str | None,
+        line: int | None,
+        where: str,
+    ) -> None:
+        """Members and collective defence only on an alliance; located_in only, and always, on a region."""
+        if kind != "alliance" and alliance_fields:
+            self.problem(
+                line,
+                f'{where}: only an alliance has members or collective_defense; add kind = "alliance"',
+            )
+        if kind != "region" and located_in is not None:
+            self.problem(line, f'{where}: only a region has located_in; add kind = "region"')
+        elif kind == "region" and located_in is None and "located_in" not in entry:
+            # Its territory would be its own: a strike on it would reach no state.
+            self.problem(line, f"{where}: a region needs located_in, the actor it lies in")
 
     def check_actor_links(self, actors: Mapping[str, Actor]) -> None:
         owner: dict[str, str] = {}  # folded name -> actor id
