@@ -51,53 +51,13 @@ class RelationChecker(FieldChecker):
         before = len(self.problems)
         self.unknown_keys(item, RELATION_KEYS, f"key in {where}", line)
         kind = item.get("type")
-        if kind is None:
-            self.problem(line, f"{where}: missing 'type'; one of {', '.join(FILE_RELATION_TYPES)}")
+        rtype = self._relation_type(kind, line, where)
+        if rtype is None:
             return None
-        if kind not in FILE_RELATION_TYPES:
-            hint = (
-                did_you_mean(close_matches(str(kind), FILE_RELATION_TYPES))
-                or f"; one of {', '.join(FILE_RELATION_TYPES)}"
-            )
-            self.problem(line, f"{where}: unknown relation type {show_value(kind)}{hint}")
+        ends = self._ends(item, rtype, line, f"{where} ({kind})")
+        if ends is None:
             return None
-        rtype = RelationType(kind)
-        if rtype.is_symmetric:
-            if "from" in item or "to" in item:
-                self.problem(line, f"{where} ({kind}): write between = [X, Y], not from/to")
-                return None
-            pair = item.get("between")
-            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
-                self.problem(
-                    line, f"{where} ({kind}): 'between' must list exactly two actors, not {show_value(pair)}"
-                )
-                return None
-            origin, targets = pair[0], [pair[1]]
-        else:
-            if "between" in item:
-                self.problem(line, f"{where} ({kind}): write from = X, to = Y, not between")
-                return None
-            origin = item.get("from")
-            target_value = item.get("to")
-            if not isinstance(origin, str):
-                self.problem(line, f"{where} ({kind}): 'from' must name one actor, not {show_value(origin)}")
-                return None
-            if rtype is RelationType.MEDIATION:
-                listed = self.name_list(target_value, line, f"{where} ({kind})", "to")
-                if listed is None:
-                    return None
-                if len(listed) < 2:
-                    self.problem(
-                        line, f"{where} ({kind}): a mediation is between two parties or more: to = [X, Y]"
-                    )
-                targets = listed
-            elif isinstance(target_value, str):
-                targets = [target_value]
-            else:
-                self.problem(
-                    line, f"{where} ({kind}): 'to' must name one actor, not {show_value(target_value)}"
-                )
-                return None
+        origin, targets = ends
         label = f"{where} ({origin} {'<->' if rtype.is_symmetric else '->'} {', '.join(targets)})"
         resolved = [names.resolve(n, self, line, label) for n in (origin, *targets)]
         if any(r is None for r in resolved):
@@ -105,13 +65,7 @@ class RelationChecker(FieldChecker):
         origin_id, *target_ids = [r for r in resolved if r is not None]
         if origin_id in target_ids or len(set(target_ids)) != len(target_ids):
             self.problem(line, f"{label}: an actor cannot have a relation with itself")
-        level: BackingLevel | HostilityLevel | None = None
-        if rtype is RelationType.BACKING:
-            level = self.level(item.get("level"), BackingLevel, line, f"{label}: backing needs level =")
-        elif rtype is RelationType.HOSTILITY and "level" in item:
-            level = self.level(item["level"], HostilityLevel, line, f"{label}: a hostility's level must be")
-        elif "level" in item:
-            self.problem(line, f"{label}: only backing and hostility have a level")
+        level = self._level(item, rtype, line, label)
         covers: list[str] = []
         if "covers" in item:
             raw = self.name_list(item["covers"], line, label, "covers") or []
@@ -138,6 +92,68 @@ class RelationChecker(FieldChecker):
             note=self.text(item, "note", line, label),
             origin_line=(str(self.path) if self.path else "<scenario>", line),
         )
+
+    def _relation_type(self, kind: Any, line: int | None, where: str) -> RelationType | None:
+        """The relation's ``type``; None when it is missing or unknown (reported)."""
+        if kind is None:
+            self.problem(line, f"{where}: missing 'type'; one of {', '.join(FILE_RELATION_TYPES)}")
+            return None
+        if kind not in FILE_RELATION_TYPES:
+            hint = (
+                did_you_mean(close_matches(str(kind), FILE_RELATION_TYPES))
+                or f"; one of {', '.join(FILE_RELATION_TYPES)}"
+            )
+            self.problem(line, f"{where}: unknown relation type {show_value(kind)}{hint}")
+            return None
+        return RelationType(kind)
+
+    def _ends(
+        self, item: dict[str, Any], rtype: RelationType, line: int | None, what: str
+    ) -> tuple[str, list[str]] | None:
+        """The names a relation joins, ``(origin, targets)``, as written; None when malformed (reported).
+
+        A symmetric type is written ``between = [X, Y]``, any other ``from = X, to = Y``.
+        """
+        if rtype.is_symmetric:
+            if "from" in item or "to" in item:
+                self.problem(line, f"{what}: write between = [X, Y], not from/to")
+                return None
+            pair = item.get("between")
+            if not (isinstance(pair, list) and len(pair) == 2 and all(isinstance(p, str) for p in pair)):
+                self.problem(line, f"{what}: 'between' must list exactly two actors, not {show_value(pair)}")
+                return None
+            return pair[0], [pair[1]]
+        if "between" in item:
+            self.problem(line, f"{what}: write from = X, to = Y, not between")
+            return None
+        origin = item.get("from")
+        target_value = item.get("to")
+        if not isinstance(origin, str):
+            self.problem(line, f"{what}: 'from' must name one actor, not {show_value(origin)}")
+            return None
+        if rtype is RelationType.MEDIATION:
+            listed = self.name_list(target_value, line, what, "to")
+            if listed is None:
+                return None
+            if len(listed) < 2:
+                self.problem(line, f"{what}: a mediation is between two parties or more: to = [X, Y]")
+            return origin, listed
+        if isinstance(target_value, str):
+            return origin, [target_value]
+        self.problem(line, f"{what}: 'to' must name one actor, not {show_value(target_value)}")
+        return None
+
+    def _level(
+        self, item: dict[str, Any], rtype: RelationType, line: int | None, label: str
+    ) -> BackingLevel | HostilityLevel | None:
+        """A backing's level (needed), a hostility's (optional); any other type has none."""
+        if rtype is RelationType.BACKING:
+            return self.level(item.get("level"), BackingLevel, line, f"{label}: backing needs level =")
+        if rtype is RelationType.HOSTILITY and "level" in item:
+            return self.level(item["level"], HostilityLevel, line, f"{label}: a hostility's level must be")
+        if "level" in item:
+            self.problem(line, f"{label}: only backing and hostility have a level")
+        return None
 
     def check_duplicate_relations(self, relations: list[Relation]) -> None:
         """Report a relation written twice (same type, ends and covered territory)."""
