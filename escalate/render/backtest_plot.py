@@ -61,49 +61,61 @@ def backtest_figure(figures: dict[str, Any], *, dpi: int = 120) -> Any:
         roc, pr, reliability = figure.subplots(1, 3)
         rate = model["joiners"] / max(model["pairs"], 1)
         for name, found, colour, style in series:
-            width = 2.2 if name == "escalate" else 1.2
-            curves = found.get("curves", {})
-            if curves.get("roc"):
-                xs, ys = zip(*curves["roc"], strict=True)
-                roc.plot(xs, ys, style, color=colour, lw=width, label=f"{name} ({found['auc']:.3f})")
-            if curves.get("pr"):
-                xs, ys = zip(*curves["pr"], strict=True)
-                pr.plot(xs, ys, style, color=colour, lw=width,
-                        label=f"{name} ({found['average_precision']:.3f})")  # fmt: skip
-            if found.get("reliability"):
-                rows = [r for r in found["reliability"] if r["predicted"] > 0 and r["observed"] > 0]
-                predicted, observed = [r["predicted"] for r in rows], [r["observed"] for r in rows]
-                reliability.plot(predicted, observed, style, color=colour, lw=width, label=name)
-                sizes = [6 + 12 * math.log10(r["pairs"]) for r in rows]  # pairs behind each point
-                reliability.scatter(predicted, observed, color=colour, s=sizes, zorder=3)
+            _draw_series(roc, pr, reliability, name, found, colour, style)
         roc.plot([0, 1], [0, 1], color="#bbbbbb", lw=0.8, label="chance")
         pr.axhline(rate, color="#bbbbbb", lw=0.8, label=f"chance ({rate:.4f})")
         reliability.plot([1e-5, 1], [1e-5, 1], color="#bbbbbb", lw=0.8, label="perfectly calibrated")
         what = figures.get("nouns", ("conflict", "conflicts"))[1]
-        panels = (
-            (roc, "ROC (AUC)", "false positive rate", "true positive rate"),
-            (pr, "precision-recall (average precision)", "recall", "precision"),
-            (reliability, "reliability (empty bins left out)", "predicted probability of joining",
-             "observed rate of joining"),
-        )  # fmt: skip
         top_precision = max(
             (p for _, found, _, _ in series for _, p in found.get("curves", {}).get("pr", [])), default=1
         )
-        for ax, title, x, y in panels:
-            ax.set_title(title)
-            ax.set_xlabel(x)
-            ax.set_ylabel(y)
-            if ax is reliability:  # joining is rare: the probabilities span decades
-                ax.set_xscale("log")
-                ax.set_yscale("log")
-                ax.set_xlim(1e-5, 1)
-                ax.set_ylim(1e-5, 1)
-            else:
-                ax.set_xlim(0, 1)
-                ax.set_ylim(0, 1 if ax is roc else min(1.0, 1.1 * top_precision))
-            ax.legend(loc="lower right" if ax is roc else "upper right", fontsize=8)
+        _label_panels(roc, pr, reliability, top_precision)
         figure.suptitle(
             f"escalate backtest on {model['conflicts']:,} {what}: {model['pairs']:,} pairs, "
             f"{model['joiners']} joiners; {figures.get('likelihoods', '')}"
         )
     return figure
+
+
+def _draw_series(
+    roc: Any, pr: Any, reliability: Any, name: str, found: dict[str, Any], colour: str, style: str
+) -> None:
+    """One scorer's ROC and precision-recall curves and reliability points, where it has them."""
+    width = 2.2 if name == "escalate" else 1.2
+    curves = found.get("curves", {})
+    if curves.get("roc"):
+        xs, ys = zip(*curves["roc"], strict=True)
+        roc.plot(xs, ys, style, color=colour, lw=width, label=f"{name} ({found['auc']:.3f})")
+    if curves.get("pr"):
+        xs, ys = zip(*curves["pr"], strict=True)
+        pr.plot(xs, ys, style, color=colour, lw=width,
+                label=f"{name} ({found['average_precision']:.3f})")  # fmt: skip
+    if found.get("reliability"):
+        rows = [r for r in found["reliability"] if r["predicted"] > 0 and r["observed"] > 0]
+        predicted, observed = [r["predicted"] for r in rows], [r["observed"] for r in rows]
+        reliability.plot(predicted, observed, style, color=colour, lw=width, label=name)
+        sizes = [6 + 12 * math.log10(r["pairs"]) for r in rows]  # pairs behind each point
+        reliability.scatter(predicted, observed, color=colour, s=sizes, zorder=3)
+
+
+def _label_panels(roc: Any, pr: Any, reliability: Any, top_precision: float) -> None:
+    """Titles, axis labels, scales, limits and legends of the three panels."""
+    panels = (
+        (roc, "ROC (AUC)", "false positive rate", "true positive rate"),
+        (pr, "precision-recall (average precision)", "recall", "precision"),
+        (reliability, "reliability (empty bins left out)", "predicted probability of joining",
+         "observed rate of joining"),
+    )  # fmt: skip
+    for ax, title, x, y in panels:
+        ax.set_title(title)
+        ax.set_xlabel(x)
+        ax.set_ylabel(y)
+        if ax is reliability:  # joining is rare: the probabilities span decades
+            ax.set_xscale("log")
+            ax.set_yscale("log")
+            ax.set_xlim(1e-5, 1)
+            ax.set_ylim(1e-5, 1)
+        else:
+            ax.set_xlim(0, 1)
+            ax.set_ylim(0, 1 if ax is roc else min(1.0, 1.1 * top_precision))
+        ax.legend(loc="lower right" if ax is roc else "upper right", fontsize=8)
