@@ -264,7 +264,9 @@ def _step(scenario: Scenario, arc: Any) -> Step:
         target=arc.target,
         relation=arc.relation.type.value,
         likelihood=arc.likelihood,
-        explanation=explain_step(scenario, arc.relation, source=arc.source, target=arc.target),
+        explanation=explain_step(
+            scenario, arc.relation, source=arc.source, target=arc.target, attacker=arc.offensive
+        ),
         citation=cite(scenario, arc.relation),
         quote=arc.relation.quote,
     )

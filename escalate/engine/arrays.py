@@ -48,6 +48,7 @@ class TieArrays:
         self.same = np.array([a.same_side for a in arcs], dtype=bool)
         self.defender = np.array([a.toward_defender for a in arcs], dtype=bool)
         self.defensive = np.array([a.defensive for a in arcs], dtype=bool)
+        self.offensive = np.array([a.offensive for a in arcs], dtype=bool)
         self.mediator = self.role == ROLE_CODE[Role.MEDIATOR]
         # Territory each defensive arc must see in the theatre, as compressed rows.
         covers = [sorted(self.places[c] for c in a.covers or ()) for a in arcs]

@@ -130,6 +130,8 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
             if current is not None and not (current.role is Role.SUPPORTER and arc.role is Role.ALLY):
                 continue  # in already; only a supporter can still be called to fight
             source = state[arc.source]
+            if arc.offensive and (source.side != attacking or source.role is not Role.BELLIGERENT):
+                continue
             if arc.defensive:
                 if source.side == attacking:
                     continue

@@ -9,8 +9,10 @@ Examples
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
->>> [(arc.source, arc.target, arc.likelihood) for arc in compiled.arcs]
+>>> [(arc.source, arc.target, arc.likelihood) for arc in compiled.arcs if not arc.offensive]
 [('A', 'C', 0.5), ('C', 'A', 0.5)]
+>>> [(arc.source, arc.target, arc.key) for arc in compiled.arcs if arc.offensive][:1]
+[('A', 'C', 'stand_by.pact')]
 """
 
 from __future__ import annotations
@@ -93,6 +95,9 @@ class Arc:
     covers: frozenset[str] | None = None
     #: The arc needs ``source`` to be on a defending side.
     defensive: bool = False
+    #: The arc needs ``source`` to be a belligerent of the attacking side (a defence partner
+    #: standing by an attacker, where no casus foederis arises).
+    offensive: bool = False
     #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
     #: to the defending side, which is ``source``'s own unless ``source`` attacked.
     toward_defender: bool = False
@@ -154,11 +159,12 @@ class _Arcs(list[Arc]):
     def add(self, source: str, target: str, relation: Relation, p: float, strength: Strength,
             role: Role, same_side: bool = True, covers: frozenset[str] | None = None,
             coin: int | None = None, toward_defender: bool = False,
-            key: str | None = None) -> None:  # fmt: skip
+            key: str | None = None, offensive: bool = False) -> None:  # fmt: skip
         index = len(self)
         coin = index if coin is None else coin
         self.append(Arc(index, source, target, relation, coin, p, strength, role, same_side, covers,
-                        defensive=covers is not None, toward_defender=toward_defender, key=key))  # fmt: skip
+                        defensive=covers is not None, offensive=offensive,
+                        toward_defender=toward_defender, key=key))  # fmt: skip
 
 
 #: The last scenario compiled, with its date and table (calibration and the backtest compile
@@ -230,6 +236,8 @@ def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable)
             _relation_arcs(r, arcs, pacts, neighbours, territory, table)
     for actor in scenario.actors.values():
         _alliance_arcs(actor, arcs, territory, table)
+    # Last, so that the coins of every other tie keep their numbers (and samples their draws).
+    _standing_by_attackers(scenario, as_of, arcs, table)
     return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, territory)
 
 
@@ -299,6 +307,40 @@ def _relation_arcs(
             neighbours[other].add(r.origin)
         case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
             pacts.append((r.origin, r.targets[0], p, key))
+
+
+def _standing_by_attackers(scenario: Scenario, as_of: object, arcs: _Arcs, table: LikelihoodTable) -> None:
+    """Defence partners, and alliances, may stand by a belligerent that attacked: no casus foederis.
+
+    One chance per pact (``stand_by.pact``, from the table whatever the pact's own
+    likelihood, which is the chance of honouring the obligation) and one per alliance
+    (``stand_by.alliance``; its members then fight with ``collective_defense.member``).
+    """
+    p = table.values["stand_by.pact"]
+    for r in scenario.relations:
+        if r.type not in (RelationType.DEFENSE_PACT, RelationType.GUARANTEE):
+            continue
+        if not r.in_force(as_of):  # type: ignore[arg-type]
+            continue
+        (other,) = r.targets
+        pairs = (
+            [(other, r.origin)]
+            if r.type is RelationType.GUARANTEE
+            else [(r.origin, other), (other, r.origin)]
+        )
+        shared = len(arcs)
+        for attacker, partner in pairs:
+            arcs.add(attacker, partner, r, p, Strength.MILITARY, Role.ALLY, coin=shared,
+                     key="stand_by.pact", offensive=True)  # fmt: skip
+    acts = table.values["stand_by.alliance"]
+    for alliance in scenario.actors.values():
+        call = alliance.collective_defense_relation()
+        if call is None:
+            continue
+        shared = len(arcs)
+        for member in alliance.members:
+            arcs.add(member, alliance.id, call, acts, Strength.MILITARY, Role.ALLIANCE, coin=shared,
+                     key="stand_by.alliance", offensive=True)  # fmt: skip
 
 
 def _alliance_arcs(

@@ -203,6 +203,8 @@ def _pulls(g: TieArrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: 
     source_side = side[s_idx, source].astype(np.int64)
     defensive = g.defensive[a_idx]
     keep &= ~(defensive & (source_side == attack))
+    attacker = (source_side == attack) & (role[s_idx, source] == ROLE_CODE[Role.BELLIGERENT])
+    keep &= ~(g.offensive[a_idx] & ~attacker)
     s_idx, a_idx, target, source_side, is_in = (x[keep] for x in (s_idx, a_idx, target, source_side, is_in))
     pull = np.where(g.same[a_idx], source_side, 1 - source_side)
     pull = np.where(g.defender[a_idx] & (source_side == attack), 1 - source_side, pull)
