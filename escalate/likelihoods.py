@@ -64,6 +64,15 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("collective_defense.member", 0.5, True,
           "Each member fights, given that its alliance acts.",
           "Fitted; no comparable figure in the literature (members of one alliance fight unevenly)"),
+    Entry("stand_by.pact", 0.02, True,
+          "A party bound to defend a belligerent that attacked: no casus foederis, but partners "
+          "of an attacker often stand by it (one decision per pact).",
+          "Fitted; in the MID data 1.7% of the defence partners of a dispute's initiators join them "
+          "after 1990 (76 of 81 on the initiators' side), 0.9% before"),
+    Entry("stand_by.alliance", 0.02, True,
+          "An alliance whose member attacked acts for it as one all the same (a coalition of the "
+          "willing; one decision per flare-up); its members then fight with their own chance.",
+          "Fitted; Kosovo 1999, Afghanistan 2001: allies followed a member that struck first"),
     Entry("offense_pact", 0.05, True,
           "A promise to join a partner's attack (ATOP's offence obligation).",
           "Fitted; offence obligations as ATOP codes them (Leeds et al. 2002)"),

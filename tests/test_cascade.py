@@ -79,10 +79,56 @@ def test_region_counts_as_its_states_territory():
     assert prob(escalation_paths(s, "A", "B", theatre=["Enclave"]), "C", "B") == pytest.approx(0.5)
 
 
-def test_defensive_pact_never_helps_the_initiator():
+def test_a_defence_pact_binds_only_toward_the_attacked_and_a_partner_of_the_attacker_may_stand_by_it():
     s = scenario([{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.8}])
-    assert prob(escalation_paths(s, "A", "B", initiator="A"), "C", "A") == 0.0
-    assert prob(escalation_paths(s, "A", "B", initiator="B"), "C", "A") == pytest.approx(0.8)
+    table = LikelihoodTable().updated({"stand_by.pact": 0.1})
+    # A attacks: no casus foederis; C stands by A with the table's 0.1, not the pact's 0.8.
+    attacked = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
+    assert prob(attacked, "C", "A") == pytest.approx(0.1)
+    assert (
+        "stands by A, its defense pact partner, although A attacked"
+        in attacked.party("C").paths[0].explanation
+    )
+    assert (
+        prob(
+            escalation_paths(s, "A", "B", initiator="A", likelihoods=table.updated({"stand_by.pact": 0})),
+            "C",
+            "A",
+        )
+        == 0.0
+    )
+    # B attacks: A is attacked, the pact binds: 0.8 (standing by B is not C's to do).
+    assert prob(escalation_paths(s, "A", "B", initiator="B", likelihoods=table), "C", "A") == pytest.approx(
+        0.8
+    )
+    # No initiator: both sides defend, so only the obligation applies.
+    assert prob(escalation_paths(s, "A", "B", likelihoods=table), "C", "A") == pytest.approx(0.8)
+
+
+def test_only_a_belligerent_that_attacked_is_stood_by_not_a_joiner_of_its_side():
+    # D backs A militarily (0.5) and has a pact with E; A attacks B. D joins A's side, but D is
+    # not a belligerent: E does not stand by D (and D is not attacked, so the pact does not bind).
+    s = scenario(
+        [{"type": "backing", "from": "D", "to": "A", "level": "military", "likelihood": 0.5},
+         {"type": "defense_pact", "between": ["D", "E"], "likelihood": 0.9}],
+        actors={"D": {}, "E": {}},
+    )  # fmt: skip
+    table = LikelihoodTable().updated({"stand_by.pact": 0.5, "struck.bordering": 0, "struck.distant": 0})
+    result = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
+    assert prob(result, "D", "A") == pytest.approx(0.5)
+    assert prob(result, "E", "A") == 0.0
+
+
+def test_an_alliance_may_act_for_a_member_that_attacked_as_one_decision():
+    s = build_scenario(
+        actors={"A": {}, "B": {}, "M": {}, "N": {},
+                "Pact": {"kind": "alliance", "members": ["A", "M", "N"], "collective_defense": True}},
+    )  # fmt: skip
+    table = LikelihoodTable().updated({"stand_by.alliance": 0.2, "collective_defense.member": 0.5})
+    result = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
+    # The alliance acts once (0.2), then each other member with 0.5: 0.1 each; both 0.2 x 0.25 = 0.05.
+    assert prob(result, "M", "A") == pytest.approx(0.1)
+    assert prob(result, "N", "A") == pytest.approx(0.1)
 
 
 def test_backing_joins_regardless_of_initiator():

@@ -15,8 +15,16 @@ from __future__ import annotations
 from escalate.model import Relation, RelationType, Scenario
 
 
-def explain_step(scenario: Scenario, relation: Relation, *, source: str, target: str) -> str:
-    """One sentence: why ``target`` is drawn in once ``source`` is fighting."""
+def explain_step(
+    scenario: Scenario, relation: Relation, *, source: str, target: str, attacker: bool = False
+) -> str:
+    """One sentence: why ``target`` is drawn in once ``source`` is fighting.
+
+    ``attacker``: ``source`` attacked, so a defence obligation does not bind ``target``;
+    it may stand by ``source`` all the same.
+    """
+    if attacker:
+        return _standing_by(scenario, relation, source=source, target=target)
     match relation.type:
         case RelationType.DEFENSE_PACT:
             text = f"{target} has a mutual defense pact with {source}"
@@ -57,6 +65,13 @@ def explain_step(scenario: Scenario, relation: Relation, *, source: str, target:
         case _:
             text = f"{target} has a {relation.type.value.replace('_', ' ')} with {source}"
     return text
+
+
+def _standing_by(scenario: Scenario, relation: Relation, *, source: str, target: str) -> str:
+    if relation.type is RelationType.COLLECTIVE_DEFENSE and scenario.actors[target].kind == "alliance":
+        return f"{target} acts for its member {source} although {source} attacked (no casus foederis)"
+    kind = relation.type.value.replace("_", " ")
+    return f"{target} stands by {source}, its {kind} partner, although {source} attacked (no casus foederis)"
 
 
 def cite(scenario: Scenario, relation: Relation) -> str:

@@ -26,9 +26,10 @@ from escalate.analysis.explain import cite, explain_step
 from escalate.analysis.result import EscalationData, Party, Path, Step
 from escalate.analysis.tables import parties_frame, result_html
 from escalate.engine.chains import chain_probability, chain_side, most_likely_chains, strikes_in
-from escalate.engine.compile import NO_SIDE, Compiled, FlareUp, compile_scenario
+from escalate.engine.compile import compile_scenario
 from escalate.engine.exact import fighting_sides, pulled_sides, run_cascade
 from escalate.engine.tally import Tally
+from escalate.engine.ties import NO_SIDE, Compiled, FlareUp
 from escalate.errors import FlareUpError
 from escalate.io import load_scenario
 from escalate.likelihoods import LikelihoodTable
@@ -185,7 +186,7 @@ def make_flare_up(
     as_of: dt.date | str | None = None,
     max_hops: int | None = None,
 ) -> FlareUp:
-    """Resolve names and defaults into a :class:`~escalate.engine.compile.FlareUp`."""
+    """Resolve names and defaults into a :class:`~escalate.engine.ties.FlareUp`."""
     first, second = scenario.resolve(a), scenario.resolve(b)
     if first == second:
         raise FlareUpError(f"the two belligerents are the same actor ({first}); name two")
@@ -281,7 +282,9 @@ def _step(scenario: Scenario, arc: Any) -> Step:
         target=arc.target,
         relation=arc.relation.type.value,
         likelihood=arc.likelihood,
-        explanation=explain_step(scenario, arc.relation, source=arc.source, target=arc.target),
+        explanation=explain_step(
+            scenario, arc.relation, source=arc.source, target=arc.target, attacker=arc.offensive
+        ),
         citation=cite(scenario, arc.relation),
         quote=arc.relation.quote,
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from escalate.engine.compile import Compiled
+from escalate.engine.ties import Compiled
 from escalate.model import Role
 
 #: The roles as the sampler codes them (int8), in this order.
@@ -48,6 +48,7 @@ class TieArrays:
         self.same = np.array([a.same_side for a in arcs], dtype=bool)
         self.defender = np.array([a.toward_defender for a in arcs], dtype=bool)
         self.defensive = np.array([a.defensive for a in arcs], dtype=bool)
+        self.offensive = np.array([a.offensive for a in arcs], dtype=bool)
         self.mediator = self.role == ROLE_CODE[Role.MEDIATOR]
         # Territory each defensive arc must see in the theatre, as compressed rows.
         covers = [sorted(self.places[c] for c in a.covers or ()) for a in arcs]

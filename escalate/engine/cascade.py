@@ -46,7 +46,8 @@ outcomes of the chance events (exactly, or by sampling).
 Examples
 --------
 >>> from escalate import build_scenario
->>> from escalate.engine.compile import FlareUp, compile_scenario
+>>> from escalate.engine.compile import compile_scenario
+>>> from escalate.engine.ties import FlareUp
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
@@ -60,7 +61,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from escalate.engine.compile import NO_SIDE, SPREADING, Arc, Compiled
+from escalate.engine.ties import NO_SIDE, SPREADING, Arc, Compiled
 from escalate.model import Role
 
 
@@ -170,6 +171,8 @@ def _fired_pulls(
         if current is not None and not (current.role is Role.SUPPORTER and arc.role is Role.ALLY):
             continue  # in already; only a supporter can still be called to fight
         source = state[arc.source]
+        if arc.offensive and (source.side != attacking or source.role is not Role.BELLIGERENT):
+            continue  # only a belligerent that attacked is stood by
         if arc.defensive:
             if source.side == attacking:
                 continue

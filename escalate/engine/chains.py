@@ -10,7 +10,8 @@ party has a chain. :func:`best_chains` finds the ``k`` likeliest to one party wi
 Examples
 --------
 >>> from escalate import build_scenario
->>> from escalate.engine.compile import FlareUp, compile_scenario
+>>> from escalate.engine.compile import compile_scenario
+>>> from escalate.engine.ties import FlareUp
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
 ...     {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
 ...     {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5},
@@ -30,7 +31,7 @@ from collections.abc import Collection
 from itertools import islice
 from typing import Any
 
-from escalate.engine.compile import NO_SIDE, Arc, Compiled
+from escalate.engine.ties import NO_SIDE, Arc, Compiled
 from escalate.model import Role
 
 _START, _END = ("start",), ("end",)  # tuples: never an actor id
@@ -77,7 +78,8 @@ def most_likely_chains(
     Examples
     --------
     >>> from escalate import build_scenario
-    >>> from escalate.engine.compile import FlareUp, compile_scenario
+    >>> from escalate.engine.compile import compile_scenario
+    >>> from escalate.engine.ties import FlareUp
     >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
     ...     {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
     ...     {"type": "entente", "between": ["C", "D"], "likelihood": 0.5}])
@@ -97,6 +99,8 @@ def most_likely_chains(
     last: dict[str, tuple[float, Arc]] = {}  # the likeliest last step to each party, by its bound
     for arc in compiled.arcs:  # the last step may be any tie; the ones before must relay
         if arc.target in belligerents or arc.likelihood <= 0 or arc.source not in distance:
+            continue
+        if arc.offensive and not _attacker(compiled, arc.source):
             continue
         if targets is not None and arc.target not in targets:
             continue
@@ -136,10 +140,23 @@ def _relays(compiled: Compiled, without: str | None = None) -> Any:
 
 
 def _strike_bound(compiled: Compiled, arc: Arc, belligerents: set[str]) -> float:
-    """A joiner invokes its allies only once struck: the chance on its likelier side (else 1)."""
+    """A joiner invokes its allies only once struck: the chance on its likelier side (else 1).
+
+    0 for a tie that can never fire: a partner's standing by an attacker needs a belligerent
+    of the attacking side.
+    """
+    if arc.offensive and not _attacker(compiled, arc.source):
+        return 0.0
     if arc.defensive and arc.source not in belligerents:
         return max(compiled.strike(arc.source, side)[1] for side in (0, 1))
     return 1.0
+
+
+def _attacker(compiled: Compiled, actor: str) -> bool:
+    """Whether ``actor`` is a belligerent of the attacking side."""
+    flare = compiled.flare_up
+    side = dict(flare.fighting).get(actor)
+    return side is not None and side == flare.attacking_side
 
 
 def _offer(graph: Any, source: object, target: object, arc: Arc, factor: float = 1.0) -> None:
@@ -160,7 +177,8 @@ def strikes_in(compiled: Compiled, chain: tuple[int, ...]) -> dict[int, tuple[st
     Examples
     --------
     >>> from escalate import build_scenario
-    >>> from escalate.engine.compile import FlareUp, compile_scenario
+    >>> from escalate.engine.compile import compile_scenario
+    >>> from escalate.engine.ties import FlareUp
     >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
     ...     {"type": "backing", "from": "C", "to": "A", "level": "military", "likelihood": 0.5},
     ...     {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5}])

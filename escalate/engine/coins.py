@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from escalate.engine.cascade import Work, propagate
-from escalate.engine.compile import Compiled
 from escalate.engine.tally import Tally
+from escalate.engine.ties import Compiled
 
 _U64 = np.uint64
 
@@ -68,7 +68,8 @@ def python_sample(compiled: Compiled, samples: int, seed: int = 0, work: Work | 
     Examples
     --------
     >>> from escalate import build_scenario
-    >>> from escalate.engine.compile import FlareUp, compile_scenario
+    >>> from escalate.engine.compile import compile_scenario
+    >>> from escalate.engine.ties import FlareUp
     >>> from escalate.engine.sampling import sample_cascade
     >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
     ...     relations=[{"type": "entente", "between": ["A", "C"], "likelihood": 0.5}])

@@ -9,8 +9,10 @@ Examples
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
->>> [(arc.source, arc.target, arc.likelihood) for arc in compiled.arcs]
+>>> [(arc.source, arc.target, arc.likelihood) for arc in compiled.arcs if not arc.offensive]
 [('A', 'C', 0.5), ('C', 'A', 0.5)]
+>>> [(arc.source, arc.target, arc.key) for arc in compiled.arcs if arc.offensive][:1]
+[('A', 'C', 'stand_by.pact')]
 """
 
 from __future__ import annotations
@@ -18,123 +20,11 @@ from __future__ import annotations
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, field
-from enum import IntEnum
+from dataclasses import dataclass
 
+from escalate.engine.ties import Arc, Compiled, FlareUp, Strength
 from escalate.likelihoods import LikelihoodTable, key_of
 from escalate.model import Actor, BackingLevel, Relation, RelationType, Role, Scenario
-
-#: ``side`` of a mediator: on neither side.
-NO_SIDE = -1
-#: Roles that spread involvement: fighting parties, and an alliance that acts.
-SPREADING = frozenset({Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE})
-
-
-class Strength(IntEnum):
-    """How hard a tie pulls; the strongest pull in a round wins."""
-
-    MEDIATION = 0
-    ENTENTE = 1
-    DIPLOMATIC = 2
-    MATERIAL = 3
-    PROXIMITY = 4
-    HOSTILITY = 5
-    MILITARY = 6
-    OBLIGATION = 7
-
-
-@dataclass(frozen=True)
-class FlareUp:
-    """A flare-up: the two belligerents (each leads a side), initiator, theatre and date.
-
-    ``theatre`` holds territories (actor ids, regions included); ``initiator`` is one of the
-    belligerents or None (then both sides count as defending).
-    """
-
-    belligerents: tuple[str, str]
-    initiator: str | None = None
-    theatre: frozenset[str] = frozenset()
-    as_of: object = None
-    max_hops: int | None = None
-    #: Further belligerents fighting from the start on each side (coalitions).
-    coalitions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
-
-    @property
-    def fighting(self) -> tuple[tuple[str, int], ...]:
-        """Every belligerent with its side: the two leaders first, then their coalitions."""
-        leaders = tuple((b, side) for side, b in enumerate(self.belligerents))
-        return leaders + tuple((c, side) for side in (0, 1) for c in self.coalitions[side])
-
-    def side_of(self, actor: str) -> int:
-        """0 or 1: the side a belligerent leads."""
-        return self.belligerents.index(actor)
-
-    @property
-    def attacking_side(self) -> int | None:
-        """The side that attacks, or None when both count as defending."""
-        return None if self.initiator is None else self.side_of(self.initiator)
-
-
-@dataclass(frozen=True)
-class Arc:
-    """One directed way a tie can draw ``target`` in once ``source`` is fighting."""
-
-    index: int
-    source: str
-    target: str
-    relation: Relation
-    #: The chance event deciding whether the tie fires; arcs of one mediation share it.
-    coin: int
-    likelihood: float
-    strength: Strength
-    role: Role
-    same_side: bool
-    #: Territories the theatre must reach (defence obligations only).
-    covers: frozenset[str] | None = None
-    #: The arc needs ``source`` to be on a defending side.
-    defensive: bool = False
-    #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
-    #: to the defending side, which is ``source``'s own unless ``source`` attacked.
-    toward_defender: bool = False
-    #: The likelihood table's key behind ``likelihood`` (None when the relation sets its own).
-    key: str | None = None
-
-    def pulls_to(self, source_side: int, attacking: int | None) -> int:
-        """The side the arc draws ``target`` to when ``source`` fights on ``source_side``."""
-        if self.role is Role.MEDIATOR:
-            return NO_SIDE
-        if not self.same_side or (self.toward_defender and source_side == attacking):
-            return 1 - source_side
-        return source_side
-
-
-@dataclass(frozen=True)
-class Compiled:
-    """A scenario turned into arcs for one flare-up: what the cascade runs on."""
-
-    flare_up: FlareUp
-    arcs_from: dict[str, tuple[Arc, ...]]
-    arcs: tuple[Arc, ...]
-    arcs_into: dict[str, tuple[Arc, ...]]
-    #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood, key), ...)``.
-    damping: dict[str, tuple[tuple[str, int, float, str | None], ...]]
-    territory: dict[str, frozenset[str]]
-    actors: tuple[str, ...]
-    #: Each party's chance that its own territory is struck once it joins a defending side:
-    #: ``(actor, side) -> (coin, likelihood, key)``; side 0 or 1, the side it joins.
-    strikes: dict[tuple[str, int], tuple[int, float, str]] = field(default_factory=dict)
-
-    def coin_keys(self) -> dict[int, str]:
-        """The likelihood table key behind each coin that takes its likelihood from the table."""
-        keys = {arc.coin: arc.key for arc in self.arcs if arc.key is not None}
-        for promises in self.damping.values():
-            keys.update({coin: key for _, coin, _, key in promises if key is not None})
-        keys.update({coin: key for coin, _, key in self.strikes.values()})
-        return keys
-
-    def strike(self, actor: str, side: int) -> tuple[int, float, str]:
-        """The coin, likelihood and key of a strike on ``actor``'s territory when it joins ``side``."""
-        return self.strikes.get((actor, side), (-1, 0.0, "struck.distant"))
 
 
 @dataclass(frozen=True)
@@ -154,11 +44,12 @@ class _Arcs(list[Arc]):
     def add(self, source: str, target: str, relation: Relation, p: float, strength: Strength,
             role: Role, same_side: bool = True, covers: frozenset[str] | None = None,
             coin: int | None = None, toward_defender: bool = False,
-            key: str | None = None) -> None:  # fmt: skip
+            key: str | None = None, offensive: bool = False) -> None:  # fmt: skip
         index = len(self)
         coin = index if coin is None else coin
         self.append(Arc(index, source, target, relation, coin, p, strength, role, same_side, covers,
-                        defensive=covers is not None, toward_defender=toward_defender, key=key))  # fmt: skip
+                        defensive=covers is not None, offensive=offensive,
+                        toward_defender=toward_defender, key=key))  # fmt: skip
 
 
 #: The last scenario compiled, with its date and table (calibration and the backtest compile
@@ -230,6 +121,8 @@ def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable)
             _relation_arcs(r, arcs, pacts, neighbours, territory, table)
     for actor in scenario.actors.values():
         _alliance_arcs(actor, arcs, territory, table)
+    # Last, so that the coins of every other tie keep their numbers (and samples their draws).
+    _standing_by_attackers(scenario, as_of, arcs, table)
     return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, territory)
 
 
@@ -324,6 +217,40 @@ def _mutual_arcs(r: Relation, tie: _Tie, neighbours: dict[str, set[str]]) -> Non
             tie(other, r.origin, strength=Strength.PROXIMITY, role=Role.ALLY, toward_defender=True)
             neighbours[r.origin].add(other)
             neighbours[other].add(r.origin)
+
+
+def _standing_by_attackers(scenario: Scenario, as_of: object, arcs: _Arcs, table: LikelihoodTable) -> None:
+    """Defence partners, and alliances, may stand by a belligerent that attacked: no casus foederis.
+
+    One chance per pact (``stand_by.pact``, from the table whatever the pact's own
+    likelihood, which is the chance of honouring the obligation) and one per alliance
+    (``stand_by.alliance``; its members then fight with ``collective_defense.member``).
+    """
+    p = table.values["stand_by.pact"]
+    for r in scenario.relations:
+        if r.type not in (RelationType.DEFENSE_PACT, RelationType.GUARANTEE):
+            continue
+        if not r.in_force(as_of):  # type: ignore[arg-type]
+            continue
+        (other,) = r.targets
+        pairs = (
+            [(other, r.origin)]
+            if r.type is RelationType.GUARANTEE
+            else [(r.origin, other), (other, r.origin)]
+        )
+        shared = len(arcs)
+        for attacker, partner in pairs:
+            arcs.add(attacker, partner, r, p, Strength.MILITARY, Role.ALLY, coin=shared,
+                     key="stand_by.pact", offensive=True)  # fmt: skip
+    acts = table.values["stand_by.alliance"]
+    for alliance in scenario.actors.values():
+        call = alliance.collective_defense_relation()
+        if call is None:
+            continue
+        shared = len(arcs)
+        for member in alliance.members:
+            arcs.add(member, alliance.id, call, acts, Strength.MILITARY, Role.ALLIANCE, coin=shared,
+                     key="stand_by.alliance", offensive=True)  # fmt: skip
 
 
 def _alliance_arcs(

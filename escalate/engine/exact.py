@@ -8,7 +8,8 @@ reports standard errors. The work is bounded on dense graphs (see :func:`run_cas
 Examples
 --------
 >>> from escalate import build_scenario
->>> from escalate.engine.compile import FlareUp, compile_scenario
+>>> from escalate.engine.compile import compile_scenario
+>>> from escalate.engine.ties import FlareUp
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> tally = run_cascade(compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"}))))
@@ -22,8 +23,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable
 
 from escalate.engine.cascade import Work, propagate
-from escalate.engine.compile import NO_SIDE, Arc, Compiled
 from escalate.engine.tally import Tally
+from escalate.engine.ties import NO_SIDE, Arc, Compiled
 from escalate.model import Role
 
 MAX_OUTCOMES = 20_000

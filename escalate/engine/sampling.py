@@ -12,7 +12,8 @@ tests hold them to that.
 Examples
 --------
 >>> from escalate import build_scenario
->>> from escalate.engine.compile import FlareUp, compile_scenario
+>>> from escalate.engine.compile import compile_scenario
+>>> from escalate.engine.ties import FlareUp
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
@@ -30,8 +31,8 @@ import numpy as np
 from escalate.engine.arrays import ROLE_CODE, ROLES, TieArrays, expand_ranges
 from escalate.engine.cascade import Work
 from escalate.engine.coins import mix, uniform
-from escalate.engine.compile import NO_SIDE, Compiled
 from escalate.engine.tally import Tally
+from escalate.engine.ties import NO_SIDE, Compiled
 from escalate.model import Role
 
 _OUT = -2  # side of a party not (yet) in
@@ -226,6 +227,8 @@ def _pulls(g: TieArrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: 
     source_side = side[s_idx, source].astype(np.int64)
     defensive = g.defensive[a_idx]
     keep &= ~(defensive & (source_side == attack))
+    attacker = (source_side == attack) & (role[s_idx, source] == ROLE_CODE[Role.BELLIGERENT])
+    keep &= ~(g.offensive[a_idx] & ~attacker)
     s_idx, a_idx, target, source_side, is_in = (x[keep] for x in (s_idx, a_idx, target, source_side, is_in))
     pull = np.where(g.same[a_idx], source_side, 1 - source_side)
     pull = np.where(g.defender[a_idx] & (source_side == attack), 1 - source_side, pull)

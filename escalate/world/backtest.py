@@ -37,8 +37,9 @@ from typing import Any
 
 import numpy as np
 
-from escalate.engine.compile import NO_SIDE, compile_scenario
+from escalate.engine.compile import compile_scenario
 from escalate.engine.exact import run_cascade
+from escalate.engine.ties import NO_SIDE
 from escalate.errors import FlareUpError
 from escalate.likelihoods import LikelihoodTable
 from escalate.model import Role

@@ -3,7 +3,7 @@
 The fit is of the model itself, not of a stand-in. For each war the whole cascade runs on
 the engine's compiled ties (the same graph and flare-up the backtest scores), sampled under
 a *proposal* table, and every sample records the chance events it consulted with the table
-key behind each (:meth:`~escalate.engine.compile.Compiled.coin_keys`);
+key behind each (:meth:`~escalate.engine.ties.Compiled.coin_keys`);
 :mod:`escalate.world.reweighting` finds the table under which who joined (every COW system
 member of the war's year that did not start it) is most likely. The cascade is then sampled
 again at the fitted table and refitted, so that the proposal sits at the optimum and the

@@ -14,7 +14,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from escalate.engine.compile import FlareUp
+from escalate.engine.ties import FlareUp
 from escalate.errors import GraphFileError
 from escalate.model import scenario_from_data
 from escalate.world.atop import WorldData

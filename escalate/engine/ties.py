@@ -1,0 +1,127 @@
+"""What the compiler produces and every engine reads: a flare-up, its ties (arcs) and their strengths.
+
+:mod:`~escalate.engine.compile` builds a :class:`Compiled` from a scenario; the cascade, the
+exact enumeration, the numpy sampler and the chains only read it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+from escalate.model import Relation, Role
+
+#: ``side`` of a mediator: on neither side.
+NO_SIDE = -1
+#: Roles that spread involvement: fighting parties, and an alliance that acts.
+SPREADING = frozenset({Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE})
+
+
+class Strength(IntEnum):
+    """How hard a tie pulls; the strongest pull in a round wins."""
+
+    MEDIATION = 0
+    ENTENTE = 1
+    DIPLOMATIC = 2
+    MATERIAL = 3
+    PROXIMITY = 4
+    HOSTILITY = 5
+    MILITARY = 6
+    OBLIGATION = 7
+
+
+@dataclass(frozen=True)
+class FlareUp:
+    """A flare-up: the two belligerents (each leads a side), initiator, theatre and date.
+
+    ``theatre`` holds territories (actor ids, regions included); ``initiator`` is one of the
+    belligerents or None (then both sides count as defending).
+    """
+
+    belligerents: tuple[str, str]
+    initiator: str | None = None
+    theatre: frozenset[str] = frozenset()
+    as_of: object = None
+    max_hops: int | None = None
+    #: Further belligerents fighting from the start on each side (coalitions).
+    coalitions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    @property
+    def fighting(self) -> tuple[tuple[str, int], ...]:
+        """Every belligerent with its side: the two leaders first, then their coalitions."""
+        leaders = tuple((b, side) for side, b in enumerate(self.belligerents))
+        return leaders + tuple((c, side) for side in (0, 1) for c in self.coalitions[side])
+
+    def side_of(self, actor: str) -> int:
+        """0 or 1: the side a belligerent leads."""
+        return self.belligerents.index(actor)
+
+    @property
+    def attacking_side(self) -> int | None:
+        """The side that attacks, or None when both count as defending."""
+        return None if self.initiator is None else self.side_of(self.initiator)
+
+
+@dataclass(frozen=True)
+class Arc:
+    """One directed way a tie can draw ``target`` in once ``source`` is fighting."""
+
+    index: int
+    source: str
+    target: str
+    relation: Relation
+    #: The chance event deciding whether the tie fires; arcs of one mediation share it.
+    coin: int
+    likelihood: float
+    strength: Strength
+    role: Role
+    same_side: bool
+    #: Territories the theatre must reach (defence obligations only).
+    covers: frozenset[str] | None = None
+    #: The arc needs ``source`` to be on a defending side.
+    defensive: bool = False
+    #: The arc needs ``source`` to be a belligerent of the attacking side (a defence partner
+    #: standing by an attacker, where no casus foederis arises).
+    offensive: bool = False
+    #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
+    #: to the defending side, which is ``source``'s own unless ``source`` attacked.
+    toward_defender: bool = False
+    #: The likelihood table's key behind ``likelihood`` (None when the relation sets its own).
+    key: str | None = None
+
+    def pulls_to(self, source_side: int, attacking: int | None) -> int:
+        """The side the arc draws ``target`` to when ``source`` fights on ``source_side``."""
+        if self.role is Role.MEDIATOR:
+            return NO_SIDE
+        if not self.same_side or (self.toward_defender and source_side == attacking):
+            return 1 - source_side
+        return source_side
+
+
+@dataclass(frozen=True)
+class Compiled:
+    """A scenario turned into arcs for one flare-up: what the cascade runs on."""
+
+    flare_up: FlareUp
+    arcs_from: dict[str, tuple[Arc, ...]]
+    arcs: tuple[Arc, ...]
+    arcs_into: dict[str, tuple[Arc, ...]]
+    #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood, key), ...)``.
+    damping: dict[str, tuple[tuple[str, int, float, str | None], ...]]
+    territory: dict[str, frozenset[str]]
+    actors: tuple[str, ...]
+    #: Each party's chance that its own territory is struck once it joins a defending side:
+    #: ``(actor, side) -> (coin, likelihood, key)``; side 0 or 1, the side it joins.
+    strikes: dict[tuple[str, int], tuple[int, float, str]] = field(default_factory=dict)
+
+    def coin_keys(self) -> dict[int, str]:
+        """The likelihood table key behind each coin that takes its likelihood from the table."""
+        keys = {arc.coin: arc.key for arc in self.arcs if arc.key is not None}
+        for promises in self.damping.values():
+            keys.update({coin: key for _, coin, _, key in promises if key is not None})
+        keys.update({coin: key for coin, _, key in self.strikes.values()})
+        return keys
+
+    def strike(self, actor: str, side: int) -> tuple[int, float, str]:
+        """The coin, likelihood and key of a strike on ``actor``'s territory when it joins ``side``."""
+        return self.strikes.get((actor, side), (-1, 0.0, "struck.distant"))
