@@ -23,3 +23,22 @@ def dense(n):
         + '  { type = "neutrality_pact", between = ["S0", "S2"] },\n]\n[actors]\n'
         + "".join(f"S{i} = {{}}\n" for i in range(n))
     )
+
+
+def wide_regions(n):
+    """A state of n regions with a defence pact to each of n partners: once n x n covered places."""
+    return (
+        "relations = [\n"
+        + "".join(f'  {{ type = "defense_pact", between = ["S0", "P{i}"] }},\n' for i in range(n))
+        + "]\n[actors]\nS0 = {}\nS1 = {}\n"
+        + "".join(f'P{i} = {{}}\nR{i} = {{ kind = "region", located_in = "S0" }}\n' for i in range(n))
+    )
+
+
+def nested_regions(depth):
+    """S0 at war with S1, and ``depth`` regions each inside the one before, the first in S0."""
+    return (
+        'relations = [{ type = "hostility", between = ["S0", "S1"] }]\n[actors]\nS0 = {}\nS1 = {}\n'
+        + 'R0 = { kind = "region", located_in = "S0" }\n'
+        + "".join(f'R{i} = {{ kind = "region", located_in = "R{i - 1}" }}\n' for i in range(1, depth))
+    )

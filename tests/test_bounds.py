@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .adversarial import dense, ring
+from .adversarial import dense, nested_regions, ring, wide_regions
 
 GiB = 1 << 30
 
@@ -24,8 +24,20 @@ def _limited() -> None:
         ("dense120", dense(120), ["paths", "S0", "S1", "--method", "exact"]),
         ("dense149", dense(149), ["draw", "S0", "S1", "--all", "-o", "{out}"]),  # once 90 s
         ("ring10000", ring(10_000), ["draw", "S0", "S1", "--all", "-o", "{out}"]),  # 5,000 once past 300 s
+        ("dense300", dense(300), ["paths", "S0", "S1"]),  # once 1.4 GB
+        ("wide3000", wide_regions(3000), ["paths", "S1", "S0", "--initiator", "S1"]),  # once past 21 GB
+        ("nested20000", nested_regions(20_000), ["paths", "S1", "S0"]),  # once 110 s and 9.3 GB
     ],
-    ids=["dense50", "dense120", "dense120-exact", "dense149-draw-all", "ring10000-draw-all"],
+    ids=[
+        "dense50",
+        "dense120",
+        "dense120-exact",
+        "dense149-draw-all",
+        "ring10000-draw-all",
+        "dense300",
+        "wide-regions",
+        "nested-regions",
+    ],  # fmt: skip
 )
 def test_an_adversarial_scenario_finishes_within_the_ceiling(tmp_path, name, text, command):
     graph = tmp_path / f"{name}.toml"

@@ -79,6 +79,39 @@ def test_region_counts_as_its_states_territory():
     assert prob(escalation_paths(s, "A", "B", theatre=["Enclave"]), "C", "B") == pytest.approx(0.5)
 
 
+@pytest.mark.parametrize("method", ["exact", "monte-carlo"])
+def test_the_theatre_reaches_a_territory_through_regions_nested_either_way(method):
+    # B holds Province, which holds District. A pact covering District fires when the fighting is
+    # on B (District lies in it); one covering B fires when the fighting is only in District.
+    regions = {"Province": {"kind": "region", "located_in": "B"},
+               "District": {"kind": "region", "located_in": "Province"}}  # fmt: skip
+    inner = scenario([{"type": "defense_pact", "between": ["B", "C"], "covers": ["District"],
+                       "likelihood": 0.5}], actors=regions)  # fmt: skip
+    outer = scenario([{"type": "defense_pact", "between": ["B", "C"], "likelihood": 0.5}], actors=regions)
+    options = {"method": method, "samples": 20_000, "seed": 3}
+    assert prob(escalation_paths(inner, "A", "B", **options), "C", "B") == pytest.approx(0.5, abs=0.02)
+    assert prob(
+        escalation_paths(outer, "A", "B", theatre=["District"], **options), "C", "B"
+    ) == pytest.approx(0.5, abs=0.02)
+    # Fighting in Province alone does not reach a pact covering only A's territory.
+    elsewhere = scenario([{"type": "defense_pact", "between": ["B", "C"], "covers": ["A"], "likelihood": 0.5}],
+                         actors=regions)  # fmt: skip
+    assert prob(escalation_paths(elsewhere, "A", "B", theatre=["Province"], **options), "C", "B") == 0.0
+
+
+def test_a_strike_on_a_joiner_reaches_a_pact_covering_a_region_of_it():
+    # A attacks B; D backs B (0.8) and joins, its territory is struck (1.0 here), and E's
+    # guarantee covering D's region Port then fires (0.5): 0.8 x 0.5 = 0.4, by hand.
+    s = scenario(
+        [{"type": "backing", "from": "D", "to": "B", "level": "military", "likelihood": 0.8},
+         {"type": "guarantee", "from": "E", "to": "D", "covers": ["Port"], "likelihood": 0.5}],
+        actors={"Port": {"kind": "region", "located_in": "D"}},
+    )  # fmt: skip
+    for method in ("exact", "monte-carlo"):
+        r = escalation_paths(s, "A", "B", initiator="A", likelihoods=STRUCK, method=method, samples=40_000)
+        assert prob(r, "E", "B") == pytest.approx(0.4, abs=0.01)
+
+
 def test_a_defence_pact_binds_only_toward_the_attacked_and_a_partner_of_the_attacker_may_stand_by_it():
     s = scenario([{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.8}])
     table = LikelihoodTable().updated({"stand_by.pact": 0.1})

@@ -457,3 +457,18 @@ def test_a_region_that_lies_nowhere_is_an_error(runner, tmp_path):
     result = runner.invoke(app, ["paths", "A", "B", "-g", str(scenario)])
     assert result.exit_code == 1
     assert "s.toml:4: actor 'Enclave': a region needs located_in, the actor it lies in" in result.stderr
+
+
+def test_regions_nest_at_most_sixteen_deep_and_deeper_is_an_error_at_the_first_too_deep(graph_file):
+    from escalate.model.checks import MAX_REGION_DEPTH
+
+    from .adversarial import nested_regions
+
+    load_scenario(graph_file(nested_regions(MAX_REGION_DEPTH)))  # R15 is 16 deep: fine
+    path = graph_file(nested_regions(100))
+    with pytest.raises(GraphFileError) as info:
+        load_scenario(path)
+    # R16 is on line 21 (four lines before R0): reported once, not once per deeper region.
+    assert info.value.problems == [
+        f"{path}:21: actor 'R16': regions nested 17 deep, more than 16; locate it in an actor higher up"
+    ]

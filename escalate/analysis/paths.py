@@ -201,7 +201,6 @@ def make_flare_up(
         if chosen not in (first, second):
             raise FlareUpError(f"the initiator must be {first} or {second}, not {chosen}")
     names = [scenario.resolve(t) for t in theatre] if theatre else [first, second]
-    area = frozenset().union(*(scenario.territory(t) for t in names))
     if isinstance(as_of, str):
         try:
             as_of = dt.date.fromisoformat(as_of)
@@ -214,7 +213,7 @@ def make_flare_up(
     return FlareUp(
         belligerents=(first, second),
         initiator=chosen,
-        theatre=area,
+        theatre=frozenset(names),  # each with the regions in it
         as_of=as_of if as_of is not None else scenario.as_of,
         max_hops=max_hops,
     )

@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from escalate.engine.ties import Compiled
+from escalate.engine.ties import Compiled, Theatre
 from escalate.model import Role
 
 #: The roles as the sampler codes them (int8), in this order.
@@ -31,14 +31,13 @@ class TieArrays:
             names += [arc.source, arc.target]
         for b, _ in compiled.flare_up.fighting:
             names.append(b)
+        names += sorted(compiled.flare_up.theatre)
+        for arc in arcs:
+            names += arc.covers or ()
+        for region, place in compiled.located_in.items():
+            names += [region, place]
         self.actors = list(dict.fromkeys(names))
         self.index = {a: i for i, a in enumerate(self.actors)}
-        places = set(compiled.flare_up.theatre)
-        for arc in arcs:
-            places |= arc.covers or frozenset()
-        for actor in self.actors:
-            places |= compiled.territory.get(actor, frozenset({actor}))
-        self.places = {p: i for i, p in enumerate(sorted(places))}
         self.source = np.array([self.index[a.source] for a in arcs], dtype=np.int64)
         self.target = np.array([self.index[a.target] for a in arcs], dtype=np.int64)
         self.coin = np.array([a.coin for a in arcs], dtype=np.int64)
@@ -50,8 +49,8 @@ class TieArrays:
         self.defensive = np.array([a.defensive for a in arcs], dtype=bool)
         self.offensive = np.array([a.offensive for a in arcs], dtype=bool)
         self.mediator = self.role == ROLE_CODE[Role.MEDIATOR]
-        # Territory each defensive arc must see in the theatre, as compressed rows.
-        covers = [sorted(self.places[c] for c in a.covers or ()) for a in arcs]
+        # The territories each defensive arc must see in the theatre, as compressed rows.
+        covers = [sorted(self.index[c] for c in a.covers or ()) for a in arcs]
         self.covers_start = np.cumsum([0] + [len(c) for c in covers])
         self.covers_place = np.array([p for c in covers for p in c], dtype=np.int64)
         self.has_covers = np.array([a.covers is not None for a in arcs], dtype=bool)
@@ -61,12 +60,13 @@ class TieArrays:
         order = np.argsort(self.source, kind="stable")
         self.by_source = order
         self.source_start = np.searchsorted(self.source[order], np.arange(len(self.actors) + 1))
-        self.territory = [
-            np.array(
-                [self.places[t] for t in sorted(compiled.territory.get(a, frozenset({a})))], dtype=np.int64
-            )
-            for a in self.actors
-        ]
+        #: Each actor and every actor it lies in, innermost first, padded with -1 (as deep as
+        #: the deepest region of the scenario, which the model caps).
+        theatre = Theatre(compiled.located_in, ())
+        chains = [[self.index[p] for p in theatre.above(a)] for a in self.actors]
+        self.above = np.full((len(self.actors), max(map(len, chains), default=1)), -1, dtype=np.int64)
+        for i, chain in enumerate(chains):
+            self.above[i, : len(chain)] = chain
         damping = [compiled.damping.get(a, ()) for a in self.actors]
         self.damp_start = np.cumsum([0] + [len(d) for d in damping])
         self.damp_partner = np.array([self.index[x] for d in damping for x, _, _, _ in d], dtype=np.int64)
@@ -83,6 +83,31 @@ class TieArrays:
         starts = self.source_start[actors]
         owner, position = expand_ranges(starts, self.source_start[actors + 1] - starts)
         return samples[owner], self.by_source[position]
+
+    def strike(self, fought: Any, holding: Any, samples: Any, places: Any) -> Any:
+        """Fight on each ``(sample, place)``: its whole territory; which of them grew the theatre.
+
+        ``fought`` and ``holding`` (samples x actors) are the arrays of :class:`Theatre`:
+        the territories fought on, and every place that holds one.
+        """
+        grew = ~self._inside(fought, samples, places)
+        samples, places = samples[grew], places[grew]
+        fought[samples, places] = True
+        chains = self.above[places]
+        present = chains >= 0
+        holding[np.repeat(samples, present.sum(axis=1)), chains[present]] = True
+        return grew
+
+    def reaches(self, fought: Any, holding: Any, samples: Any, places: Any) -> Any:
+        """Whether the theatre of each sample reaches each place's territory (see :class:`Theatre`)."""
+        return holding[samples, places] | self._inside(fought, samples, places)
+
+    def _inside(self, fought: Any, samples: Any, places: Any) -> Any:
+        chains = self.above[places]
+        present = chains >= 0
+        hit = np.zeros(chains.shape, dtype=bool)
+        hit[present] = fought[np.repeat(samples, present.sum(axis=1)), chains[present]]
+        return hit.any(axis=1)
 
 
 def expand_ranges(starts: Any, counts: Any) -> tuple[Any, Any]:

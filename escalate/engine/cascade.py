@@ -61,7 +61,7 @@ from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from escalate.engine.ties import NO_SIDE, SPREADING, Arc, Compiled
+from escalate.engine.ties import NO_SIDE, SPREADING, Arc, Compiled, Theatre
 from escalate.model import Role
 
 
@@ -95,7 +95,7 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
     ask = _asking_once(coin)
     flare = compiled.flare_up
     state: dict[str, Joined] = {b: Joined(side, Role.BELLIGERENT, 0, ()) for b, side in flare.fighting}
-    theatre = set(flare.theatre)
+    theatre = Theatre(compiled.located_in, sorted(flare.theatre))
     frontier = list(state)
     waiting: list[Arc] = []  # defence obligations whose territory the theatre has not reached
     theatre_grew = False
@@ -155,7 +155,7 @@ def _spreading_arcs(compiled: Compiled, state: dict[str, Joined], frontier: list
 def _fired_pulls(
     compiled: Compiled,
     state: dict[str, Joined],
-    theatre: set[str],
+    theatre: Theatre,
     to_check: list[Arc],
     waiting: list[Arc],
     ask: Coin,
@@ -176,7 +176,7 @@ def _fired_pulls(
         if arc.defensive:
             if source.side == attacking:
                 continue
-            if arc.covers is not None and theatre.isdisjoint(arc.covers):
+            if arc.covers is not None and not any(theatre.reaches(c) for c in arc.covers):
                 waiting.append(arc)
                 continue
         side = arc.pulls_to(source.side, attacking)
@@ -190,7 +190,7 @@ def _fired_pulls(
 def _join(
     compiled: Compiled,
     state: dict[str, Joined],
-    theatre: set[str],
+    theatre: Theatre,
     target: str,
     choice: tuple[Arc, int],
     ask: Coin,
@@ -202,9 +202,7 @@ def _join(
     if arc.role is Role.ALLY and side != compiled.flare_up.attacking_side:
         strike, p, _ = compiled.strike(target, side)
         if ask(strike, p):  # the other side strikes its territory: now it is attacked
-            before = len(theatre)
-            theatre |= compiled.territory.get(target, frozenset({target}))
-            return len(theatre) > before
+            return theatre.strike(target)
     return False
 
 

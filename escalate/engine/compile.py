@@ -35,14 +35,14 @@ class _Standing:
     #: Neutrality and non-aggression promises: ``(party, partner, likelihood, key)``.
     pacts: tuple[tuple[str, str, float, str | None], ...]
     neighbours: dict[str, frozenset[str]]
-    territory: dict[str, frozenset[str]]
+    located_in: dict[str, str]
 
 
 class _Arcs(list[Arc]):
     """The arcs being compiled, each numbered by its place (its coin unless it shares one)."""
 
     def add(self, source: str, target: str, relation: Relation, p: float, strength: Strength,
-            role: Role, same_side: bool = True, covers: frozenset[str] | None = None,
+            role: Role, same_side: bool = True, covers: tuple[str, ...] | None = None,
             coin: int | None = None, toward_defender: bool = False,
             key: str | None = None, offensive: bool = False) -> None:  # fmt: skip
         index = len(self)
@@ -93,7 +93,7 @@ def compile_scenario(
         arcs=tuple(arcs),
         arcs_into={k: tuple(v) for k, v in arcs_into.items()},
         damping={k: tuple(v) for k, v in damping.items()},
-        territory=standing.territory,
+        located_in=standing.located_in,
         actors=tuple(scenario.actors),
         strikes=strikes,
     )
@@ -114,16 +114,16 @@ def _standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Sta
 def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Standing:
     arcs = _Arcs()
     pacts: list[tuple[str, str, float, str | None]] = []
-    territory = {a: scenario.territory(a) for a in scenario.actors}
     neighbours: dict[str, set[str]] = defaultdict(set)
     for r in scenario.relations:
         if r.in_force(as_of):  # type: ignore[arg-type]
-            _relation_arcs(r, arcs, pacts, neighbours, territory, table)
+            _relation_arcs(r, arcs, pacts, neighbours, table)
     for actor in scenario.actors.values():
-        _alliance_arcs(actor, arcs, territory, table)
+        _alliance_arcs(actor, arcs, table)
     # Last, so that the coins of every other tie keep their numbers (and samples their draws).
     _standing_by_attackers(scenario, as_of, arcs, table)
-    return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, territory)
+    located_in = {a.id: a.located_in for a in scenario.actors.values() if a.located_in is not None}
+    return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, located_in)
 
 
 def _relation_arcs(
@@ -131,7 +131,6 @@ def _relation_arcs(
     arcs: _Arcs,
     pacts: list[tuple[str, str, float, str | None]],
     neighbours: dict[str, set[str]],
-    territory: Mapping[str, frozenset[str]],
     table: LikelihoodTable,
 ) -> None:
     """The arcs one relation in force makes (its promises go to ``pacts``): the rule of each type."""
@@ -144,7 +143,7 @@ def _relation_arcs(
     tie = functools.partial(arcs.add, relation=r, p=p, key=key)
     match r.type:
         case RelationType.DEFENSE_PACT | RelationType.GUARANTEE:
-            _obligation_arcs(r, tie, territory)
+            _obligation_arcs(r, tie)
         case RelationType.OFFENSE_PACT | RelationType.BACKING:
             _one_way_arcs(r, tie)
         case (
@@ -167,13 +166,14 @@ def _relation_arcs(
 _Tie = Callable[..., None]
 
 
-def _obligation_arcs(r: Relation, tie: _Tie, territory: Mapping[str, frozenset[str]]) -> None:
-    """A defence pact (both ways) or a guarantee (to the client): each covers the protected territory."""
+def _obligation_arcs(r: Relation, tie: _Tie) -> None:
+    """A defence pact (both ways) or a guarantee (to the client): each covers the protected territory.
 
-    def covered(protected: str) -> frozenset[str]:
-        if r.covers:
-            return frozenset().union(*(territory[c] for c in r.covers))
-        return territory[protected]
+    The territory covered is the relation's ``covers`` if it names one, else the protected party's own.
+    """
+
+    def covered(protected: str) -> tuple[str, ...]:
+        return r.covers or (protected,)
 
     if r.type is RelationType.DEFENSE_PACT:
         (other,) = r.targets
@@ -253,9 +253,7 @@ def _standing_by_attackers(scenario: Scenario, as_of: object, arcs: _Arcs, table
                      key="stand_by.alliance", offensive=True)  # fmt: skip
 
 
-def _alliance_arcs(
-    alliance: Actor, arcs: _Arcs, territory: Mapping[str, frozenset[str]], table: LikelihoodTable
-) -> None:
+def _alliance_arcs(alliance: Actor, arcs: _Arcs, table: LikelihoodTable) -> None:
     """An alliance with collective defence decides as one: a shared coin to act, then each member's."""
     call = alliance.collective_defense_relation()
     if call is None:
@@ -266,7 +264,7 @@ def _alliance_arcs(
     shared = len(arcs)  # the alliance acts or not once, whichever member is attacked
     for member in alliance.members:
         arcs.add(member, alliance.id, call, acts, Strength.OBLIGATION, Role.ALLIANCE,
-            covers=territory[member], coin=shared,
+            covers=(member,), coin=shared,
             key=None if own else "collective_defense.acts")  # fmt: skip
     for member in alliance.members:
         arcs.add(alliance.id, member, call, each, Strength.OBLIGATION, Role.ALLY,

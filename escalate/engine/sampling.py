@@ -65,7 +65,9 @@ def sample_cascade(
     cells = max(1, BATCH_CELLS // max(len(g.actors), 1))
     parts: list[tuple[Any, Any]] = []
     work = Work()
-    done, batch = 0, min(FIRST_BATCH, cells)
+    # A round examines each tie at most once per sample: the first batch stays within
+    # BATCH_CHECKS whatever the graph, before the work of a sample has been measured.
+    done, batch = 0, max(1, min(FIRST_BATCH, cells, BATCH_CHECKS // max(len(g.source), 1)))
     while done < samples:
         batch = min(batch, samples - done)
         before = work.checks
@@ -167,8 +169,11 @@ def _start(compiled: Compiled, g: TieArrays, samples: int) -> tuple[Any, Any, An
     role = np.full((samples, n), -1, dtype=np.int8)
     hops = np.zeros((samples, n), dtype=np.int32)
     via = np.full((samples, n), -1, dtype=np.int32)
-    theatre = np.zeros((samples, len(g.places)), dtype=bool)
-    theatre[:, [g.places[t] for t in compiled.flare_up.theatre]] = True
+    # The theatre as in :class:`~escalate.engine.ties.Theatre`: territories fought on, and
+    # the places that hold one.
+    theatre = (np.zeros((samples, n), dtype=bool), np.zeros((samples, n), dtype=bool))
+    for place in sorted(compiled.flare_up.theatre):
+        g.strike(*theatre, np.arange(samples), np.full(samples, g.index[place]))
     frontier = np.zeros((samples, n), dtype=bool)
     for b, s in compiled.flare_up.fighting:
         side[:, g.index[b]], role[:, g.index[b]] = s, ROLE_CODE[Role.BELLIGERENT]
@@ -189,11 +194,12 @@ def _join(g: TieArrays, side: Any, role: Any, hops: Any, via: Any, s_idx: Any, a
 
 
 def _grow_theatre(
-    g: TieArrays, theatre: Any, s_idx: Any, a_idx: Any, pull: Any, attack: int, seed: int, first: int,
+    g: TieArrays, theatre: tuple[Any, Any], s_idx: Any, a_idx: Any, pull: Any, attack: int, seed: int,
+    first: int,
     draws: Draws | None,
 ) -> Any:  # fmt: skip
     """Add the territory of each party joining a defending side that is struck; which samples grew."""
-    grew = np.zeros(theatre.shape[0], dtype=bool)
+    grew = np.zeros(len(theatre[0]), dtype=bool)
     target = g.target[a_idx]
     growing = (g.role[a_idx] == ROLE_CODE[Role.ALLY]) & (pull != attack)
     if growing.any():  # a party joining a defending side: is its own territory struck?
@@ -210,15 +216,14 @@ def _grow_theatre(
                 struck[asked],
             )
     if growing.any():
-        places = [g.territory[t] for t in target[growing]]
-        rows = np.repeat(s_idx[growing], [len(p) for p in places])
-        cols = np.concatenate(places)
-        grew[rows[~theatre[rows, cols]]] = True
-        theatre[rows, cols] = True
+        rows = s_idx[growing]
+        grew[rows[g.strike(*theatre, rows, target[growing])]] = True
     return grew
 
 
-def _pulls(g: TieArrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: Any, attack: int) -> Any:
+def _pulls(
+    g: TieArrays, side: Any, role: Any, theatre: tuple[Any, Any], s_idx: Any, a_idx: Any, attack: int
+) -> Any:
     """Drop ties that cannot pull; the side each remaining tie pulls to (-3: waits for the theatre)."""
     target, source = g.target[a_idx], g.source[a_idx]
     current_role = role[s_idx, target]
@@ -241,7 +246,7 @@ def _pulls(g: TieArrays, side: Any, role: Any, theatre: Any, s_idx: Any, a_idx: 
         starts = g.covers_start[a_idx[check]]
         owner, entry = expand_ranges(starts, g.covers_start[a_idx[check] + 1] - starts)
         rows = check[owner]
-        seen = theatre[s_idx[rows], g.covers_place[entry]]
+        seen = g.reaches(*theatre, s_idx[rows], g.covers_place[entry])
         reached = np.zeros(len(a_idx), dtype=bool)
         reached[rows[seen]] = True
         pull = np.where(checked & ~reached, _WAITS, pull)

@@ -6,6 +6,7 @@ exact enumeration, the numpy sampler and the chains only read it.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 
@@ -34,7 +35,8 @@ class Strength(IntEnum):
 class FlareUp:
     """A flare-up: the two belligerents (each leads a side), initiator, theatre and date.
 
-    ``theatre`` holds territories (actor ids, regions included); ``initiator`` is one of the
+    ``theatre`` holds territories: each actor id stands for the actor and every region located
+    in it, directly or not; ``initiator`` is one of the
     belligerents or None (then both sides count as defending).
     """
 
@@ -76,8 +78,9 @@ class Arc:
     strength: Strength
     role: Role
     same_side: bool
-    #: Territories the theatre must reach (defence obligations only).
-    covers: frozenset[str] | None = None
+    #: The territories the theatre must reach (defence obligations only): each id stands
+    #: for its whole territory, the regions located in it included.
+    covers: tuple[str, ...] | None = None
     #: The arc needs ``source`` to be on a defending side.
     defensive: bool = False
     #: The arc needs ``source`` to be a belligerent of the attacking side (a defence partner
@@ -108,7 +111,8 @@ class Compiled:
     arcs_into: dict[str, tuple[Arc, ...]]
     #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood, key), ...)``.
     damping: dict[str, tuple[tuple[str, int, float, str | None], ...]]
-    territory: dict[str, frozenset[str]]
+    #: Each region's ``located_in``: what a strike on a territory reaches is read from it.
+    located_in: dict[str, str]
     actors: tuple[str, ...]
     #: Each party's chance that its own territory is struck once it joins a defending side:
     #: ``(actor, side) -> (coin, likelihood, key)``; side 0 or 1, the side it joins.
@@ -125,3 +129,49 @@ class Compiled:
     def strike(self, actor: str, side: int) -> tuple[int, float, str]:
         """The coin, likelihood and key of a strike on ``actor``'s territory when it joins ``side``."""
         return self.strikes.get((actor, side), (-1, 0.0, "struck.distant"))
+
+
+class Theatre:
+    """Where the fighting is, for one run of the cascade: whole territories, and what they reach.
+
+    Kept as the territories fought on (each with every region located in it) and every place
+    that holds one of them, so that whether the theatre reaches a territory costs the depth of
+    the regions above it, never the size of a territory (the model caps that depth).
+
+    Examples
+    --------
+    >>> t = Theatre({"Syunik": "Armenia", "Karabakh": "Azerbaijan"}, ["Syunik"])
+    >>> t.reaches("Armenia"), t.reaches("Syunik"), t.reaches("Azerbaijan")
+    (True, True, False)
+    >>> t.strike("Azerbaijan"), t.reaches("Karabakh"), t.strike("Karabakh")
+    (True, True, False)
+    """
+
+    def __init__(self, located_in: dict[str, str], territories: Iterable[str]) -> None:
+        self.located_in = located_in
+        self.fought_on: set[str] = set()
+        self.holding: set[str] = set()  # the places that hold a territory fought on
+        for territory in territories:
+            self.strike(territory)
+
+    def strike(self, territory: str) -> bool:
+        """Fight on ``territory`` (regions in it included); whether the theatre grew."""
+        if self._inside(territory):
+            return False
+        self.fought_on.add(territory)
+        self.holding.update(self.above(territory))
+        return True
+
+    def reaches(self, territory: str) -> bool:
+        """Whether the fighting is on ``territory`` or on a region located in it."""
+        return territory in self.holding or self._inside(territory)
+
+    def _inside(self, territory: str) -> bool:
+        return any(place in self.fought_on for place in self.above(territory))
+
+    def above(self, place: str) -> list[str]:
+        """``place`` and every actor it lies in, innermost first."""
+        chain = [place]
+        while chain[-1] in self.located_in:
+            chain.append(self.located_in[chain[-1]])
+        return chain

@@ -32,6 +32,10 @@ from escalate.model.fields import ACTOR_KEYS, SOURCE_KEYS, LineIndex
 from escalate.model.relation_checks import ActorNames, RelationChecker
 from escalate.names import folded, has_invisible, look_alike_characters, prints_blank, shown, skeleton
 
+#: How deep regions may nest (a region in a region in ... an actor): the engine walks up this
+#: far to see whether the fighting reaches a territory, so deeper nesting is an error.
+MAX_REGION_DEPTH = 16
+
 TOP_KEYS = ("name", "title", "as_of", "description", "extends", "relations", "sources", "actors")
 
 
@@ -269,6 +273,7 @@ class _Checker(RelationChecker):
             if repeated:
                 self.problem(line, f"alliance {actor.id!r}: {', '.join(map(repr, repeated))} listed twice")
         self.check_located_in_cycles(actors)
+        self.check_region_depth(actors)
 
     def check_look_alike(self, name: str, actor_id: str, looks: dict[str, tuple[str, str]]) -> None:
         """A name that prints like another actor's name or alias is an error naming both places."""
@@ -304,5 +309,26 @@ class _Checker(RelationChecker):
                         self.lines.actors.get(member), f"actor {member!r}: located_in makes a cycle ({chain})"
                     )
             settled.update(path)
+
+    def check_region_depth(self, actors: Mapping[str, Actor]) -> None:
+        """Report each region nested one level past ``MAX_REGION_DEPTH``; linear in the number of actors."""
+        depth: dict[str, int | None] = {}  # None: on or above a cycle, reported elsewhere
+        for actor in actors.values():
+            path: dict[str, None] = {}
+            place: str | None = actor.id
+            while place is not None and place in actors and place not in depth and place not in path:
+                path[place] = None
+                place = actors[place].located_in
+            below = None if place in path else depth.get(place, 0) if place is not None else 0
+            for region in reversed(path):
+                if below is not None:
+                    below = below + 1 if actors[region].located_in is not None else 0
+                depth[region] = below
+                if below == MAX_REGION_DEPTH + 1:
+                    self.problem(
+                        self.lines.actors.get(region),
+                        f"actor {region!r}: regions nested {below} deep, more than {MAX_REGION_DEPTH}; "
+                        f"locate it in an actor higher up",
+                    )
 
     # -- relations --------------------------------------------------------------

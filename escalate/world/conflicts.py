@@ -139,7 +139,7 @@ def war_flare_up(graph: Any, war: War, names: dict[int, str]) -> FlareUp | None:
     attacking = {side for c, side in war.originators.items() if c in war.initiators}
     leaders = (sides[0][0], sides[1][0])
     initiator = leaders[attacking.pop()] if len(attacking) == 1 else None
-    area = frozenset().union(*(graph.territory(n) for n in sides[0] + sides[1]))
+    area = frozenset(sides[0] + sides[1])  # each with the regions in it
     return FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
 
 
