@@ -472,3 +472,21 @@ def test_regions_nest_at_most_sixteen_deep_and_deeper_is_an_error_at_the_first_t
     assert info.value.problems == [
         f"{path}:21: actor 'R16': regions nested 17 deep, more than 16; locate it in an actor higher up"
     ]
+
+
+def test_the_file_limit_holds_for_an_extends_chain_as_a_whole(tmp_path):
+    from escalate.io.files import MAX_FILE_BYTES
+
+    padding = "# " + "x" * 1000 + "\n"
+    half = padding * (MAX_FILE_BYTES // 2 // len(padding) + 1)  # each file alone is within the limit
+    (tmp_path / "base.toml").write_text(half + "[actors]\nA = {}\nB = {}\n")
+    top = tmp_path / "top.toml"
+    top.write_text(half + 'extends = "base.toml"\n')
+    with pytest.raises(GraphFileError) as info:
+        load_scenario(top)
+    (problem,) = info.value.problems
+    assert problem.startswith(f"{top}:")
+    assert "base.toml: file is" in problem
+    assert "what MAX_FILE_BYTES leaves after the files extending it" in problem
+    (tmp_path / "small.toml").write_text('extends = "base.toml"\n')
+    assert set(load_scenario(tmp_path / "small.toml").actors) == {"A", "B"}

@@ -82,12 +82,13 @@ def is_path_like(graph: str | os.PathLike[str]) -> bool:
     return isinstance(graph, os.PathLike) or "/" in text or os.sep in text or "." in text
 
 
-def read_text(path: Path, *, limit: int | None = None) -> str:
+def read_text(path: Path, *, limit: int | None = None, limit_is: str = "MAX_FILE_BYTES") -> str:
     """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` (MAX_FILE_BYTES) bytes.
 
     Only a regular file is read (a device, FIFO or socket is refused before any byte is
     read, and opening never waits on a FIFO), and never more than ``limit + 1`` bytes, so a
-    file that grows while it is read cannot exhaust memory either.
+    file that grows while it is read cannot exhaust memory either. ``limit_is`` says, in
+    the error, where a smaller limit comes from.
     """
     limit = MAX_FILE_BYTES if limit is None else limit
     try:
@@ -105,7 +106,7 @@ def read_text(path: Path, *, limit: int | None = None) -> str:
             size = (
                 f"{max(info.st_size, len(raw)):,} bytes" if info.st_size > limit else f"over {limit:,} bytes"
             )
-            raise GraphFileError(path, [f"{path}: file is {size}; the limit is {limit:,} (MAX_FILE_BYTES)"])
+            raise GraphFileError(path, [f"{path}: file is {size}; the limit is {limit:,} ({limit_is})"])
     except FileNotFoundError as exc:
         raise GraphFileError(path, [f"{path}: no such file"]) from exc
     except IsADirectoryError as exc:

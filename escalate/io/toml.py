@@ -27,7 +27,7 @@ from escalate.errors import (
     UnknownScenarioError,
     show_value,
 )
-from escalate.io.files import bundled_path, is_path_like, read_text
+from escalate.io.files import MAX_FILE_BYTES, bundled_path, is_path_like, read_text
 from escalate.model import (
     Scenario,
     scenario_from_data,
@@ -36,14 +36,23 @@ from escalate.model import (
 from escalate.model.fields import LineIndex
 
 
-def read_toml(path: Path, *, seen: tuple[Path, ...] = ()) -> Scenario:
-    """Read a TOML scenario file and the chain of files it ``extends``."""
-    text = read_text(path)
+def read_toml(path: Path, *, seen: tuple[Path, ...] = (), budget: int = MAX_FILE_BYTES) -> Scenario:
+    """Read a TOML scenario file and the chain of files it ``extends``: ``budget`` bytes in all.
+
+    The file limit holds for the chain as a whole, so that 32 files of 20 MiB each cannot
+    make one scenario of 640 MiB.
+    """
+    limit_is = (
+        "MAX_FILE_BYTES"
+        if budget == MAX_FILE_BYTES
+        else "what MAX_FILE_BYTES leaves after the files extending it"
+    )
+    text = read_text(path, limit=max(budget, 0), limit_is=limit_is)
     data = parse_toml(path, text)
     base = None
     extends = data.get("extends")
     if extends is not None:
-        base = _load_base(path, text, extends, seen)
+        base = _load_base(path, text, extends, seen, budget - len(text.encode("utf-8")))
     return scenario_from_data(data, path=path, text=text, base=base)
 
 
@@ -51,7 +60,7 @@ def read_toml(path: Path, *, seen: tuple[Path, ...] = ()) -> Scenario:
 MAX_EXTENDS = 32
 
 
-def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> Scenario:
+def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...], budget: int) -> Scenario:
     """Load the scenario that ``path`` extends; its problems are reported at ``path``."""
     where = f"{path}:{LineIndex(text).keys.get('extends', 1)}"
     if not isinstance(extends, str):
@@ -67,7 +76,7 @@ def _load_base(path: Path, text: str, extends: Any, seen: tuple[Path, ...]) -> S
             raise GraphFileError(
                 path, [f"'extends' goes more than {MAX_EXTENDS} files deep; flatten the chain"]
             )
-        return read_toml(base_path, seen=(*seen, path.resolve()))
+        return read_toml(base_path, seen=(*seen, path.resolve()), budget=budget)
     except (GraphFileError, UnknownScenarioError) as exc:
         problems = exc.problems if isinstance(exc, GraphFileError) else [str(exc)]
         raise GraphFileError(path, [f"{where}: extends: {p}" for p in problems]) from exc
