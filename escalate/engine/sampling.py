@@ -135,12 +135,12 @@ def _run(
     waiting_s = np.zeros(0, dtype=np.int64)
     waiting_a = np.zeros(0, dtype=np.int64)
     max_hops = compiled.flare_up.max_hops
-    while frontier.any() or grew[waiting_s].any():
+    while len(frontier[0]) or grew[waiting_s].any():
         # Ties to examine: those of parties that just joined to fight, and waiting ones.
-        spreading = frontier & (role <= ROLE_CODE[Role.ALLIANCE])
+        spreading = role[frontier] <= ROLE_CODE[Role.ALLIANCE]
         if max_hops is not None:
-            spreading &= hops < max_hops
-        s_idx, a_idx = g.arcs_from(*np.nonzero(spreading))
+            spreading &= hops[frontier] < max_hops
+        s_idx, a_idx = g.arcs_from(frontier[0][spreading], frontier[1][spreading])
         again = grew[waiting_s]
         s_idx = np.concatenate([s_idx, waiting_s[again]])
         a_idx = np.concatenate([a_idx, waiting_a[again]])
@@ -174,23 +174,21 @@ def _start(compiled: Compiled, g: TieArrays, samples: int) -> tuple[Any, Any, An
     theatre = (np.zeros((samples, n), dtype=bool), np.zeros((samples, n), dtype=bool))
     for place in sorted(compiled.flare_up.theatre):
         g.strike(*theatre, np.arange(samples), np.full(samples, g.index[place]))
-    frontier = np.zeros((samples, n), dtype=bool)
     for b, s in compiled.flare_up.fighting:
         side[:, g.index[b]], role[:, g.index[b]] = s, ROLE_CODE[Role.BELLIGERENT]
-        frontier[:, g.index[b]] = True
+    fighting = np.unique([g.index[b] for b, _ in compiled.flare_up.fighting])
+    frontier = (np.repeat(np.arange(samples), len(fighting)), np.tile(fighting, samples))
     return side, role, hops, via, theatre, frontier
 
 
 def _join(g: TieArrays, side: Any, role: Any, hops: Any, via: Any, s_idx: Any, a_idx: Any, pull: Any) -> Any:
-    """Bring each chosen pull's party in (side, role, hops, arc); the new frontier."""
+    """Bring each chosen pull's party in (side, role, hops, arc); the new frontier ``(sample, party)``."""
     target = g.target[a_idx]
-    frontier = np.zeros(side.shape, dtype=bool)
-    frontier[s_idx, target] = True
     hops[s_idx, target] = hops[s_idx, g.source[a_idx]] + 1
     side[s_idx, target] = pull
     role[s_idx, target] = g.role[a_idx]
     via[s_idx, target] = a_idx
-    return frontier
+    return s_idx, target
 
 
 def _grow_theatre(
