@@ -236,22 +236,28 @@ def test_node_link_json_nested_or_long_past_json_limits_is_a_one_line_error(tmp_
 def test_convert_never_writes_a_file_escalate_would_refuse_to_read(tmp_path, runner, monkeypatch, fmt):
     import escalate.io.files
 
-    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 5000)  # the inputs are 2,336 and 3,160 bytes
-    out = tmp_path / f"c.{fmt}"
-    result = runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(out)])
+    # A scenario written tersely (2,879 bytes) that every format writes out at more than 4,000.
+    relations = ",".join(f'{{type="hostility",between=["A{i}","A{i + 1}"]}}' for i in range(60))
+    terse = tmp_path / "in" / "terse.toml"
+    terse.parent.mkdir()
+    terse.write_text(f"relations=[{relations}]\n[actors]\n" + "".join(f"A{i}={{}}\n" for i in range(61)))
+    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 4000)
+    out = tmp_path / "out" / f"c.{fmt}"
+    out.parent.mkdir()
+    result = runner.invoke(app, ["convert", str(terse), str(out)])
     assert result.exit_code == 1, result.stderr
     assert result.stdout == ""
     assert re.match(
         rf"Error: cannot write {re.escape(str(out))}: it would be [\d,]+ bytes, and escalate reads files "
-        r"of at most 5,000 bytes \(MAX_FILE_BYTES\)",
+        r"of at most 4,000 bytes \(MAX_FILE_BYTES\)",
         result.stderr,
     )
-    assert list(tmp_path.iterdir()) == []
+    assert list(out.parent.iterdir()) == []
     monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 20 * 1024 * 1024)
-    assert runner.invoke(app, ["convert", "graphs/caucasus-2020.toml", str(out)]).exit_code == 0
-    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 5000)
+    assert runner.invoke(app, ["convert", str(terse), str(out)]).exit_code == 0
+    monkeypatch.setattr(escalate.io.files, "MAX_FILE_BYTES", 4000)
     with pytest.raises(
-        __import__("escalate").GraphFileError, match="the limit is 5,000"
+        __import__("escalate").GraphFileError, match="the limit is 4,000"
     ):  # what the refusal spares the reader
         read_scenario(out)
 

@@ -9,19 +9,20 @@ party has a chain. :func:`best_chains` finds the ``k`` likeliest to one party wi
 
 Examples
 --------
->>> from escalate import build_scenario
+>>> from escalate import LikelihoodTable, build_scenario
 >>> from escalate.engine.compile import compile_scenario
 >>> from escalate.engine.ties import FlareUp
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}, "D": {}}, relations=[
 ...     {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
 ...     {"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5},
 ...     {"type": "entente", "between": ["A", "D"], "likelihood": 0.2}])
->>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
+>>> table = LikelihoodTable().updated({"struck.distant": 0.2})
+>>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})), table)
 >>> [(round(p, 2), [compiled.arcs[i].source for i in chain]) for p, chain in best_chains(compiled, "D", 2)]
-[(0.2, ['A']), (0.03, ['A', 'C'])]
+[(0.2, ['A']), (0.05, ['A', 'C'])]
 
-The chain through C needs C's own territory struck (``struck.distant`` in the table, 0.13) before
-its pact with D applies: 0.5 x 0.13 x 0.5.
+The chain through C needs C's own territory struck (``struck.distant``, 0.2 here) before its
+pact with D applies: 0.5 x 0.2 x 0.5.
 """
 
 from __future__ import annotations

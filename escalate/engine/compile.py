@@ -17,6 +17,7 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
@@ -63,7 +64,7 @@ def compile_scenario(
     """Turn the relations in force on ``flare_up.as_of`` into the cascade's arcs."""
     table = likelihoods or LikelihoodTable()
     standing = _standing(scenario, flare_up.as_of, table)
-    arcs = _Arcs(standing.arcs)
+    arcs = _Arcs(_sitting_out(scenario, flare_up, standing.arcs))
     fighting = [b for b, _ in flare_up.fighting]
     for power in scenario.actors.values():
         if not power.major_power or power.id in fighting:
@@ -96,6 +97,27 @@ def compile_scenario(
         located_in=standing.located_in,
         actors=tuple(scenario.actors),
         strikes=strikes,
+    )
+
+
+def _sitting_out(scenario: Scenario, flare_up: FlareUp, arcs: tuple[Arc, ...]) -> tuple[Arc, ...]:
+    """An alliance with members fighting on both sides does not act: its decision never fires.
+
+    Its ties keep their places and coins (the likelihood is 0, so no coin is asked).
+    """
+    sides: dict[str, set[int]] = defaultdict(set)
+    for belligerent, side in flare_up.fighting:
+        sides[belligerent].add(side)
+    split = {
+        alliance.id
+        for alliance in scenario.actors.values()
+        if len(set().union(*(sides.get(m, set()) for m in alliance.members))) == 2
+    }
+    if not split:
+        return arcs
+    return tuple(
+        dataclasses.replace(arc, likelihood=0.0) if arc.role is Role.ALLIANCE and arc.target in split else arc
+        for arc in arcs
     )
 
 

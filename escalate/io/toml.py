@@ -27,7 +27,8 @@ from escalate.errors import (
     UnknownScenarioError,
     show_value,
 )
-from escalate.io.files import MAX_FILE_BYTES, bundled_path, is_path_like, read_text
+from escalate.io import files
+from escalate.io.files import bundled_path, is_path_like, read_text
 from escalate.model import (
     Scenario,
     scenario_from_data,
@@ -36,18 +37,19 @@ from escalate.model import (
 from escalate.model.fields import LineIndex
 
 
-def read_toml(path: Path, *, seen: tuple[Path, ...] = (), budget: int = MAX_FILE_BYTES) -> Scenario:
-    """Read a TOML scenario file and the chain of files it ``extends``: ``budget`` bytes in all.
+def read_toml(path: Path, *, seen: tuple[Path, ...] = (), budget: int | None = None) -> Scenario:
+    """Read a TOML scenario file and the chain of files it ``extends``, ``budget`` bytes in all.
 
-    The file limit holds for the chain as a whole, so that 32 files of 20 MiB each cannot
-    make one scenario of 640 MiB.
+    ``budget`` is ``MAX_FILE_BYTES`` unless given: the file limit holds for the chain as a
+    whole, so that 32 files of 20 MiB each cannot make one scenario of 640 MiB.
     """
-    limit_is = (
-        "MAX_FILE_BYTES"
-        if budget == MAX_FILE_BYTES
-        else "what MAX_FILE_BYTES leaves after the files extending it"
-    )
-    text = read_text(path, limit=max(budget, 0), limit_is=limit_is)
+    if budget is None:  # the first file of a chain: the whole limit
+        text = read_text(path)
+        budget = files.MAX_FILE_BYTES
+    else:
+        text = read_text(
+            path, limit=max(budget, 0), limit_is="what MAX_FILE_BYTES leaves after the files extending it"
+        )
     data = parse_toml(path, text)
     base = None
     extends = data.get("extends")
