@@ -106,6 +106,10 @@ def most_telling(
     return sorted(edges, key=rank)
 
 
+#: The names of relation types; a chain's steps may also be strikes, which are not relations.
+RELATION_TYPES = frozenset(t.value for t in RelationType)
+
+
 def _top_path_relations(result: EscalationData, nodes: dict[str, Node]) -> set[tuple[str, str, Relation]]:
     """The relations on the most likely path of each drawn party."""
     by_type: dict[str, list[Relation]] = defaultdict(list)
@@ -116,6 +120,8 @@ def _top_path_relations(result: EscalationData, nodes: dict[str, Node]) -> set[t
         if party.actor not in nodes or not party.paths:
             continue
         for step in party.paths[0].steps:
+            if step.relation not in RELATION_TYPES:
+                continue  # a strike on a joiner's territory: a step of the chain, not a relation
             if step.source in nodes and step.target in nodes:
                 ends = {step.source, step.target}
                 match = next((r for r in by_type[step.relation] if ends <= set(r.actors)), None)
