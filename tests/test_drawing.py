@@ -314,7 +314,9 @@ def test_names_that_look_like_mathtext_are_drawn_as_written(tmp_path, suffix):
     assert ax.get_title(loc="left").startswith(s.name)
 
 
-def test_a_chain_with_a_strike_on_a_joiner_draws_with_all():
+def test_a_chain_with_a_strike_on_a_joiner_draws_with_all(monkeypatch):
+    from escalate.render import layout
+
     # D backs B and joins; its territory is struck, which invokes E's guarantee: the top path
     # holds a strike step, which is not a relation and must not be drawn as one.
     s = build_scenario(
@@ -327,5 +329,8 @@ def test_a_chain_with_a_strike_on_a_joiner_draws_with_all():
     table = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0})
     result = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
     assert [step.relation for step in result.party("E").paths[0].steps] == ["backing", "strike", "guarantee"]
-    _, ax = drawn(result, show_all=True)
-    assert {"A", "B", "D", "E"} <= set(labels(ax))
+    for large in (False, True):  # a large scenario draws only the top paths' relations
+        if large:
+            monkeypatch.setattr(layout, "LARGE", 1)
+        _, ax = drawn(result, show_all=True)
+        assert {"A", "B", "D", "E"} <= set(labels(ax))
