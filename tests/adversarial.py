@@ -42,3 +42,18 @@ def nested_regions(depth):
         + 'R0 = { kind = "region", located_in = "S0" }\n'
         + "".join(f'R{i} = {{ kind = "region", located_in = "R{i - 1}" }}\n' for i in range(1, depth))
     )
+
+
+def covered_regions(pacts, regions):
+    """A state of ``regions`` regions and ``pacts`` partners, each pact listing every region it covers."""
+    covers = ", ".join(f'"R{j}"' for j in range(regions))
+    return (
+        "relations = [\n"
+        + "".join(
+            f'  {{ type = "defense_pact", between = ["P{i}", "A"], covers = [{covers}] }},\n'
+            for i in range(pacts)
+        )
+        + "]\n[actors]\nA = {}\nB = {}\n"
+        + "".join(f"P{i} = {{}}\n" for i in range(pacts))
+        + "".join(f'R{j} = {{ kind = "region", located_in = "A" }}\n' for j in range(regions))
+    )

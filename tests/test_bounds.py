@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .adversarial import dense, nested_regions, ring, wide_regions
+from .adversarial import covered_regions, dense, nested_regions, ring, wide_regions
 
 GiB = 1 << 30
 
@@ -27,6 +27,7 @@ def _limited() -> None:
         ("dense300", dense(300), ["paths", "S0", "S1"]),  # once 1.4 GB
         ("wide3000", wide_regions(3000), ["paths", "S1", "S0", "--initiator", "S1"]),  # once past 21 GB
         ("nested20000", nested_regions(20_000), ["paths", "S1", "S0"]),  # once 110 s and 9.3 GB
+        ("covered", covered_regions(100, 2000), ["paths", "A", "B"]),  # 10 x 100 once 850 MB
     ],
     ids=[
         "dense50",
@@ -37,6 +38,7 @@ def _limited() -> None:
         "dense300",
         "wide-regions",
         "nested-regions",
+        "covered-regions",
     ],  # fmt: skip
 )
 def test_an_adversarial_scenario_finishes_within_the_ceiling(tmp_path, name, text, command):

@@ -54,6 +54,8 @@ class TieArrays:
         self.covers_start = np.cumsum([0] + [len(c) for c in covers])
         self.covers_place = np.array([p for c in covers for p in c], dtype=np.int64)
         self.has_covers = np.array([a.covers is not None for a in arcs], dtype=bool)
+        #: The work of examining each arc: once, and once more per territory it covers.
+        self.cost = 1 + np.diff(self.covers_start).astype(np.int64)
         #: Arcs in the order a party prefers their pulls: strongest, most likely, first written.
         self.rank = np.empty(len(arcs), dtype=np.int64)
         self.rank[np.lexsort((np.arange(len(arcs)), -self.p, -self.strength))] = np.arange(len(arcs))
@@ -121,3 +123,18 @@ def expand_ranges(starts: Any, counts: Any) -> tuple[Any, Any]:
     """
     owner = np.repeat(np.arange(len(counts)), counts)
     return owner, np.repeat(starts - np.cumsum(counts) + counts, counts) + np.arange(len(owner))
+
+
+def chunks(counts: Any, limit: int) -> list[Any]:
+    """Split ``range(len(counts))`` into runs whose ``counts`` sum to about ``limit`` at most.
+
+    A single item over ``limit`` is a run of its own.
+
+    Examples
+    --------
+    >>> [part.tolist() for part in chunks(np.array([3, 3, 3, 1]), 6)]
+    [[0, 1], [2, 3]]
+    """
+    ends = np.cumsum(counts)
+    cuts = np.searchsorted(ends, np.arange(limit, ends[-1] if len(ends) else 0, limit), "right")
+    return [part for part in np.split(np.arange(len(counts)), cuts) if len(part)]

@@ -90,7 +90,8 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
 
     Returns who joined, on which side and how; belligerents are included with hops 0.
     The result depends only on the coins' answers, never on chance inside; each coin
-    is asked at most once. ``work.checks`` grows by the number of ties examined.
+    is asked at most once. ``work.checks`` grows by the number of ties examined, each
+    counting once more for every territory it covers.
     """
     ask = _asking_once(coin)
     flare = compiled.flare_up
@@ -105,7 +106,7 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
             to_check, waiting = waiting, []
         to_check.extend(_spreading_arcs(compiled, state, frontier))
         if work is not None:
-            work.checks += len(to_check)
+            work.checks += sum(1 + len(arc.covers or ()) for arc in to_check)
         candidates = _fired_pulls(compiled, state, theatre, to_check, waiting, ask)
         frontier = []
         theatre_grew = False

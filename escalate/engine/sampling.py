@@ -28,7 +28,7 @@ from typing import Any
 
 import numpy as np
 
-from escalate.engine.arrays import ROLE_CODE, ROLES, TieArrays, expand_ranges
+from escalate.engine.arrays import ROLE_CODE, ROLES, TieArrays, chunks, expand_ranges
 from escalate.engine.cascade import Work
 from escalate.engine.coins import mix, uniform
 from escalate.engine.tally import Tally
@@ -67,7 +67,7 @@ def sample_cascade(
     work = Work()
     # A round examines each tie at most once per sample: the first batch stays within
     # BATCH_CHECKS whatever the graph, before the work of a sample has been measured.
-    done, batch = 0, max(1, min(FIRST_BATCH, cells, BATCH_CHECKS // max(len(g.source), 1)))
+    done, batch = 0, max(1, min(FIRST_BATCH, cells, BATCH_CHECKS // max(int(g.cost.sum()), 1)))
     while done < samples:
         batch = min(batch, samples - done)
         before = work.checks
@@ -145,7 +145,7 @@ def _run(
         s_idx = np.concatenate([s_idx, waiting_s[again]])
         a_idx = np.concatenate([a_idx, waiting_a[again]])
         waiting_s, waiting_a = waiting_s[~again], waiting_a[~again]
-        work.checks += len(s_idx)
+        work.checks += int(g.cost[a_idx].sum())
         s_idx, a_idx, pull = _pulls(g, side, role, theatre, s_idx, a_idx, attack)
         waits = pull == _WAITS
         waiting_s = np.concatenate([waiting_s, s_idx[waits]])
@@ -242,11 +242,13 @@ def _pulls(
     check = np.flatnonzero(checked)
     if len(check):
         starts = g.covers_start[a_idx[check]]
-        owner, entry = expand_ranges(starts, g.covers_start[a_idx[check] + 1] - starts)
-        rows = check[owner]
-        seen = g.reaches(*theatre, s_idx[rows], g.covers_place[entry])
+        counts = g.covers_start[a_idx[check] + 1] - starts
         reached = np.zeros(len(a_idx), dtype=bool)
-        reached[rows[seen]] = True
+        for part in chunks(counts, PROMISE_ROWS):  # each covered territory a row: bounded memory
+            owner, entry = expand_ranges(starts[part], counts[part])
+            rows = check[part][owner]
+            seen = g.reaches(*theatre, s_idx[rows], g.covers_place[entry])
+            reached[rows[seen]] = True
         pull = np.where(checked & ~reached, _WAITS, pull)
     return s_idx, a_idx, pull
 
@@ -296,15 +298,15 @@ def _held_back(
     candidates = np.flatnonzero((role[s_idx, target] < 0) & (pull != NO_SIDE) & (counts > 0))
     # Each pull expands to one row per promise of its party: in chunks of at most PROMISE_ROWS
     # rows, so that a dense web of promises cannot take memory without bound.
-    ends = np.cumsum(counts[candidates])
-    cuts = np.searchsorted(ends, np.arange(PROMISE_ROWS, ends[-1] if len(ends) else 0, PROMISE_ROWS), "right")
-    for chunk in np.split(candidates, cuts):
+    for part in chunks(counts[candidates], PROMISE_ROWS):
+        chunk = candidates[part]
         if len(chunk):
             _hold(g, side, role, s_idx, target, pull, seed, first, draws, held, chunk, live, starts, counts)
     return held
 
 
-#: Rows (a pull and one promise of its party) examined at once by the promise check.
+#: Rows (a pull and one promise of its party, or a tie and one territory it covers) examined
+#: at once.
 PROMISE_ROWS = 1_000_000
 
 
