@@ -515,3 +515,24 @@ def test_major_power_uses_the_table_unless_the_actor_overrides_it():
     assert prob(escalation_paths(s, "A", "B", initiator="B"), "M", "A") == pytest.approx(
         LikelihoodTable().get("major_power")
     )
+
+
+def test_a_chain_of_involvement_stops_at_max_hops_whatever_the_ties():
+    from escalate.engine.ties import MAX_HOPS
+
+    # A line of certain hostilities from A: each state joins the side against the one before,
+    # 1 step, 2 steps, ... The engines follow MAX_HOPS steps and no more, so that a long ring of
+    # certain ties cannot keep a chain of thousands of steps for each of thousands of parties.
+    names = [f"S{i}" for i in range(1, MAX_HOPS + 3)]
+    line = ["A", *names]
+    relations = [
+        {"type": "hostility", "between": [x, y], "likelihood": 1.0}
+        for x, y in zip(line, line[1:], strict=False)
+    ]
+    s = scenario(relations)
+    certain = LikelihoodTable().updated({"struck.bordering": 0.0, "struck.distant": 0.0})  # no coin at all
+    for method in ("exact", "monte-carlo"):
+        r = escalation_paths(s, "A", "B", method=method, samples=100, likelihoods=certain)
+        assert r.probability(f"S{MAX_HOPS}", "A" if MAX_HOPS % 2 == 0 else "B") == 1.0
+        assert not any(p.actor == f"S{MAX_HOPS + 1}" for p in r)
+    assert not any(p.actor == "S3" for p in escalation_paths(s, "A", "B", max_hops=2))

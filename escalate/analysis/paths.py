@@ -113,7 +113,7 @@ def escalation_paths(
     initiator : the belligerent that attacks (None: both sides count as defending)
     theatre : territories where the fighting is (default: both belligerents' own)
     as_of : date; relations not in force then are ignored (default: the scenario's)
-    max_hops : how long a chain of commitments may be (None: no limit)
+    max_hops : how long a chain of commitments may be (None: ``MAX_HOPS``, 100, which also caps it)
     top : how many paths to keep per party
     method : ``"auto"`` (exact when feasible), ``"exact"`` or ``"monte-carlo"``
     samples, seed : Monte Carlo sample count and seed

@@ -140,14 +140,14 @@ def _asking_once(coin: Coin) -> Coin:
 
 
 def _spreading_arcs(compiled: Compiled, state: dict[str, Joined], frontier: list[str]) -> list[Arc]:
-    """The ties of the parties that just joined and spread involvement (within ``max_hops``)."""
-    max_hops = compiled.flare_up.max_hops
+    """The ties of the parties that just joined and spread involvement (within the hop limit)."""
+    max_hops = compiled.flare_up.hop_limit
     arcs: list[Arc] = []
     for actor in frontier:
         joined = state[actor]
         if joined.role not in SPREADING:
             continue
-        if max_hops is not None and joined.hops >= max_hops:
+        if joined.hops >= max_hops:
             continue
         arcs.extend(compiled.arcs_from.get(actor, ()))
     return arcs

@@ -90,14 +90,27 @@ def _enumerate(compiled: Compiled, max_outcomes: int, max_work: int) -> Tally | 
     return tally
 
 
+class _TooMany(Exception):
+    """More chance events than exact enumeration takes on."""
+
+
 def _consulted_when_all_fire(compiled: Compiled) -> int:
+    """How many coins one run asks when every tie fires, counted up to ``MAX_EXACT_COINS + 1``.
+
+    The run stops there: on a long chain it would otherwise go all the way round.
+    """
     asked: set[int] = set()
 
     def coin(index: int, p: float) -> bool:
         asked.add(index)
+        if len(asked) > MAX_EXACT_COINS:
+            raise _TooMany
         return True
 
-    propagate(compiled, coin)
+    try:
+        propagate(compiled, coin)
+    except _TooMany:
+        pass
     return len(asked)
 
 

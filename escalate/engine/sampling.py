@@ -134,12 +134,11 @@ def _run(
     grew = np.zeros(samples, dtype=bool)
     waiting_s = np.zeros(0, dtype=np.int64)
     waiting_a = np.zeros(0, dtype=np.int64)
-    max_hops = compiled.flare_up.max_hops
+    max_hops = compiled.flare_up.hop_limit
     while len(frontier[0]) or grew[waiting_s].any():
         # Ties to examine: those of parties that just joined to fight, and waiting ones.
         spreading = role[frontier] <= ROLE_CODE[Role.ALLIANCE]
-        if max_hops is not None:
-            spreading &= hops[frontier] < max_hops
+        spreading &= hops[frontier] < max_hops
         s_idx, a_idx = g.arcs_from(frontier[0][spreading], frontier[1][spreading])
         again = grew[waiting_s]
         s_idx = np.concatenate([s_idx, waiting_s[again]])
