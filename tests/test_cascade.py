@@ -264,24 +264,26 @@ def test_an_alliance_decides_as_one_and_its_members_then_each_decide():
     assert together == pytest.approx(0.5 * 0.4**3, abs=0.004)
 
 
-@pytest.mark.parametrize("initiator", [None, "B"])
-def test_an_alliance_sits_out_a_flare_up_between_its_own_members(initiator):
-    # Both belligerents are in Split; only A is in Pact. Pact acts for attacked A (0.5) and M
-    # honours it (0.4): 0.2 by hand; Split neither acts for A nor stands by B, so N stays out.
+def test_an_alliance_never_stands_by_a_member_that_attacked_another_member():
+    # B attacks A, both in Split. Split may act for attacked A (0.5), and N then fights with 0.4:
+    # 0.2 by hand. It never stands by B, however likely standing by is (0.9 here). Pact, with A
+    # alone of the two, acts for A as well.
     actors = {
         "Split": {"kind": "alliance", "members": ["A", "B", "N"], "collective_defense": True},
-        "Pact": {"kind": "alliance", "members": ["A", "M"], "collective_defense": True},
+        "Pact": {"kind": "alliance", "members": ["B", "M"], "collective_defense": True},
         "M": {}, "N": {},
     }  # fmt: skip
     table = LikelihoodTable().updated(
-        {"collective_defense.acts": 0.5, "collective_defense.member": 0.4, "stand_by.alliance": 0.5}
+        {"collective_defense.acts": 0.5, "collective_defense.member": 0.4, "stand_by.alliance": 0.9}
     )
     for method in ("exact", "monte-carlo"):
-        r = escalation_paths(scenario([], actors=actors), "A", "B", initiator=initiator, likelihoods=table,
+        r = escalation_paths(scenario([], actors=actors), "A", "B", initiator="B", likelihoods=table,
                              method=method, samples=20_000)  # fmt: skip
-        assert r.probability("Split", "A") == r.probability("Split", "B") == 0.0
-        assert r.probability("N", "A") == r.probability("N", "B") == 0.0
-        assert r.probability("M", "A") == pytest.approx(0.2, abs=0.01)
+        assert r.probability("Split", "B") == 0.0
+        assert r.probability("Split", "A") == pytest.approx(0.5, abs=0.01)
+        assert r.probability("N", "A") == pytest.approx(0.2, abs=0.01)
+        # Pact has only B of the two: it stands by its attacking member with 0.9.
+        assert r.probability("Pact", "B") == pytest.approx(0.9, abs=0.01)
 
 
 def test_hostility_joins_opposite_side():

@@ -101,9 +101,11 @@ def compile_scenario(
 
 
 def _sitting_out(scenario: Scenario, flare_up: FlareUp, arcs: tuple[Arc, ...]) -> tuple[Arc, ...]:
-    """An alliance with members fighting on both sides does not act: its decision never fires.
+    """An alliance with members fighting on both sides never stands by the one that attacked.
 
-    Its ties keep their places and coins (the likelihood is 0, so no coin is asked).
+    It may still act for a member that is attacked (in 1990 the Arab League's members came to
+    Kuwait's aid against Iraq, a member too). The ties keep their places and coins (the
+    likelihood is 0, so no coin is asked).
     """
     sides: dict[str, set[int]] = defaultdict(set)
     for belligerent, side in flare_up.fighting:
@@ -116,7 +118,9 @@ def _sitting_out(scenario: Scenario, flare_up: FlareUp, arcs: tuple[Arc, ...]) -
     if not split:
         return arcs
     return tuple(
-        dataclasses.replace(arc, likelihood=0.0) if arc.role is Role.ALLIANCE and arc.target in split else arc
+        dataclasses.replace(arc, likelihood=0.0)
+        if arc.offensive and arc.role is Role.ALLIANCE and arc.target in split
+        else arc
         for arc in arcs
     )
 
