@@ -159,14 +159,28 @@ def test_the_table_lists_parties_above_a_threshold_and_counts_the_rest(runner):
 
 
 @pytest.mark.skipif(not __import__("os").path.exists("/dev/full"), reason="no /dev/full here")
-def test_a_full_disk_on_stdout_is_a_one_line_error_not_a_traceback():
+@pytest.mark.parametrize("command", [["paths", "Armenia", "Azerbaijan"], ["graphs"], ["likelihoods"]])
+def test_a_full_disk_on_stdout_is_a_one_line_error_not_a_traceback(command):
     import subprocess
     import sys
 
     with open("/dev/full", "w") as full:
         done = subprocess.run(
-            [sys.executable, "-m", "escalate", "paths", "Armenia", "Azerbaijan"],
+            [sys.executable, "-m", "escalate", *command],
             stdout=full, stderr=subprocess.PIPE, text=True, timeout=60,
         )  # fmt: skip
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: cannot write the result: No space left on device"
+
+
+def test_a_closed_stdout_is_a_one_line_error_not_a_traceback():
+    import subprocess
+    import sys
+
+    done = subprocess.run(
+        [sys.executable, "-m", "escalate", "paths", "Armenia", "Azerbaijan"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, timeout=60,
+        preexec_fn=lambda: __import__("os").close(1),
+    )  # fmt: skip
+    assert done.returncode == 1
+    assert done.stderr.strip() == "Error: cannot write the result: standard output is closed"

@@ -217,8 +217,7 @@ def graphs_cmd() -> None:
     """  # noqa: D301
     rows = bundled_scenarios()
     width = max(len(name) for name, _ in rows)
-    for name, title in rows:
-        typer.echo(f"{name:<{width}}  {title}")
+    emit("\n".join(f"{name:<{width}}  {title}" for name, title in rows))
 
 
 @app.command("likelihoods")
@@ -234,9 +233,9 @@ def likelihoods_cmd(
 
     with user_errors():
         table_ = load_likelihoods(likelihoods) if likelihoods else LikelihoodTable()
-    if likelihoods is None:
-        typer.echo(f"Fitted values: {fitted_on()}\n")
+    lines = [f"Fitted values: {fitted_on()}\n"] if likelihoods is None else []
     for key, value, reason in table_.rows():
-        typer.echo(f"{key:<26} {value:<7.3g} {table_.basis(key):<9} {reason}")
+        lines.append(f"{key:<26} {value:<7.3g} {table_.basis(key):<9} {reason}")
         if table_.literature(key):
-            typer.echo(f"{'':<44}Literature: {table_.literature(key)}")
+            lines.append(f"{'':<44}Literature: {table_.literature(key)}")
+    emit("\n".join(lines))

@@ -67,6 +67,9 @@ def user_errors() -> Iterator[None]:
 
 def emit(text: str) -> None:
     """Print a result on stdout; a closed pipe ends quietly, a full disk is a one-line error."""
+    if sys.stdout is None:  # started with standard output closed (`>&-`)
+        typer.echo("Error: cannot write the result: standard output is closed", err=True)
+        raise typer.Exit(code=1)
     try:
         typer.echo(text)
         sys.stdout.flush()
