@@ -93,6 +93,10 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
     Traceback (most recent call last):
     ...
     escalate.errors.GraphFileError: deep.toml: invalid TOML: arrays or tables nested too deeply
+    >>> parse_toml(Path("long.toml"), "a = 1" + chr(10) + "b = 1" + "0" * 5000)
+    Traceback (most recent call last):
+    ...
+    escalate.errors.GraphFileError: long.toml:2: invalid TOML: a number with more than 4,300 digits
     """
     try:
         return tomllib.loads(text)
@@ -100,6 +104,12 @@ def parse_toml(path: Path, text: str) -> dict[str, Any]:
         raise GraphFileError(path, [f"{path}:{_toml_line(exc)}: invalid TOML: {exc}"]) from exc
     except RecursionError as exc:  # tomllib parses nested arrays and inline tables recursively
         raise GraphFileError(path, [f"{path}: invalid TOML: arrays or tables nested too deeply"]) from exc
+    except ValueError as exc:  # an integer longer than Python converts (4,300 digits)
+        long = re.search(r"\d{4300,}", text)
+        line = text.count("\n", 0, long.start()) + 1 if long else 1
+        raise GraphFileError(
+            path, [f"{path}:{line}: invalid TOML: a number with more than 4,300 digits"]
+        ) from exc
 
 
 def _toml_line(exc: tomllib.TOMLDecodeError) -> str:
