@@ -490,3 +490,14 @@ def test_the_file_limit_holds_for_an_extends_chain_as_a_whole(tmp_path):
     assert "what MAX_FILE_BYTES leaves after the files extending it" in problem
     (tmp_path / "small.toml").write_text('extends = "base.toml"\n')
     assert set(load_scenario(tmp_path / "small.toml").actors) == {"A", "B"}
+
+
+def test_a_name_written_with_a_combining_accent_is_stored_composed(graph_file):
+    import unicodedata
+
+    decomposed = "Tu\u0308rkiye"
+    s = load_scenario(graph_file(f'[actors]\n"{decomposed}" = {{ aliases = ["Tu\u0308rk"] }}\nB = {{}}\n'))
+    composed = unicodedata.normalize("NFC", decomposed)
+    assert composed != decomposed and list(s.actors) == [composed, "B"]
+    assert s.actors[composed].aliases == (unicodedata.normalize("NFC", "Tu\u0308rk"),)
+    assert s.resolve(decomposed) == composed

@@ -17,6 +17,7 @@ escalate.errors.GraphFileError: <scenario>: actor 'A': unknown kind 'country'
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -56,9 +57,27 @@ def checked_fields(
     text: str | None = None,
     base: Inherited | None = None,
 ) -> dict[str, Any]:
-    """The checked fields of a :class:`~escalate.model.Scenario`; one GraphFileError lists every problem."""
-    checker = _Checker(path, LineIndex(text or ""))
-    return checker.scenario(data, base)
+    """The checked fields of a :class:`~escalate.model.Scenario`; one GraphFileError lists every problem.
+
+    Every text is read in Unicode's composed form (NFC), so that a name typed with a combining
+    accent is the same name as one typed with the accented letter, and is stored that way.
+    """
+    checker = _Checker(path, LineIndex(unicodedata.normalize("NFC", text or "")))
+    return checker.scenario(_composed(data), base)
+
+
+def _composed(value: Any) -> Any:
+    """``value`` with every string in it, keys included, in NFC form."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, Mapping):
+        keys = [_composed(k) for k in value]
+        if len(set(keys)) < len(keys):  # two keys alike but for their form: the checks name both
+            keys = list(value)
+        return {k: _composed(v) for k, v in zip(keys, value.values(), strict=True)}
+    if isinstance(value, list | tuple):
+        return [_composed(v) for v in value]
+    return value
 
 
 class _Checker(RelationChecker):

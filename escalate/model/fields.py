@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -119,6 +120,12 @@ class FieldChecker:
             return None
         if not isinstance(value, str) or not value.strip():
             self.problem(line, f"{where}: '{key}' must be a non-empty string, not {show_value(value)}")
+            return None
+        control = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t"), None)
+        if control is not None:  # an escape sequence would reach the terminal that prints it
+            self.problem(
+                line, f"{where}: '{key}' holds a control character (U+{ord(control):04X}); remove it"
+            )
             return None
         return value
 
