@@ -184,3 +184,14 @@ def test_a_closed_stdout_is_a_one_line_error_not_a_traceback():
     )  # fmt: skip
     assert done.returncode == 1
     assert done.stderr.strip() == "Error: cannot write the result: standard output is closed"
+
+
+def test_a_warning_is_one_line_before_the_error_not_pythons_two(tmp_path, runner):
+    path = tmp_path / "lone.csv"
+    path.write_text("From,To,Type,Source\nArmenia,Azerbaijan,hostility,x\n")
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "-g", str(path)])
+    assert result.exit_code == 1
+    assert result.stderr.splitlines() == [
+        f"Warning: {path}: no lone-actors.csv beside it; actors are taken as plain states",
+        f"Error: {path}:2: relation #1 (Armenia <-> Azerbaijan): unknown source 'x'; define it under [sources]",
+    ]

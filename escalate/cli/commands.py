@@ -187,17 +187,12 @@ def convert_cmd(
     \b
     Example: escalate convert graphs/caucasus-2020.toml caucasus.graphml
     """  # noqa: D301
-    import warnings
-
     from escalate.io import format_of, read_scenario, write_scenario
 
-    with user_errors(), warnings.catch_warnings(record=True) as caught:
+    with user_errors():
         fmt_in, fmt_out = format_of(source, source_format), format_of(target, to)
-        warnings.simplefilter("always")
         scenario = read_scenario(source, fmt=fmt_in)
         write_scenario(scenario, target, fmt=fmt_out)
-    for warning in caught:
-        typer.echo(f"Warning: {warning.message}", err=True)
     typer.echo(
         f"Wrote {target} ({len(scenario.actors)} actors, {len(scenario.relations)} relations)", err=True
     )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 from collections.abc import Iterator
 from contextlib import contextmanager
 from enum import StrEnum
@@ -50,19 +51,36 @@ GraphOpt = Annotated[
 
 @contextmanager
 def user_errors() -> Iterator[None]:
-    """Turn library errors into one-line messages: exit 2 for the command line, 1 for files."""
+    """Turn library errors into one-line messages: exit 2 for the command line, 1 for files.
+
+    Warnings become ``Warning: ...`` lines on stderr, before any error (never Python's two-line
+    form with a file and a line of source).
+    """
+    caught: list[warnings.WarningMessage] = []
     try:
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
     except (UnknownActorError, UnknownScenarioError, UnknownFormatError, FlareUpError) as exc:
+        _show(caught)
         typer.echo(f"Error: {exc}", err=True)
         raise typer.Exit(code=2) from exc
     except EscalateError as exc:
+        _show(caught)
         for line in str(exc).splitlines():
             typer.echo(f"Error: {line}", err=True)
         raise typer.Exit(code=1) from exc
     except KeyboardInterrupt as exc:
+        _show(caught)
         typer.echo("Interrupted; nothing was written.", err=True)
         raise typer.Exit(code=130) from exc
+    _show(caught)
+
+
+def _show(caught: list[warnings.WarningMessage]) -> None:
+    for warning in caught:
+        for line in str(warning.message).splitlines():
+            typer.echo(f"Warning: {line}", err=True)
 
 
 def emit(text: str) -> None:
