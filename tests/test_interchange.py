@@ -8,6 +8,7 @@ from hypothesis import HealthCheck, given, settings
 
 from escalate import (
     EscalateWarning,
+    GraphFileError,
     escalation_paths,
     from_networkx,
     load_scenario,
@@ -347,3 +348,18 @@ def test_a_name_that_prints_blank_is_an_error(runner, tmp_path):
     scenario.write_text('[actors]\nA = {}\nB = {}\n"\\u0301" = {}\n')
     result = runner.invoke(app, ["paths", "A", "B", "-g", str(scenario)])
     assert result.exit_code == 1 and "prints as blank (only marks or spaces)" in result.stderr
+
+
+@pytest.mark.parametrize("fmt", ["graphml", "gexf"])
+def test_an_edge_to_a_node_the_file_does_not_declare_is_an_error_not_a_new_actor(tmp_path, fmt):
+    good = tmp_path / f"nk.{fmt}"
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", EscalateWarning)  # GEXF cannot hold the title
+        write_scenario(load_scenario(), good)
+    bad = tmp_path / f"bad.{fmt}"
+    bad.write_text(good.read_text().replace('source="Turkey"', 'source="Atlantis"', 1))
+    with pytest.raises(GraphFileError) as info:
+        read_scenario(bad)
+    assert info.value.problems == [
+        f"{bad}: an edge names 'Atlantis', which the file does not declare as a node"
+    ]

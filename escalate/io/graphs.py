@@ -292,6 +292,13 @@ def read_xml(path: Path, text: str, kind: str) -> Scenario:
         raise GraphFileError(path, [f"{path}:{line}: invalid {kind.upper()}: {exc}"]) from exc
     except (nx.NetworkXError, KeyError, ValueError, TypeError) as exc:
         raise GraphFileError(path, [f"{path}: malformed {kind.upper()}: {exc}"]) from exc
+    declared = {el.get("id") for el in ET.fromstring(text).iter() if el.tag.rsplit("}", 1)[-1] == "node"}
+    undeclared = sorted(str(n) for n in graph.nodes if n not in declared)
+    if undeclared:  # networkx adds an edge's ends as nodes: a misspelt end would become an actor
+        names = ", ".join(map(repr, undeclared[:5])) + (" and more" if len(undeclared) > 5 else "")
+        raise GraphFileError(
+            path, [f"{path}: an edge names {names}, which the file does not declare as a node"]
+        )
     graph.graph.setdefault("name", path.stem)
     return from_networkx(graph, path=path)
 
