@@ -363,3 +363,23 @@ def test_an_edge_to_a_node_the_file_does_not_declare_is_an_error_not_a_new_actor
     assert info.value.problems == [
         f"{bad}: an edge names 'Atlantis', which the file does not declare as a node"
     ]
+
+
+@pytest.mark.parametrize("column", ["Major Power", "Collective Defense"])
+def test_a_csv_yes_or_no_column_takes_true_or_false_not_anything(tmp_path, column):
+    (tmp_path / "w.csv").write_text("From,To,Type\nA,B,hostility\n")
+    header = "Label,Kind,Members,Collective Defense,Major Power"
+    members = "A;B" if column == "Collective Defense" else ""
+    for value, major in (("true", True), ("FALSE", None), ("", None)):
+        row = f"X,alliance,{members},{value},\n" if column == "Collective Defense" else f"X,state,,,{value}\n"
+        (tmp_path / "w-actors.csv").write_text(f"{header}\nA,state,,,\nB,state,,,\n{row}")
+        actor = read_scenario(tmp_path / "w.csv").actors["X"]
+        flag = actor.collective_defense if column == "Collective Defense" else actor.major_power
+        assert bool(flag) is bool(major)
+    row = f"X,alliance,{members},yes,\n" if column == "Collective Defense" else "X,state,,,yes\n"
+    (tmp_path / "w-actors.csv").write_text(f"{header}\nA,state,,,\nB,state,,,\n{row}")
+    with pytest.raises(GraphFileError) as info:
+        read_scenario(tmp_path / "w.csv")
+    assert info.value.problems == [
+        f"{tmp_path / 'w-actors.csv'}:4: {column} must be true or false, not 'yes'"
+    ]

@@ -303,8 +303,8 @@ def _read_actors(actors_path: Path) -> dict[str, dict[str, Any]]:
                 "aliases": _split(row.get("Aliases")) or None,
                 "located_in": row.get("Located In"),
                 "members": _split(row.get("Members")) or None,
-                "collective_defense": (row.get("Collective Defense", "").lower() == "true") or None,
-                "major_power": (row.get("Major Power", "").lower() == "true") or None,
+                "collective_defense": _flag(actors_path, line, row, "Collective Defense"),
+                "major_power": _flag(actors_path, line, row, "Major Power"),
                 "likelihood": float(row["Likelihood"])
                 if _is_number(row.get("Likelihood"))
                 else row.get("Likelihood"),
@@ -313,6 +313,14 @@ def _read_actors(actors_path: Path) -> dict[str, dict[str, Any]]:
             }
         )
     return actors
+
+
+def _flag(path: Path, line: int, row: dict[str, str], column: str) -> bool | None:
+    """A yes-or-no column: ``true``, or ``false`` or empty (None); anything else is an error."""
+    value = row.get(column, "").strip().lower()
+    if value not in ("true", "false", ""):
+        raise GraphFileError(path, [f"{path}:{line}: {column} must be true or false, not {row[column]!r}"])
+    return True if value == "true" else None
 
 
 def _is_number(value: str | None) -> bool:
