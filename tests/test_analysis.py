@@ -110,3 +110,16 @@ def test_an_alliance_does_not_fight_its_own_member(runner):
 
     result = runner.invoke(app, ["paths", "Turkey", "NATO", "-g", "caucasus-2020"])
     assert result.exit_code == 2 and "an alliance does not fight its own member" in result.stderr
+
+
+def test_a_side_is_named_as_an_actor_is_and_must_be_a_belligerent():
+    from escalate import FlareUpError, UnknownActorError
+
+    r = escalation_paths(None, "Armenia", "Azerbaijan")
+    assert r.probability("russia", "armenia") == r.probability("Russia", "Armenia") > 0
+    assert r.probability("Russia", "ARM") == r.probability("Russia", "Armenia")  # an alias
+    assert r.probability("Russia", None) == r.party("Russia", None).probability  # as a mediator
+    with pytest.raises(FlareUpError, match="the sides are Armenia and Azerbaijan"):
+        r.probability("Russia", "Turkey")
+    with pytest.raises(UnknownActorError):
+        r.probability("Russia", "Nowhere")

@@ -14,7 +14,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from escalate.errors import NotDrawnInError
+from escalate.errors import FlareUpError, NotDrawnInError
 from escalate.model import Scenario
 
 
@@ -163,8 +163,19 @@ class EscalationData:
         return len(self.parties)
 
     def party(self, actor: str, side: str | None | object = ...) -> Party:
-        """The party entry of ``actor`` (its most likely side unless ``side`` is given)."""
+        """The party entry of ``actor`` (its most likely side unless ``side`` is given).
+
+        Both are names as on the command line (an alias or another case will do); ``side`` is
+        a belligerent, or None for no side (a mediator).
+        """
         actor = self.scenario.resolve(actor)
+        if side is not ... and side is not None:
+            if not isinstance(side, str):
+                raise FlareUpError(f"a side is a belligerent's name or None, not {side!r}")
+            side = self.scenario.resolve(side)
+            if side not in self.belligerents:
+                a, b = self.belligerents
+                raise FlareUpError(f"the sides are {a} and {b} (or None for no side), not {side}")
         for p in self.parties:
             if p.actor == actor and (side is ... or p.side == side):
                 return p
