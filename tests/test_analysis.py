@@ -123,3 +123,19 @@ def test_a_side_is_named_as_an_actor_is_and_must_be_a_belligerent():
         r.probability("Russia", "Turkey")
     with pytest.raises(UnknownActorError):
         r.probability("Russia", "Nowhere")
+
+
+def test_likelihoods_may_be_given_as_the_command_line_gives_them(tmp_path):
+    from escalate import FlareUpError
+
+    wars = escalation_paths(None, "Armenia", "Azerbaijan", likelihoods="wars")
+    assert wars.likelihoods == "wars" and wars.probability("Russia", "Armenia") > 0.3
+    path = tmp_path / "t.toml"
+    path.write_text("defense_pact = 0.5\n")
+    from_file = escalation_paths(None, "Armenia", "Azerbaijan", likelihoods=path)
+    changed = escalation_paths(None, "Armenia", "Azerbaijan", likelihoods={"defense_pact": 0.5})
+    assert from_file.probability("Russia", "Armenia") == changed.probability("Russia", "Armenia") == 0.5
+    with pytest.raises(FlareUpError, match="must be a number from 0 to 1"):
+        escalation_paths(None, "Armenia", "Azerbaijan", likelihoods={"defense_pact": 2})
+    with pytest.raises(FlareUpError, match="likelihoods must be a table"):
+        escalation_paths(None, "Armenia", "Azerbaijan", likelihoods=3)

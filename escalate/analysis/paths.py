@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -31,7 +31,7 @@ from escalate.engine.exact import fighting_sides, pulled_sides, run_cascade
 from escalate.engine.tally import Tally
 from escalate.engine.ties import NO_SIDE, Compiled, FlareUp
 from escalate.errors import FlareUpError
-from escalate.io import load_scenario
+from escalate.io import load_likelihoods, load_scenario
 from escalate.likelihoods import LikelihoodTable
 from escalate.model import Role, Scenario
 
@@ -101,7 +101,7 @@ def escalation_paths(
     method: str = "auto",
     samples: int = 10_000,
     seed: int = 0,
-    likelihoods: LikelihoodTable | None = None,
+    likelihoods: LikelihoodTable | Mapping[str, float] | str | os.PathLike[str] | None = None,
     progress: Callable[[int], None] | None = None,
 ) -> Escalation:
     """Which outside parties a flare-up between ``a`` and ``b`` could draw in, and how.
@@ -117,7 +117,8 @@ def escalation_paths(
     top : how many paths to keep per party
     method : ``"auto"`` (exact when feasible), ``"exact"`` or ``"monte-carlo"``
     samples, seed : Monte Carlo sample count and seed
-    likelihoods : a :class:`~escalate.likelihoods.LikelihoodTable` (default: the documented one)
+    likelihoods : a :class:`~escalate.likelihoods.LikelihoodTable`, changes to the default one
+        (``{"defense_pact": 0.5}``), or what ``--likelihoods`` takes (``"wars"``, a TOML file)
 
     Raises
     ------
@@ -137,6 +138,7 @@ def escalation_paths(
     )
     if top < 1:
         raise FlareUpError(f"top must be at least 1, not {top}")
+    likelihoods = _table(likelihoods)
     compiled = compile_scenario(scenario, flare_up, likelihoods)
     try:
         tally = run_cascade(compiled, method=method, samples=samples, seed=seed, progress=progress)
@@ -145,6 +147,22 @@ def escalation_paths(
     return _escalation(
         scenario, compiled, tally, theatre=theatre, top=top, seed=seed, likelihoods=likelihoods
     )
+
+
+def _table(
+    likelihoods: LikelihoodTable | Mapping[str, float] | str | os.PathLike[str] | None,
+) -> LikelihoodTable | None:
+    """The likelihood table meant: given, changes to the default, or read as ``--likelihoods`` reads."""
+    if likelihoods is None or isinstance(likelihoods, LikelihoodTable):
+        return likelihoods
+    if isinstance(likelihoods, str | os.PathLike):
+        return load_likelihoods(likelihoods if isinstance(likelihoods, str) else os.fspath(likelihoods))
+    if isinstance(likelihoods, Mapping):
+        try:
+            return LikelihoodTable().updated(dict(likelihoods))
+        except ValueError as exc:
+            raise FlareUpError(str(exc)) from exc
+    raise FlareUpError(f"likelihoods must be a table, a mapping of changes or a file, not {likelihoods!r}")
 
 
 def _escalation(
