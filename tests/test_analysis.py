@@ -139,3 +139,26 @@ def test_likelihoods_may_be_given_as_the_command_line_gives_them(tmp_path):
         escalation_paths(None, "Armenia", "Azerbaijan", likelihoods={"defense_pact": 2})
     with pytest.raises(FlareUpError, match="likelihoods must be a table"):
         escalation_paths(None, "Armenia", "Azerbaijan", likelihoods=3)
+
+
+@pytest.mark.parametrize(
+    ("options", "message"),
+    [
+        ({"samples": True}, "samples must be a whole number, not True"),
+        ({"samples": "100"}, "samples must be a whole number, not '100'"),
+        ({"top": 2.5}, "top must be a whole number, not 2.5"),
+        ({"seed": "abc"}, "seed must be a whole number, not 'abc'"),
+        ({"max_hops": 1.5}, "max_hops must be a whole number, not 1.5"),
+        ({"samples": 0}, "samples must be at least 1, not 0"),
+        ({"theatre": 5}, "theatre must be a list of territories' names, not 5"),
+        ({"theatre": "Armenia"}, "theatre must be a list of territories' names, not 'Armenia'"),
+        ({"initiator": 1}, "initiator must be an actor's name, not 1"),
+        ({"method": "fast"}, "method must be auto, exact or monte-carlo, not 'fast'"),
+    ],
+)
+def test_an_option_of_the_wrong_type_is_a_flare_up_error_naming_it(options, message):
+    from escalate import FlareUpError
+
+    with pytest.raises(FlareUpError) as info:
+        escalation_paths(None, "Armenia", "Azerbaijan", **options)
+    assert str(info.value) == message

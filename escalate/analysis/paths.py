@@ -131,13 +131,13 @@ def escalation_paths(
     >>> result.probability("Russia", "Armenia")
     0.0
     """
+    _check_types(a=a, b=b, initiator=initiator, theatre=theatre, max_hops=max_hops, top=top,
+                 method=method, samples=samples, seed=seed)  # fmt: skip
     if not isinstance(scenario, Scenario):
         scenario = load_scenario(scenario)
     flare_up = make_flare_up(
         scenario, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops
     )
-    if top < 1:
-        raise FlareUpError(f"top must be at least 1, not {top}")
     likelihoods = _table(likelihoods)
     compiled = compile_scenario(scenario, flare_up, likelihoods)
     try:
@@ -147,6 +147,29 @@ def escalation_paths(
     return _escalation(
         scenario, compiled, tally, theatre=theatre, top=top, seed=seed, likelihoods=likelihoods
     )
+
+
+def _check_types(**options: Any) -> None:
+    """Each option of :func:`escalation_paths` of the type it needs, or a FlareUpError naming it."""
+    for name in ("a", "b", "initiator"):
+        value = options[name]
+        if not isinstance(value, str) and not (name == "initiator" and value is None):
+            raise FlareUpError(f"{name} must be an actor's name, not {value!r}")
+    theatre = options["theatre"]
+    if theatre is not None and (isinstance(theatre, str) or not isinstance(theatre, Iterable)):
+        raise FlareUpError(f"theatre must be a list of territories' names, not {theatre!r}")
+    if theatre is not None and not all(isinstance(t, str) for t in theatre):
+        raise FlareUpError(f"theatre must be a list of territories' names, not {theatre!r}")
+    for name, least in (("samples", 1), ("top", 1), ("seed", None), ("max_hops", 1)):
+        value = options[name]
+        if value is None and name == "max_hops":
+            continue
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise FlareUpError(f"{name} must be a whole number, not {value!r}")
+        if least is not None and value < least:
+            raise FlareUpError(f"{name} must be at least {least}, not {value}")
+    if options["method"] not in ("auto", "exact", "monte-carlo"):
+        raise FlareUpError(f"method must be auto, exact or monte-carlo, not {options['method']!r}")
 
 
 def _table(
