@@ -195,3 +195,17 @@ def test_a_warning_is_one_line_before_the_error_not_pythons_two(tmp_path, runner
         f"Warning: {path}: no lone-actors.csv beside it; actors are taken as plain states",
         f"Error: {path}:2: relation #1 (Armenia <-> Azerbaijan): unknown source 'x'; define it under [sources]",
     ]
+
+
+def test_world_commands_refuse_a_bad_output_before_any_work(tmp_path, runner):
+    # The data folder does not exist: the output is what is refused, so nothing was read.
+    missing = str(tmp_path / "no-data")
+    folder = runner.invoke(app, ["calibrate", "--data", missing, "-o", str(tmp_path)])
+    assert folder.exit_code == 1
+    assert folder.stderr == f"Error: cannot write {tmp_path}: it is a folder; give a file path\n"
+    suffix = runner.invoke(app, ["import", "atop", "--data", missing, "--year", "2014", "-o", "w.xyz"])
+    assert suffix.exit_code == 2 and "unknown scenario format 'xyz'" in suffix.stderr
+    nowhere = runner.invoke(
+        app, ["import", "atop", "--data", missing, "--year", "2014", "-o", f"{missing}/w.toml"]
+    )
+    assert nowhere.exit_code == 1 and f"there is no folder {missing}" in nowhere.stderr

@@ -36,10 +36,12 @@ def import_atop_cmd(
     \b
     Example: escalate import atop --data ../shared/data --year 2014 -o world-2014.toml
     """  # noqa: D301
-    from escalate.io import write_scenario
+    from escalate.io import format_of, write_scenario
+    from escalate.io.files import check_output
     from escalate.world.atop import world_scenario
 
     with user_errors():
+        format_of(output), check_output(output)  # a bad output is refused before the work
         scenario = world_scenario(data, year, rivalry_years=rivalry_years)
         write_scenario(scenario, output)
     typer.echo(f"Wrote {output} ({_census(scenario)}, {len(scenario.relations)} relations)", err=True)
@@ -138,9 +140,11 @@ def calibrate_cmd(
     \b
     Example: escalate calibrate --data ../shared/data --before 1946 -o fitted.toml
     """  # noqa: D301
+    from escalate.io.files import check_output
     from escalate.world.calibrate import calibrate, save_table
 
     with user_errors():
+        check_output(output)  # a bad output is refused before the work
         only = None if before is None else (lambda war: war.start.year < before)
         table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs)
         save_table(table_, output, kind=conflicts.value, before=before)

@@ -82,6 +82,11 @@ def is_path_like(graph: str | os.PathLike[str]) -> bool:
     return isinstance(graph, os.PathLike) or "/" in text or os.sep in text or "." in text
 
 
+def file_limit() -> int:
+    """``MAX_FILE_BYTES`` as it is now (a test may lower it)."""
+    return MAX_FILE_BYTES
+
+
 def read_text(path: Path, *, limit: int | None = None, limit_is: str = "MAX_FILE_BYTES") -> str:
     """Read a UTF-8 text file (a BOM is allowed), refusing files over ``limit`` (MAX_FILE_BYTES) bytes.
 
@@ -132,14 +137,7 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
     written: a symbolic link is written through (the link stays, its target gets the
     content) and a device, FIFO or folder is refused, never replaced.
     """
-    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
-    try:
-        mode = os.stat(target).st_mode
-    except OSError:
-        mode = None  # a new path (or one the write below will report)
-    if mode is not None and not stat.S_ISREG(mode):
-        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
-        raise OutputError(f"cannot write {path}: it is {kind}; give a file path")
+    target = check_output(path)
     folder = target.parent if str(target.parent) else Path(".")
     try:
         fd, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=folder)
@@ -157,6 +155,26 @@ def atomic_write(path: str | os.PathLike[str]) -> Iterator[BinaryIO]:
         if isinstance(exc, OSError):
             raise OutputError(f"cannot write {target}: {exc.strerror or exc}") from exc
         raise
+
+
+def check_output(path: str | os.PathLike[str]) -> Path:
+    """The file :func:`atomic_write` would write for ``path``, or an OutputError saying why not.
+
+    Commands call it before long work, so that a folder, a device or a missing folder given
+    as the output is refused at once, not after minutes of computing.
+    """
+    target = Path(os.path.realpath(path)) if Path(path).is_symlink() else Path(path)
+    try:
+        mode = os.stat(target).st_mode
+    except OSError:
+        mode = None  # a new path
+    if mode is not None and not stat.S_ISREG(mode):
+        kind = "a folder" if stat.S_ISDIR(mode) else "not a regular file (a device, FIFO or socket)"
+        raise OutputError(f"cannot write {path}: it is {kind}; give a file path")
+    folder = target.parent if str(target.parent) else Path(".")
+    if not folder.is_dir():
+        raise OutputError(f"cannot write {path}: there is no folder {folder}")
+    return target
 
 
 def _mode_for(target: Path) -> int:

@@ -27,8 +27,7 @@ from escalate.errors import (
     UnknownScenarioError,
     show_value,
 )
-from escalate.io import files
-from escalate.io.files import bundled_path, is_path_like, read_text
+from escalate.io.files import bundled_path, file_limit, is_path_like, read_text
 from escalate.model import (
     Scenario,
     scenario_from_data,
@@ -45,7 +44,7 @@ def read_toml(path: Path, *, seen: tuple[Path, ...] = (), budget: int | None = N
     """
     if budget is None:  # the first file of a chain: the whole limit
         text = read_text(path)
-        budget = files.MAX_FILE_BYTES
+        budget = file_limit()
     else:
         text = read_text(
             path, limit=max(budget, 0), limit_is="what MAX_FILE_BYTES leaves after the files extending it"
