@@ -11,7 +11,7 @@ notebook can catch them all at once::
     ├── UnknownFormatError        .path, .name, .allowed (a file suffix or format option)
     ├── OutputError               an output could not be written (nothing left behind)
     ├── NotDrawnInError           .actor, .side (a KeyError too)
-    └── FlareUpError              a question that does not make sense
+    └── FlareUpError              a question or request that does not make sense
 
     EscalateWarning               a conversion could not keep everything (a UserWarning)
 

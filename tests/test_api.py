@@ -39,6 +39,10 @@ def test_with_actor_rejects_duplicates_and_validates():
         EscalateError, match="unknown relation type 'defence_pact'; did you mean 'defense_pact'"
     ):
         s.without_relations(type="defence_pact")  # a typo used to remove nothing, silently
+    with pytest.raises(EscalateError, match="say which relations to remove"):
+        s.without_relations()  # once removed every relation
+    with pytest.raises(EscalateError, match="no guarantee joining Armenia, Russia to remove"):
+        s.without_relations(type="guarantee", between=["Russia", "Armenia"])
     with pytest.raises(EscalateError, match="unknown kind 'nation'"):
         s.with_actor("Gondor", kind="nation")
 

@@ -27,7 +27,7 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from escalate.errors import GraphFileError, UnknownActorError, UnknownRelationError
+from escalate.errors import FlareUpError, GraphFileError, UnknownActorError, UnknownRelationError
 from escalate.model.checks import Inherited, checked_fields
 from escalate.model.elements import (
     _FILE_TYPES,
@@ -134,6 +134,9 @@ class Scenario:
     def without_relations(self, *, type: str | None = None, between: Iterable[str] = ()) -> Scenario:
         """Return a copy without the relations of ``type`` that name all of ``between``.
 
+        Asking for no filter, or for relations there are none of, is a FlareUpError rather
+        than a copy with every relation gone or none.
+
         Examples
         --------
         >>> from escalate import build_scenario
@@ -145,9 +148,14 @@ class Scenario:
         if type is not None and type not in _FILE_TYPES:
             raise UnknownRelationError(str(type), _FILE_TYPES)
         names = {self.resolve(n) for n in between}
+        if type is None and not names:
+            raise FlareUpError("say which relations to remove: a type, the actors they join, or both")
         kept = tuple(
             r for r in self.relations if not ((type is None or r.type == type) and names <= set(r.actors))
         )
+        if len(kept) == len(self.relations):
+            joining = f" joining {', '.join(sorted(names))}" if names else ""
+            raise FlareUpError(f"no {type or 'relation'}{joining} to remove")
         return dataclasses.replace(self, relations=kept)
 
     def with_actor(self, name: str, **attributes: Any) -> Scenario:
