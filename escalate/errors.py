@@ -150,7 +150,7 @@ class OutputError(EscalateError):
     ...         pass
     ... except OutputError as exc:
     ...     print(exc)
-    cannot write /no/such/folder/out.png: No such file or directory
+    cannot write /no/such/folder/out.png: there is no folder /no/such/folder
     """
 
 

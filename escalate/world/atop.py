@@ -51,16 +51,20 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
+from collections.abc import Mapping
 from typing import Any
 
 from escalate.errors import GraphFileError
 from escalate.model import Scenario, scenario_from_data
-from escalate.world.data import SOURCES, checked_start, data_file, rows, text_rows
+from escalate.world.data import SOURCES, data_file, rows
 from escalate.world.naming import GRADE_WORDS, GRADES, alliance_label, dispute_grade, unique_names
-
-#: ATOP 4.01 defence conditions kept in an alliance's note: specific adversary, location,
-#: conflict, non-provocation, demand.
-CONDITIONS = ("defcoadv", "defcoloc", "defcocon", "defconum", "defcodem")
+from escalate.world.readers import (
+    read_borders,
+    read_disputes,
+    read_memberships,
+    read_obligations,
+    read_states,
+)
 
 #: Names of a few well-known alliances by ATOP id (the data carries numbers only).
 ALLIANCE_NAMES = {
@@ -79,71 +83,20 @@ class WorldData:
 
     def __init__(self, folder: str | os.PathLike[str], *, with_disputes: bool = True) -> None:
         self.folder = folder
-        self.names: dict[int, tuple[str, str]] = {}
-        for state in text_rows(folder, "states", ("ccode", "statenme", "stateabb"), whole=("ccode",)):
-            self.names[int(state["ccode"])] = (state["statenme"], state["stateabb"])
-        self.system: dict[int, set[int]] = defaultdict(set)
-        for _, member in rows(folder, "system", ("ccode", "year")):
-            self.system[member["year"]].add(member["ccode"])
-        unnamed = sorted(set().union(*self.system.values()) - set(self.names)) if self.system else []
-        if unnamed:  # a states file cut short would silently drop states from every year
-            path = data_file(folder, "states")
-            codes = ", ".join(map(str, unnamed[:5])) + (
-                f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else ""
-            )
-            raise GraphFileError(
-                path, [f"{path}: no name for the system members {codes}; is the file complete?"]
-            )
-        columns = (
-            "ccode1",
-            "ccode2",
-            "year",
-            "atop_defense",
-            "atop_offense",
-            "atop_neutral",
-            "atop_nonagg",
-            "atop_consul",
-        )
-        self.atop: dict[int, dict[tuple[int, int], dict[str, int]]] = defaultdict(dict)
-        for _, row in rows(folder, "atop", columns):
-            self.atop[row["year"]][(row["ccode1"], row["ccode2"])] = {
-                k.removeprefix("atop_"): row[k] for k in columns[3:]
-            }
-        self.borders: list[tuple[int, int, int, int, int]] = []
-        for line, r in rows(folder, "contiguity", ("statelno", "statehno", "conttype", "begin", "end")):
-            for column in ("begin", "end"):
-                if not 1 <= r[column] % 100 <= 12:  # YYYYMM
-                    path = data_file(folder, "contiguity")
-                    message = f"{path}:{line}: {column} {r[column]} is not a year and month (YYYYMM)"
-                    raise GraphFileError(path, [message])
-            self.borders.append((r["statelno"], r["statehno"], r["conttype"], r["begin"], r["end"]))
+        self.names, self.system = read_states(folder)
+        self.atop = read_obligations(folder)
+        self.borders = read_borders(folder)
         self.majors = [
             (r["ccode"], r["styear"], r["endyear"])
             for _, r in rows(folder, "majors", ("ccode", "styear", "endyear"))
         ]
         #: ``(atopid, member, first year, last year or 0, defence, conditions)``.
-        self.memberships = [
-            (r["atopid"], r["member"], r["yrent"], r["yrexit"], r["defense"],
-             tuple(name for name in CONDITIONS if r[name]))
-            for _, r in rows(folder, "atop_members", ("atopid", "member", "yrent", "yrexit", "defense",
-                                                      *CONDITIONS))
-        ]  # fmt: skip
+        self.memberships = read_memberships(folder)
         self.disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
         #: ``(dispute, ccode) -> (hostility level 1-5, fatality code)`` of each participant.
         self.actions: dict[tuple[int, int], tuple[int, int]] = {}
         if with_disputes:
-            fields = ("dispnum", "ccode", "styear", "stmon", "stday", "sidea", "hostlev", "fatality")
-            for line, party in rows(folder, "mids", fields):
-                checked_start(
-                    data_file(folder, "mids"), line, party, ("styear", "stmon", "stday"), ("sidea", (0, 1))
-                )
-                _, sides = self.disputes.setdefault(party["dispnum"], (party["styear"], {0: set(), 1: set()}))
-                sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
-                self.actions[(party["dispnum"], party["ccode"])] = (party["hostlev"], party["fatality"])
-
-        if with_disputes and not self.disputes:
-            path = data_file(folder, "mids")
-            raise GraphFileError(path, [f"{path}: the file holds no dispute (only a header?)"])
+            self.disputes, self.actions = read_disputes(folder)
 
     def states_year(self, year: int) -> int:
         """The year whose COW state list describes ``year``: itself, or the list's last year after it.
@@ -271,13 +224,41 @@ class WorldData:
         borders_in = states_year if borders_in is None else borders_in
         states = self.members(states_year)
         name = unique_names(states)
+        relations = self._treaty_relations(year, states, name)
+        sources = {key: SOURCES[key] for key in ("atop", "cow_states", "cow_contiguity")}
+        for pair in sorted(self.land_borders(borders_in), key=sorted):
+            a, b = sorted(pair)
+            if a in states and b in states:
+                relations.append(
+                    {"type": "border", "between": [name[a], name[b]], "source": "cow_contiguity"}
+                )
+        if rivalries is not None:
+            sources["mid"] = SOURCES["mid"]
+            relations += self._dispute_relations(rivalries, states, name)
+        majors = self.major_powers(states_year)
+        actors: dict[str, Any] = {
+            name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
+            | ({"major_power": True} if c in majors else {})
+            for c, (_, abbreviation) in states.items()
+        }
+        alliances = self._alliance_actors(year, name)
+        if alliances:
+            sources["atop_members"] = SOURCES["atop_members"]
+        return {
+            "name": f"world-{year}",
+            "title": label or f"The international system in {year}: COW states, ATOP 5.1 obligations",
+            "relations": relations,
+            "sources": sources,
+            "actors": actors | alliances,
+        }
+
+    def _treaty_relations(
+        self, year: int, states: Mapping[int, Any], name: dict[int, str]
+    ) -> list[dict[str, Any]]:
+        """The ATOP obligations of ``year`` between states, as relations (defence in an alliance left out)."""
         relations: list[dict[str, Any]] = []
         symmetric: set[tuple[str, frozenset[int]]] = set()
         table = self.obligations(year)
-        alliances = {
-            atopid: (sorted(members), conditions)
-            for atopid, (members, conditions) in self.alliances(year).items()
-        }
         allied = self.allied(year)
         for (a, b), duties in sorted(table.items()):
             if a not in states or b not in states or a == b:
@@ -296,57 +277,48 @@ class WorldData:
             ):
                 if duties[duty]:
                     _once(relations, symmetric, kind, a, b, name)
-        sources = {key: SOURCES[key] for key in ("atop", "cow_states", "cow_contiguity")}
-        for pair in sorted(self.land_borders(borders_in), key=sorted):
+        return relations
+
+    def _dispute_relations(
+        self, rivalries: tuple[int, int], states: Mapping[int, Any], name: dict[int, str]
+    ) -> list[dict[str, Any]]:
+        """Hostility (graded) between sides of the disputes begun in ``rivalries``, then co-belligerence."""
+        relations: list[dict[str, Any]] = []
+        begun = f"begun {rivalries[0]}-{rivalries[1]}"
+        grades = self.rivalry_grades(*rivalries)
+        for pair in sorted(grades, key=sorted):
             a, b = sorted(pair)
             if a in states and b in states:
-                relations.append(
-                    {"type": "border", "between": [name[a], name[b]], "source": "cow_contiguity"}
-                )
-        majors = self.major_powers(states_year)
-        if rivalries is not None:
-            sources["mid"] = SOURCES["mid"]
-            grades = self.rivalry_grades(*rivalries)
-            for pair in sorted(grades, key=sorted):
-                a, b = sorted(pair)
-                if a in states and b in states:
-                    grade, count, latest = grades[pair]
-                    note = f"{count} dispute{'s' if count > 1 else ''} begun {rivalries[0]}-{rivalries[1]}"
-                    note += f", the latest in {latest}; the worst: {GRADE_WORDS[grade]}"
-                    relations.append({"type": "hostility", "between": [name[a], name[b]], "level": grade,
-                                      "source": "mid", "note": note})  # fmt: skip
-            comrades = self.comrades(*rivalries)
-            for pair in sorted(comrades, key=sorted):
-                a, b = sorted(pair)
-                if a in states and b in states:
-                    count, latest = comrades[pair]
-                    note = f"{count} dispute{'s' if count > 1 else ''} begun {rivalries[0]}-{rivalries[1]} "
-                    note += f"on the same side, the latest in {latest}"
-                    relations.append({"type": "co_belligerence", "between": [name[a], name[b]],
-                                      "source": "mid", "note": note})  # fmt: skip
-        actors: dict[str, Any] = {
-            name[c]: {"kind": "state", "aliases": [abbreviation, str(c)], "source": "cow_states"}
-            | ({"major_power": True} if c in majors else {})
-            for c, (_, abbreviation) in states.items()
-        }
-        for atopid, (members, conditions) in alliances.items():
-            sources["atop_members"] = SOURCES["atop_members"]
-            names = [name[m] for m in members]
+                grade, count, latest = grades[pair]
+                note = f"{count} dispute{'s' if count > 1 else ''} {begun}"
+                note += f", the latest in {latest}; the worst: {GRADE_WORDS[grade]}"
+                relations.append({"type": "hostility", "between": [name[a], name[b]], "level": grade,
+                                  "source": "mid", "note": note})  # fmt: skip
+        comrades = self.comrades(*rivalries)
+        for pair in sorted(comrades, key=sorted):
+            a, b = sorted(pair)
+            if a in states and b in states:
+                count, latest = comrades[pair]
+                note = f"{count} dispute{'s' if count > 1 else ''} {begun} on the same side"
+                note += f", the latest in {latest}"
+                relations.append({"type": "co_belligerence", "between": [name[a], name[b]],
+                                  "source": "mid", "note": note})  # fmt: skip
+        return relations
+
+    def _alliance_actors(self, year: int, name: dict[int, str]) -> dict[str, Any]:
+        """The multilateral defence alliances of ``year``, each an actor with collective defence."""
+        actors: dict[str, Any] = {}
+        for atopid, (members, conditions) in self.alliances(year).items():
+            names = [name[m] for m in sorted(members)]
             called = ALLIANCE_NAMES.get(atopid) or alliance_label(atopid, names, self.signed(atopid))
             actors[called] = {
                 "kind": "alliance",
                 "aliases": [f"atop{atopid}", f"ATOP alliance {atopid}"],
-                "members": [name[m] for m in members],
+                "members": names,
                 "collective_defense": True,
                 "source": "atop_members",
             } | ({"note": "defence conditions: " + ", ".join(sorted(conditions))} if conditions else {})
-        return {
-            "name": f"world-{year}",
-            "title": label or f"The international system in {year}: COW states, ATOP 5.1 obligations",
-            "relations": relations,
-            "sources": sources,
-            "actors": actors,
-        }
+        return actors
 
 
 def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> dict[str, Any]:

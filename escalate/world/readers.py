@@ -1,0 +1,92 @@
+"""The COW, ATOP and MID tables of a data folder, each read and checked into plain structures.
+
+:class:`~escalate.world.atop.WorldData` holds what these return; each reader names the file
+and line of a value it cannot use.
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+
+from escalate.errors import GraphFileError
+from escalate.world.data import checked_start, data_file, rows, text_rows
+
+#: ATOP 4.01 defence conditions kept in an alliance's note: specific adversary, location,
+#: conflict, non-provocation, demand.
+CONDITIONS = ("defcoadv", "defcoloc", "defcocon", "defconum", "defcodem")
+
+#: ATOP 5.1 directed dyad-year obligation columns, after the two states and the year.
+OBLIGATION_COLUMNS = ("atop_defense", "atop_offense", "atop_neutral", "atop_nonagg", "atop_consul")
+
+
+def read_states(folder: str | os.PathLike[str]) -> tuple[dict[int, tuple[str, str]], dict[int, set[int]]]:
+    """``(name and abbreviation by COW code, members by year)``; a member with no name is an error."""
+    names: dict[int, tuple[str, str]] = {}
+    for state in text_rows(folder, "states", ("ccode", "statenme", "stateabb"), whole=("ccode",)):
+        names[int(state["ccode"])] = (state["statenme"], state["stateabb"])
+    system: dict[int, set[int]] = defaultdict(set)
+    for _, member in rows(folder, "system", ("ccode", "year")):
+        system[member["year"]].add(member["ccode"])
+    unnamed = sorted(set().union(*system.values()) - set(names)) if system else []
+    if unnamed:  # a states file cut short would silently drop states from every year
+        path = data_file(folder, "states")
+        codes = ", ".join(map(str, unnamed[:5])) + (
+            f" and {len(unnamed) - 5} more" if len(unnamed) > 5 else ""
+        )
+        raise GraphFileError(path, [f"{path}: no name for the system members {codes}; is the file complete?"])
+    return names, system
+
+
+def read_obligations(folder: str | os.PathLike[str]) -> dict[int, dict[tuple[int, int], dict[str, int]]]:
+    """ATOP's obligations by year and directed pair: ``{"defense": 0 or 1, "offense": ..., ...}``."""
+    atop: dict[int, dict[tuple[int, int], dict[str, int]]] = defaultdict(dict)
+    for _, row in rows(folder, "atop", ("ccode1", "ccode2", "year", *OBLIGATION_COLUMNS)):
+        atop[row["year"]][(row["ccode1"], row["ccode2"])] = {
+            k.removeprefix("atop_"): row[k] for k in OBLIGATION_COLUMNS
+        }
+    return atop
+
+
+def read_borders(folder: str | os.PathLike[str]) -> list[tuple[int, int, int, int, int]]:
+    """COW contiguity: ``(state, state, type, begin YYYYMM, end YYYYMM)``; a bad month is an error."""
+    borders: list[tuple[int, int, int, int, int]] = []
+    for line, r in rows(folder, "contiguity", ("statelno", "statehno", "conttype", "begin", "end")):
+        for column in ("begin", "end"):
+            if not 1 <= r[column] % 100 <= 12:  # YYYYMM
+                path = data_file(folder, "contiguity")
+                message = f"{path}:{line}: {column} {r[column]} is not a year and month (YYYYMM)"
+                raise GraphFileError(path, [message])
+        borders.append((r["statelno"], r["statehno"], r["conttype"], r["begin"], r["end"]))
+    return borders
+
+
+def read_memberships(folder: str | os.PathLike[str]) -> list[tuple[int, int, int, int, int, tuple[str, ...]]]:
+    """ATOP 4.01 members: ``(atopid, member, first year, last year or 0, defence, conditions)``."""
+    return [
+        (r["atopid"], r["member"], r["yrent"], r["yrexit"], r["defense"],
+         tuple(name for name in CONDITIONS if r[name]))
+        for _, r in rows(folder, "atop_members", ("atopid", "member", "yrent", "yrexit", "defense",
+                                                  *CONDITIONS))
+    ]  # fmt: skip
+
+
+def read_disputes(
+    folder: str | os.PathLike[str],
+) -> tuple[dict[int, tuple[int, dict[int, set[int]]]], dict[tuple[int, int], tuple[int, int]]]:
+    """MID 5.0: ``(dispute -> (start year, sides), (dispute, state) -> (hostility, fatality))``.
+
+    A start out of range or a side other than 0 or 1 is an error; so is a file with no dispute.
+    """
+    disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
+    actions: dict[tuple[int, int], tuple[int, int]] = {}
+    fields = ("dispnum", "ccode", "styear", "stmon", "stday", "sidea", "hostlev", "fatality")
+    for line, party in rows(folder, "mids", fields):
+        checked_start(data_file(folder, "mids"), line, party, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
+        _, sides = disputes.setdefault(party["dispnum"], (party["styear"], {0: set(), 1: set()}))
+        sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
+        actions[(party["dispnum"], party["ccode"])] = (party["hostlev"], party["fatality"])
+    if not disputes:
+        path = data_file(folder, "mids")
+        raise GraphFileError(path, [f"{path}: the file holds no dispute (only a header?)"])
+    return disputes, actions
