@@ -177,20 +177,7 @@ def backtest(
     features = ConflictFeatures(data)  # the rules' and the peers' inputs, made once
     progress = stderr_progress("backtest")
     with Workers(data, jobs, progress) as workers:
-        tables: LikelihoodTable | Mapping[int, LikelihoodTable] | None = likelihoods
-        training: Callable[[War], bool] | None = None
-        only: Callable[[War], bool] | None = None
-        if likelihoods is not None:
-            how = f"one table for every conflict ({likelihoods.origin})"
-        elif year is not None:
-            training = lambda c: c.start.year < year  # noqa: E731
-            only = lambda c: c.start.year >= year  # noqa: E731
-            tables = calibrate(folder, only=training, kind=kind, workers=workers)
-            how = f"fitted on the {KIND_NOUNS[kind][1]} before {year}, scored on the later ones"
-        else:
-            tables = leave_one_out(folder, kind=kind, workers=workers)
-            noun, nouns = KIND_NOUNS[kind]
-            how = f"fitted on the other {nouns} for each {noun} (leave one out)"
+        tables, training, only, how = _fitted(folder, kind, likelihoods, year, workers)
         predictions = predict(folder, likelihoods=tables, samples=samples, seed=seed, only=only,
                               kind=kind, workers=workers, features=features)  # fmt: skip
     if progress is not None:
@@ -210,6 +197,37 @@ def backtest(
         conflicts=kind, nouns=list(KIND_NOUNS[kind]), likelihoods=how, samples=samples, notes=notes
     )
     return figures
+
+
+def _fitted(
+    folder: str | os.PathLike[str], kind: str, likelihoods: LikelihoodTable | None, year: int | None,
+    workers: Workers,
+) -> tuple[
+    LikelihoodTable | Mapping[int, LikelihoodTable] | None,
+    Callable[[War], bool] | None,
+    Callable[[War], bool] | None,
+    str,
+]:  # fmt: skip
+    """``(tables, training, scored, how)``: the tables to score with, and how they were fitted.
+
+    ``training`` and ``scored`` pick the conflicts fitted on and scored (None: all); ``how``
+    says it in words.
+    """
+    if likelihoods is not None:
+        return likelihoods, None, None, f"one table for every conflict ({likelihoods.origin})"
+    if year is not None:
+        training: Callable[[War], bool] = lambda c: c.start.year < year  # noqa: E731
+        scored: Callable[[War], bool] = lambda c: c.start.year >= year  # noqa: E731
+        tables = calibrate(folder, only=training, kind=kind, workers=workers)
+        return (
+            tables,
+            training,
+            scored,
+            f"fitted on the {KIND_NOUNS[kind][1]} before {year}, scored on the later ones",
+        )
+    noun, nouns = KIND_NOUNS[kind]
+    how = f"fitted on the other {nouns} for each {noun} (leave one out)"
+    return leave_one_out(folder, kind=kind, workers=workers), None, None, how
 
 
 def _add_peers(features: ConflictFeatures, predictions: list[Prediction], scored: Sequence[War],
@@ -308,13 +326,10 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
         found["curves"] = curves(ranked.scores, labels)
         return found
 
-    recall, precision = top_k(probabilities.tolist(), labels.tolist(), k)
-    hits = np.argsort(-probabilities, kind="stable")[:k]
-    sided = [predictions[i] for i in hits if predictions[i].joined]
     model = figure("model", model_ranked, probabilities) | {
         "top_k": k,
-        "precision_at_k": precision,
-        "side_accuracy": sum(p.side == p.actual_side for p in sided) / len(sided) if sided else None,
+        "precision_at_k": top_k(probabilities.tolist(), labels.tolist(), k)[1],
+        "side_accuracy": _side_accuracy(predictions, probabilities, k),
         "calibration": calibration(probabilities, labels),
         "reliability": calibration(probabilities, labels, LOG_EDGES),
         "pairs": len(predictions),
@@ -332,10 +347,24 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
         if name in peers_.PEERS:
             baselines[name]["calibration"] = calibration(as_probability, labels)
             baselines[name]["reliability"] = calibration(as_probability, labels, LOG_EDGES)
+    detail = _by_conflict(predictions)
+    model["conflicts"] = len(detail)
+    return {"model": model, "baselines": baselines, "wars": detail}
+
+
+def _side_accuracy(predictions: Sequence[Prediction], probabilities: Any, k: int) -> float | None:
+    """Of the joiners among the ``k`` likeliest pairs, the share put on the side they joined."""
+    hits = np.argsort(-probabilities, kind="stable")[:k]
+    sided = [predictions[i] for i in hits if predictions[i].joined]
+    return sum(p.side == p.actual_side for p in sided) / len(sided) if sided else None
+
+
+def _by_conflict(predictions: Sequence[Prediction]) -> list[dict[str, Any]]:
+    """Each conflict's predicted joiners (0.5 or more), actual joiners and expected count."""
     by_conflict: dict[int, list[Prediction]] = defaultdict(list)
     for p in predictions:
         by_conflict[p.war].append(p)
-    detail = [
+    return [
         {
             "war": number,
             "predicted": [p.ccode for p in sorted(ps, key=lambda p: -p.probability) if p.probability >= 0.5],
@@ -344,5 +373,3 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
         }
         for number, ps in sorted(by_conflict.items())
     ]
-    model["conflicts"] = len(by_conflict)
-    return {"model": model, "baselines": baselines, "wars": detail}
