@@ -153,57 +153,114 @@ class Stack:
         base = weights[rows]
         starts = np.flatnonzero(np.r_[True, np.diff(self.war_of_row[rows]) != 0])  # one segment per war
         war = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))  # its local number
-        if key is None:
-            touched, delta = np.zeros(len(rows), dtype=bool), np.zeros((0, 1))
-        else:
-            fired, unfired = self.fired[rows, key], self.unfired[rows, key]
-            touched = (fired + unfired) > 0
-            shift = np.log(values) - np.log(table[key])
-            drop = np.log1p(-values) - np.log1p(-table[key])
-            delta = fired[touched, None] * shift + unfired[touched, None] * drop  # (asked, values)
-        # Each war's weights are scaled by its largest (log-sum-exp), untouched and touched apart.
-        plain_top = np.maximum.reduceat(np.where(touched, -np.inf, base), starts)  # (wars,)
-        seen = np.isfinite(plain_top)
-        plain_top = np.where(seen, plain_top, 0.0)
-        plain = np.where(touched, 0.0, np.exp(base - plain_top[war]))
-        asked = base[touched, None] + delta
-        asked_war = war[touched]
-        top = np.repeat(np.where(seen, plain_top, -np.inf)[:, None], delta.shape[1], axis=1)
-        firsts = np.flatnonzero(np.r_[True, np.diff(asked_war) != 0]) if len(asked_war) else asked_war
-        if len(asked_war):
-            segment = asked_war[firsts]
-            top[segment] = np.maximum(top[segment], np.maximum.reduceat(asked, firsts, axis=0))
-        rescale = np.exp(np.where(seen[:, None], plain_top[:, None] - top, -np.inf))  # (wars, values)
-        asked_w = np.exp(asked - top[asked_war])
-        total = np.add.reduceat(plain, starts)[:, None] * rescale
-        if len(asked_war):
-            total[asked_war[firsts]] += np.add.reduceat(asked_w, firsts, axis=0)
-        # Each candidate's share: the weight of its war's samples in which it fought.
-        position = np.full(len(self.war_of_row), -1)
-        position[rows] = np.arange(len(rows))
-        kept = wars_in[self.war_of_row[self.entry_row]]
-        entry, candidate = position[self.entry_row[kept]], self.entry_candidate[kept]
-        local = np.full(len(self.asking), -1)
-        local[np.flatnonzero(wars_in)] = np.arange(len(starts))
-        candidate_war = local[self.war_of_candidate]
-        share = np.bincount(candidate, weights=plain[entry], minlength=len(self.joined))[:, None]
-        share = share * rescale[np.maximum(candidate_war, 0)]
-        in_asked = touched[entry]
-        if in_asked.any():
-            index = np.cumsum(touched) - 1  # row -> its place among the touched rows
-            which, whose = index[entry[in_asked]], candidate[in_asked]
-            heads = np.flatnonzero(np.r_[True, np.diff(whose) != 0])
-            # A few values at a time: (entries x values) would take gigabytes on the disputes.
-            step = max(1, ENTRY_CELLS // max(len(which), 1))
-            for low in range(0, asked_w.shape[1], step):
-                part = asked_w[which, low : low + step]
-                share[whose[heads], low : low + step] += np.add.reduceat(part, heads, axis=0)
+        touched, delta = self._value_deltas(rows, table, key, values)
+        plain, asked_w, rescale, total = _war_totals(base, touched, delta, war, starts)
+        share, candidate_war = self._candidate_shares(
+            rows, wars_in, len(starts), touched, plain, asked_w, rescale
+        )
         candidates = np.flatnonzero(candidate_war >= 0)
         p = np.clip(share[candidates] / total[candidate_war[candidates]], FLOOR, 1 - 1e-9)
         y = self.joined[candidates, None]
         missed = self.missed[wars_in].sum() * np.log(FLOOR)
         result = np.where(y, np.log(p), np.log1p(-p)).sum(axis=0) + missed
         return result if key is not None else result[0]
+
+    def _value_deltas(self, rows: Any, table: Any, key: int | None, values: Any) -> tuple[Any, Any]:
+        """How the log weights of ``rows`` change when ``key`` takes each of ``values``.
+
+        Returns
+        -------
+        touched : ndarray of bool, shape (rows,)
+            Whether each row asked ``key`` (none does without ``key``).
+        delta : ndarray, shape (touched rows, values)
+            The change of each touched row's log weight; shape (0, 1) without ``key``.
+        """
+        if key is None:
+            return np.zeros(len(rows), dtype=bool), np.zeros((0, 1))
+        fired, unfired = self.fired[rows, key], self.unfired[rows, key]
+        touched = (fired + unfired) > 0
+        shift = np.log(values) - np.log(table[key])
+        drop = np.log1p(-values) - np.log1p(-table[key])
+        delta = fired[touched, None] * shift + unfired[touched, None] * drop  # (asked, values)
+        return touched, delta
+
+    def _candidate_shares(self, rows: Any, wars_in: Any, wars: int, touched: Any, plain: Any, asked_w: Any,
+                          rescale: Any) -> tuple[Any, Any]:  # fmt: skip
+        """Each candidate's weight of its war's samples in which it fought, and its war's local number.
+
+        Returns
+        -------
+        share : ndarray, shape (candidates, values)
+            The scaled weight of the samples in which each candidate fought (zero for the
+            candidates of wars left out).
+        candidate_war : ndarray of int, shape (candidates,)
+            Each candidate's war among the ``wars`` kept, or -1 for a war left out.
+        """
+        position = np.full(len(self.war_of_row), -1)
+        position[rows] = np.arange(len(rows))
+        kept = wars_in[self.war_of_row[self.entry_row]]
+        entry, candidate = position[self.entry_row[kept]], self.entry_candidate[kept]
+        local = np.full(len(self.asking), -1)
+        local[np.flatnonzero(wars_in)] = np.arange(wars)
+        candidate_war = local[self.war_of_candidate]
+        share = np.bincount(candidate, weights=plain[entry], minlength=len(self.joined))[:, None]
+        share = share * rescale[np.maximum(candidate_war, 0)]
+        _add_touched_shares(share, touched, entry, candidate, asked_w)
+        return share, candidate_war
+
+
+def _war_totals(base: Any, touched: Any, delta: Any, war: Any, starts: Any) -> tuple[Any, Any, Any, Any]:
+    """Each war's weights scaled by its largest (log-sum-exp), untouched and touched rows apart.
+
+    Returns
+    -------
+    plain : ndarray, shape (rows,)
+        The scaled weight of each row that did not ask the key (zero for those that did).
+    asked_w : ndarray, shape (touched rows, values)
+        The scaled weight of each row that asked it, for each value.
+    rescale : ndarray, shape (wars, values)
+        The factor that brings ``plain`` to each value's scale.
+    total : ndarray, shape (wars, values)
+        Each war's total scaled weight, for each value.
+    """
+    plain_top = np.maximum.reduceat(np.where(touched, -np.inf, base), starts)  # (wars,)
+    seen = np.isfinite(plain_top)
+    plain_top = np.where(seen, plain_top, 0.0)
+    plain = np.where(touched, 0.0, np.exp(base - plain_top[war]))
+    asked = base[touched, None] + delta
+    asked_war = war[touched]
+    top = np.repeat(np.where(seen, plain_top, -np.inf)[:, None], delta.shape[1], axis=1)
+    firsts = np.flatnonzero(np.r_[True, np.diff(asked_war) != 0]) if len(asked_war) else asked_war
+    if len(asked_war):
+        segment = asked_war[firsts]
+        top[segment] = np.maximum(top[segment], np.maximum.reduceat(asked, firsts, axis=0))
+    rescale = np.exp(np.where(seen[:, None], plain_top[:, None] - top, -np.inf))  # (wars, values)
+    asked_w = np.exp(asked - top[asked_war])
+    total = np.add.reduceat(plain, starts)[:, None] * rescale
+    if len(asked_war):
+        total[asked_war[firsts]] += np.add.reduceat(asked_w, firsts, axis=0)
+    return plain, asked_w, rescale, total
+
+
+def _add_touched_shares(share: Any, touched: Any, entry: Any, candidate: Any, asked_w: Any) -> None:
+    """Add to ``share`` the weights of the rows that asked the key, where each candidate fought.
+
+    Returns
+    -------
+    None
+        ``share`` is updated in place, a few values at a time.
+    """
+    in_asked = touched[entry]
+    if not in_asked.any():
+        return
+    index = np.cumsum(touched) - 1  # row -> its place among the touched rows
+    which, whose = index[entry[in_asked]], candidate[in_asked]
+    heads = np.flatnonzero(np.r_[True, np.diff(whose) != 0])
+    # A few values at a time: (entries x values) would take gigabytes on the disputes.
+    step = max(1, ENTRY_CELLS // max(len(which), 1))
+    for low in range(0, asked_w.shape[1], step):
+        part = asked_w[which, low : low + step]
+        share[whose[heads], low : low + step] += np.add.reduceat(part, heads, axis=0)
 
 
 def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
