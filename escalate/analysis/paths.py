@@ -156,9 +156,11 @@ def _check_types(**options: Any) -> None:
         if not isinstance(value, str) and not (name == "initiator" and value is None):
             raise FlareUpError(f"{name} must be an actor's name, not {value!r}")
     theatre = options["theatre"]
-    if theatre is not None and (isinstance(theatre, str) or not isinstance(theatre, Iterable)):
-        raise FlareUpError(f"theatre must be a list of territories' names, not {theatre!r}")
-    if theatre is not None and not all(isinstance(t, str) for t in theatre):
+    if theatre is not None and (
+        isinstance(theatre, str)
+        or not isinstance(theatre, Iterable)
+        or not all(isinstance(t, str) for t in theatre)
+    ):
         raise FlareUpError(f"theatre must be a list of territories' names, not {theatre!r}")
     for name, least in (("samples", 1), ("top", 1), ("seed", None), ("max_hops", 1)):
         value = options[name]

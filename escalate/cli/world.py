@@ -41,7 +41,8 @@ def import_atop_cmd(
     from escalate.world.atop import world_scenario
 
     with user_errors():
-        format_of(output), check_output(output)  # a bad output is refused before the work
+        format_of(output)  # a bad output is refused before the work
+        check_output(output)
         scenario = world_scenario(data, year, rivalry_years=rivalry_years)
         write_scenario(scenario, output)
     typer.echo(f"Wrote {output} ({_census(scenario)}, {len(scenario.relations)} relations)", err=True)

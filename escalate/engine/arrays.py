@@ -13,7 +13,7 @@ from typing import Any
 
 import numpy as np
 
-from escalate.engine.ties import Compiled, Theatre
+from escalate.engine.ties import Compiled, places_above
 from escalate.model import Role
 
 #: The roles as the sampler codes them (int8), in this order.
@@ -47,15 +47,16 @@ class TieArrays:
         self.same = np.array([a.same_side for a in arcs], dtype=bool)
         self.defender = np.array([a.toward_defender for a in arcs], dtype=bool)
         self.defensive = np.array([a.defensive for a in arcs], dtype=bool)
-        self.offensive = np.array([a.offensive for a in arcs], dtype=bool)
+        #: Ties that cannot fire in this flare-up: standing by a source that did not attack.
+        attacks = {a: compiled.flare_up.attacks(a) for a in {arc.source for arc in arcs if arc.offensive}}
+        self.idle = np.array([a.offensive and not attacks[a.source] for a in arcs], dtype=bool)
         self.mediator = self.role == ROLE_CODE[Role.MEDIATOR]
         # The territories each defensive arc must see in the theatre, as compressed rows.
         covers = [sorted(self.index[c] for c in a.covers or ()) for a in arcs]
         self.covers_start = np.cumsum([0] + [len(c) for c in covers])
         self.covers_place = np.array([p for c in covers for p in c], dtype=np.int64)
         self.has_covers = np.array([a.covers is not None for a in arcs], dtype=bool)
-        #: The work of examining each arc: once, and once more per territory it covers.
-        self.cost = 1 + np.diff(self.covers_start).astype(np.int64)
+        self.cost = np.array([a.cost for a in arcs], dtype=np.int64)
         #: Arcs in the order a party prefers their pulls: strongest, most likely, first written.
         self.rank = np.empty(len(arcs), dtype=np.int64)
         self.rank[np.lexsort((np.arange(len(arcs)), -self.p, -self.strength))] = np.arange(len(arcs))
@@ -64,8 +65,7 @@ class TieArrays:
         self.source_start = np.searchsorted(self.source[order], np.arange(len(self.actors) + 1))
         #: Each actor and every actor it lies in, innermost first, padded with -1 (as deep as
         #: the deepest region of the scenario, which the model caps).
-        theatre = Theatre(compiled.located_in, ())
-        chains = [[self.index[p] for p in theatre.above(a)] for a in self.actors]
+        chains = [[self.index[p] for p in places_above(compiled.located_in, a)] for a in self.actors]
         self.above = np.full((len(self.actors), max(map(len, chains), default=1)), -1, dtype=np.int64)
         for i, chain in enumerate(chains):
             self.above[i, : len(chain)] = chain

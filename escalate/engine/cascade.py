@@ -106,7 +106,7 @@ def propagate(compiled: Compiled, coin: Coin, work: Work | None = None) -> dict[
             to_check, waiting = waiting, []
         to_check.extend(_spreading_arcs(compiled, state, frontier))
         if work is not None:
-            work.checks += sum(1 + len(arc.covers or ()) for arc in to_check)
+            work.checks += sum(arc.cost for arc in to_check)
         candidates = _fired_pulls(compiled, state, theatre, to_check, waiting, ask)
         frontier = []
         theatre_grew = False
@@ -172,7 +172,7 @@ def _fired_pulls(
         if current is not None and not (current.role is Role.SUPPORTER and arc.role is Role.ALLY):
             continue  # in already; only a supporter can still be called to fight
         source = state[arc.source]
-        if arc.offensive and (source.side != attacking or source.role is not Role.BELLIGERENT):
+        if arc.offensive and not compiled.flare_up.attacks(arc.source):
             continue  # only a belligerent that attacked is stood by
         if arc.defensive:
             if source.side == attacking:

@@ -229,8 +229,7 @@ def _pulls(
     source_side = side[s_idx, source].astype(np.int64)
     defensive = g.defensive[a_idx]
     keep &= ~(defensive & (source_side == attack))
-    attacker = (source_side == attack) & (role[s_idx, source] == ROLE_CODE[Role.BELLIGERENT])
-    keep &= ~(g.offensive[a_idx] & ~attacker)
+    keep &= ~g.idle[a_idx]
     s_idx, a_idx, target, source_side, is_in = (x[keep] for x in (s_idx, a_idx, target, source_side, is_in))
     pull = np.where(g.same[a_idx], source_side, 1 - source_side)
     pull = np.where(g.defender[a_idx] & (source_side == attack), 1 - source_side, pull)

@@ -75,6 +75,11 @@ class FlareUp:
         """The side that attacks, or None when both count as defending."""
         return None if self.initiator is None else self.side_of(self.initiator)
 
+    def attacks(self, actor: str) -> bool:
+        """Whether ``actor`` is a belligerent of the attacking side: the one partners may stand by."""
+        attacking = self.attacking_side
+        return attacking is not None and dict(self.fighting).get(actor) == attacking
+
 
 @dataclass(frozen=True)
 class Arc:
@@ -103,6 +108,11 @@ class Arc:
     toward_defender: bool = False
     #: The likelihood table's key behind ``likelihood`` (None when the relation sets its own).
     key: str | None = None
+
+    @property
+    def cost(self) -> int:
+        """The work of examining the arc: once, and once more for each territory it covers."""
+        return 1 + len(self.covers or ())
 
     def pulls_to(self, source_side: int, attacking: int | None) -> int:
         """The side the arc draws ``target`` to when ``source`` fights on ``source_side``."""
@@ -171,7 +181,7 @@ class Theatre:
         if self._inside(territory):
             return False
         self.fought_on.add(territory)
-        self.holding.update(self.above(territory))
+        self.holding.update(places_above(self.located_in, territory))
         return True
 
     def reaches(self, territory: str) -> bool:
@@ -179,11 +189,12 @@ class Theatre:
         return territory in self.holding or self._inside(territory)
 
     def _inside(self, territory: str) -> bool:
-        return any(place in self.fought_on for place in self.above(territory))
+        return any(place in self.fought_on for place in places_above(self.located_in, territory))
 
-    def above(self, place: str) -> list[str]:
-        """``place`` and every actor it lies in, innermost first."""
-        chain = [place]
-        while chain[-1] in self.located_in:
-            chain.append(self.located_in[chain[-1]])
-        return chain
+
+def places_above(located_in: dict[str, str], place: str) -> list[str]:
+    """``place`` and every actor it lies in, innermost first (regions nest a bounded depth)."""
+    chain = [place]
+    while chain[-1] in located_in:
+        chain.append(located_in[chain[-1]])
+    return chain
