@@ -315,6 +315,57 @@ def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
     assert fitted == pytest.approx(0.3, abs=0.03)
 
 
+@pytest.mark.parametrize("window", [1, 4])
+def test_the_fit_searches_near_each_value_after_the_first_sweep_and_finds_the_whole_grid_optimum(
+    monkeypatch, window
+):
+    import numpy as np
+
+    from escalate.world import reweighting
+    from escalate.world.reweighting import GRID, Stack, WarDraws, fit_draws
+
+    monkeypatch.setattr(reweighting, "WINDOW", window)  # a narrow window must widen at its edge
+
+    # Three keys whose chance events mix in each candidate's joining: the fit with its window
+    # must end where coordinate ascent over the whole grid at every sweep ends.
+    rng = np.random.default_rng(7)
+    wars_ = []
+    for _ in range(12):
+        fired = rng.integers(0, 3, (600, 3)).astype(float)
+        unfired = rng.integers(0, 3, (600, 3)).astype(float)
+        joins = (fired[:, :2] > 0) & (rng.random((600, 2)) < 0.5)
+        wars_.append(WarDraws(keys=("a", "b", "c"), proposal=np.array([0.3, 0.2, 0.1]), fired=fired,
+                              unfired=unfired, joins=joins, joined=rng.random(2) < 0.3))  # fmt: skip
+    stack = Stack(wars_)
+    table = np.array([0.3, 0.2, 0.1])
+    for _ in range(3):
+        for key in range(3):
+            table[key] = GRID[int(np.argmax(stack.log_likelihood(table, key, GRID)))]
+    assert fit_draws(wars_, [0.3, 0.2, 0.1]).tolist() == table.tolist()
+
+
+def test_calibration_takes_a_first_look_with_fewer_samples_then_samples_in_full():
+    from escalate.likelihoods import FITTED_KEYS
+    from escalate.world.calibrate import FIRST_ROUND_SHARE, fit_history
+
+    class Recorded:
+        """A history that records the share of samples each round asks and fits nothing."""
+
+        workers = type("Quiet", (), {"progress": None})()
+        shares: list[float] = []
+
+        def sample(self, table, *, share=1.0):
+            self.shares.append(share)
+
+        def fit(self, table):
+            return table.updated({FITTED_KEYS[0]: 0.5})
+
+    history = Recorded()
+    table = fit_history(history, rounds=3)
+    assert history.shares == [FIRST_ROUND_SHARE, 1.0, 1.0] and FIRST_ROUND_SHARE < 1
+    assert table.origin == "fitted" and table.get(FITTED_KEYS[0]) == 0.5
+
+
 def test_backtest_options_conflict_and_a_given_table_is_not_out_of_sample(runner, history, tmp_path):
     table = tmp_path / "t.toml"
     table.write_text("guarantee = 0.5\n")

@@ -263,10 +263,19 @@ def _add_touched_shares(share: Any, touched: Any, entry: Any, candidate: Any, as
         share[whose[heads], low : low + step] += np.add.reduceat(part, heads, axis=0)
 
 
+#: After the first sweep, a key's value is sought this many grid steps either side of where it
+#: is (the whole grid again when the best lies on the window's edge).
+WINDOW = 4
+
+
 def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
     """Coordinate ascent on :data:`GRID`: the table (over ``keys``) that maximises the sum.
 
-    Keys no war consulted keep their ``start`` value.
+    The first sweep searches each key's whole grid: estimated far from the proposal, a key's
+    likelihood can have several peaks (a coarse-then-fine search lowered the wars' AUC from
+    0.773 to 0.748). Later sweeps, after the other keys moved a little, search a window of
+    :data:`WINDOW` steps around each key's value, and the whole grid again when the best
+    lies on the window's edge. Keys no war consulted keep their ``start`` value.
     """
     table = np.array(start, dtype=np.float64)
     if not wars_:
@@ -275,20 +284,29 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3) -> Any:
     weights = stack.log_weights(table)
     # Grid values scored at once: (samples x values) arrays stay near ENTRY_CELLS cells.
     step = max(1, ENTRY_CELLS // max(len(stack.war_of_row), 1))
+
+    def best_of(key: int, grid: Any) -> float:
+        scores = np.concatenate([
+            stack.log_likelihood(table, key, grid[low : low + step], weights)
+            for low in range(0, len(grid), step)
+        ])  # fmt: skip
+        return float(grid[int(np.argmax(scores))])
+
     # A war whose samples never asked a key's chance event does not depend on that key.
     asked = stack.asking.any(axis=0)
-    for _ in range(sweeps):
+    for sweep in range(sweeps):
         moved = False
-        for key in np.flatnonzero(asked):
-            # The whole grid: estimated far from the proposal, a key's likelihood can have
-            # several peaks (a coarse-then-fine search lowered the wars' AUC from 0.773 to 0.748).
-            scores = np.concatenate([
-                stack.log_likelihood(table, int(key), GRID[low : low + step], weights)
-                for low in range(0, len(GRID), step)
-            ])  # fmt: skip
-            best = float(GRID[int(np.argmax(scores))])
+        for key in map(int, np.flatnonzero(asked)):
+            if sweep:
+                at = int(np.abs(GRID - table[key]).argmin())
+                low, high = max(at - WINDOW, 0), min(at + WINDOW + 1, len(GRID))
+                best = best_of(key, GRID[low:high])
+                if (best == GRID[low] and low > 0) or (best == GRID[high - 1] and high < len(GRID)):
+                    best = best_of(key, GRID)
+            else:
+                best = best_of(key, GRID)
             if best != table[key]:
-                weights = stack.moved(weights, int(key), table[key], best)
+                weights = stack.moved(weights, key, table[key], best)
                 moved = True
             table[key] = best
         if not moved:

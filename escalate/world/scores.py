@@ -38,13 +38,21 @@ class Ranked:
         self.labels = np.asarray(labels, dtype=bool)
         # Distinct scores, lowest first, and each pair's place among them.
         self.values, self.inverse = np.unique(self.scores, return_inverse=True)
+        # The counts of the last weights asked (a bootstrap draw asks several measures of one).
+        self._last: tuple[Any, tuple[Any, Any]] | None = None
 
     def _counts(self, weights: Any) -> tuple[Any, Any]:
+        """Weighted joiners and others at each distinct score (``weights`` are not changed after)."""
+        if weights is not None and self._last is not None and self._last[0] is weights:
+            return self._last[1]
         w = np.ones(len(self.scores)) if weights is None else np.asarray(weights, dtype=np.float64)
         n = len(self.values)
+        everyone = np.bincount(self.inverse, weights=w, minlength=n)
         positive = np.bincount(self.inverse, weights=w * self.labels, minlength=n)
-        negative = np.bincount(self.inverse, weights=w * ~self.labels, minlength=n)
-        return positive, negative
+        counts = (positive, everyone - positive)
+        if weights is not None:
+            self._last = (weights, counts)
+        return counts
 
     def auc(self, weights: Any = None) -> float:
         """ROC AUC (the Mann-Whitney statistic); tied scores count one half."""
@@ -148,9 +156,10 @@ def cluster_intervals(
     rng = np.random.default_rng(seed)
     found: dict[str, list[float]] = {name: [] for name in measures}
     for _ in range(resamples):
-        weight = np.bincount(rng.integers(0, len(labels), len(labels)), minlength=len(labels))[cluster]
+        taken = np.bincount(rng.integers(0, len(labels), len(labels)), minlength=len(labels))
+        weight = taken[cluster].astype(np.float64)  # one array per draw: its measures share sums
         for name, measure in measures.items():
-            found[name].append(measure(weight.astype(np.float64)))
+            found[name].append(measure(weight))
     intervals = {}
     for name, values in found.items():
         low, high = np.nanquantile(values, [0.05, 0.95]) if np.isfinite(values).any() else (np.nan, np.nan)
