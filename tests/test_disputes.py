@@ -87,6 +87,45 @@ def test_out_of_time_backtest_fits_before_and_scores_after(disputes, runner, tmp
     assert text.startswith("2 (dispute, state) pairs in 1 disputes, 1 joiners")
 
 
+@pytest.fixture
+def three_years(disputes):
+    """The two disputes, and MID 11 (2002): Alpha (side A) against Delta again; Gamma joins Alpha.
+
+    ATOP of 2001 repeats that of 2000, so that Gamma's promise of offence to Alpha stands.
+    """
+    with open(disputes / "cow_mid_v5.0/MIDB 5.0.csv", "a", encoding="latin-1") as handle:
+        handle.write(
+            mid(11, 1, 1, 3, 2002, 1, 1) + mid(11, 4, 1, 3, 2002, 0, 1) + mid(11, 3, 2, 5, 2002, 1, 0)
+        )
+    with open(disputes / "atop_v5.1/atop5_1_ddyr_obligations.csv", "a", encoding="latin-1") as handle:
+        handle.write("1,2,2001,1,0,0,0,0\n2,1,2001,1,0,0,0,0\n3,1,2001,1,1,0,0,0\n")
+    add_system_year(disputes, 2002)
+    return disputes
+
+
+def test_rolling_fits_each_year_on_the_years_before_it_only(three_years, runner):
+    from escalate.world.calibrate import rolling
+
+    tables = rolling(three_years, 2001, samples=300, jobs=1)
+    assert set(tables) == {100_009, 100_011}  # the disputes of 2001 and 2002, each scored once
+    in_2001, in_2002 = tables[100_009], tables[100_011]
+    assert in_2001.origin == "fitted on the disputes before 2001"
+    assert in_2002.origin == "fitted on the disputes before 2002"
+    # Gamma stood by Alpha's attack through its offence promise in 2001 (MID 9): the table of
+    # 2002 has learned it; that of 2001, fitted on MID 7 alone, has not.
+    assert in_2002.get("offense_pact") >= 0.5 > in_2001.get("offense_pact")
+    result = runner.invoke(app, ["backtest", "--data", str(three_years), "--conflicts", "mids", "--rolling",
+                                 "--calibrate-before", "2001", "--samples", "300", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    figures = json.loads(result.stdout)
+    assert "(rolling)" in figures["likelihoods"] and "from 2001" in figures["likelihoods"]
+    assert [w["war"] for w in figures["wars"]] == [100_009, 100_011]
+    assert figures["model"]["joiners"] == 2 and "logistic regression" in figures["baselines"]
+    both = ["backtest", "--data", str(three_years), "--rolling", "--likelihoods", "wars"]
+    result = runner.invoke(app, both)
+    assert result.exit_code == 2 and "use --likelihoods or --rolling, not both" in result.stderr
+
+
 def test_the_same_figures_whatever_the_number_of_processes(disputes):
     from escalate.world.backtest import backtest
 

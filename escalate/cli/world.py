@@ -67,18 +67,28 @@ JobsOpt = Annotated[
 ]
 
 
+CalibrateBeforeOpt = Annotated[
+    int | None,
+    typer.Option(help="Fit the likelihoods on the conflicts before this year; score only the later ones."),
+]
+RollingOpt = Annotated[
+    bool,
+    typer.Option(
+        "--rolling",
+        help="Score each year from --calibrate-before (default 1990) on with likelihoods fitted "
+        "on every conflict before that year.",
+    ),
+]
+
+
 def backtest_cmd(
     data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
     conflicts: Annotated[
         Conflicts, typer.Option(help="Replay COW wars, militarized disputes (MID 5.0), or all of them.")
     ] = Conflicts.WARS,
     likelihoods: LikelihoodsOpt = None,
-    calibrate_before: Annotated[
-        int | None,
-        typer.Option(
-            help="Fit the likelihoods on the conflicts before this year; score only the later ones."
-        ),
-    ] = None,
+    calibrate_before: CalibrateBeforeOpt = None,
+    rolling: RollingOpt = False,
     samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per conflict.")] = 5000,
     seed: SeedOpt = 0,
     jobs: JobsOpt = None,
@@ -95,7 +105,8 @@ def backtest_cmd(
 
     Wars: each is scored with likelihoods fitted on all the other wars (leave one war out).
     Disputes: fitted on those begun before 1990, scored on the later ones. --calibrate-before
-    sets that year; --likelihoods scores every conflict with one table (not out of sample).
+    sets that year; --rolling refits for each later year on everything before it; --likelihoods
+    scores every conflict with one table (not out of sample).
     The peers (logistic regression, gradient-boosted trees) need `pip install 'escalate[research]'`.
 
     \b
@@ -106,15 +117,14 @@ def backtest_cmd(
     from escalate.render.text import backtest_text
     from escalate.world.backtest import backtest
 
-    if likelihoods is not None and calibrate_before is not None:
-        raise typer.BadParameter(
-            "use --likelihoods or --calibrate-before, not both", param_hint="--likelihoods"
-        )
+    if likelihoods is not None and (calibrate_before is not None or rolling):
+        other = "--rolling" if rolling else "--calibrate-before"
+        raise typer.BadParameter(f"use --likelihoods or {other}, not both", param_hint="--likelihoods")
     with user_errors():
         table_ = load_likelihoods(likelihoods) if likelihoods else None
         figures = backtest(
             data, likelihoods=table_, calibrate_before=calibrate_before, samples=samples, seed=seed,
-            kind=conflicts.value, jobs=jobs,
+            kind=conflicts.value, jobs=jobs, rolling=rolling,
         )  # fmt: skip
         if plot is not None:
             from escalate.render.backtest_plot import save_backtest_plot

@@ -46,6 +46,7 @@ from escalate.model import Role
 from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
 from escalate.world.calibrate import calibrate, leave_one_out
+from escalate.world.calibrate import rolling as rolling_tables
 from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
 from escalate.world.features import BASELINES, FEATURES, ConflictFeatures, baseline_scores
 from escalate.world.parallel import Workers, stderr_progress
@@ -156,17 +157,20 @@ def backtest(
     kind: str = "wars",
     jobs: int | None = None,
     peers: bool = True,
+    rolling: bool = False,
 ) -> dict[str, Any]:
     """The whole protocol: fit out of sample, score every conflict, summarise (see :func:`summary`).
 
     Likelihoods are fitted on the other conflicts for each conflict (leave one out; the
     wars' default), or on the conflicts before ``calibrate_before`` (then only the later ones
-    are scored; the disputes' default is :data:`DISPUTES_SPLIT`); a given ``likelihoods``
-    table scores every conflict as it is, and the figures are then not out of sample. The
-    peers are trained on the same conflicts the likelihoods are fitted on.
+    are scored; the disputes' default is :data:`DISPUTES_SPLIT`). With ``rolling``, each year
+    from ``calibrate_before`` (default :data:`DISPUTES_SPLIT`) on is scored with a table
+    fitted on every conflict before it. A given ``likelihoods`` table scores every conflict
+    as it is, and the figures are then not out of sample. The peers are trained on the same
+    conflicts the likelihoods are fitted on.
     """
     every = conflicts(folder, kind)
-    if kind != "wars" and likelihoods is None and calibrate_before is None:
+    if (kind != "wars" or rolling) and likelihoods is None and calibrate_before is None:
         calibrate_before = DISPUTES_SPLIT
     year = calibrate_before
     if year is not None and likelihoods is None and not any(c.start.year >= year for c in every):
@@ -177,8 +181,8 @@ def backtest(
     features = ConflictFeatures(data)  # the rules' and the peers' inputs, made once
     progress = stderr_progress("backtest")
     with Workers(data, jobs, progress) as workers:
-        tables, training, only, how = _fitted(folder, kind, likelihoods, year, workers)
-        predictions = predict(folder, likelihoods=tables, samples=samples, seed=seed, only=only,
+        fit = _fitted(folder, kind, likelihoods, year, workers, rolling=rolling)
+        predictions = predict(folder, likelihoods=fit.tables, samples=samples, seed=seed, only=fit.scored,
                               kind=kind, workers=workers, features=features)  # fmt: skip
     if progress is not None:
         progress("done")
@@ -187,54 +191,62 @@ def backtest(
     if peers and not peers_.available():
         notes.append(peers_.MISSING)
     elif peers:
-        scored = [c for c in every if only is None or only(c)]
-        train = [c for c in every if training is None or training(c)]
-        _add_peers(features, predictions, scored, train, leave_one_out=likelihoods is None and year is None)
+        _add_peers(features, predictions, every, fit)
     figures = summary(predictions)
     figures["model"]["out_of_sample"] = likelihoods is None
     # What the history calls one conflict and several, for whoever renders the figures.
     figures.update(
-        conflicts=kind, nouns=list(KIND_NOUNS[kind]), likelihoods=how, samples=samples, notes=notes
+        conflicts=kind, nouns=list(KIND_NOUNS[kind]), likelihoods=fit.how, samples=samples, notes=notes
     )
     return figures
 
 
+@dataclass(frozen=True)
+class Fitted:
+    """How the likelihoods that score each conflict were fitted, and so how the peers are trained."""
+
+    tables: LikelihoodTable | Mapping[int, LikelihoodTable] | None
+    how: str  # in words
+    scored: Callable[[War], bool] | None  # the conflicts scored (None: all)
+    trains: Callable[[War, War], bool]  # whether a conflict may train what scores another
+    group: Callable[[War], object]  # conflicts scored by one fit share a group
+
+
 def _fitted(
     folder: str | os.PathLike[str], kind: str, likelihoods: LikelihoodTable | None, year: int | None,
-    workers: Workers,
-) -> tuple[
-    LikelihoodTable | Mapping[int, LikelihoodTable] | None,
-    Callable[[War], bool] | None,
-    Callable[[War], bool] | None,
-    str,
-]:  # fmt: skip
-    """``(tables, training, scored, how)``: the tables to score with, and how they were fitted.
-
-    ``training`` and ``scored`` pick the conflicts fitted on and scored (None: all); ``how``
-    says it in words.
-    """
-    if likelihoods is not None:
-        return likelihoods, None, None, f"one table for every conflict ({likelihoods.origin})"
-    if year is not None:
-        training: Callable[[War], bool] = lambda c: c.start.year < year  # noqa: E731
-        scored: Callable[[War], bool] = lambda c: c.start.year >= year  # noqa: E731
-        tables = calibrate(folder, only=training, kind=kind, workers=workers)
-        return (
-            tables,
-            training,
-            scored,
-            f"fitted on the {KIND_NOUNS[kind][1]} before {year}, scored on the later ones",
-        )
+    workers: Workers, *, rolling: bool = False,
+) -> Fitted:  # fmt: skip
+    """The tables to score with, which conflicts they score, and how they were fitted."""
     noun, nouns = KIND_NOUNS[kind]
+    if likelihoods is not None:
+        how = f"one table for every conflict ({likelihoods.origin})"
+        return Fitted(likelihoods, how, None, lambda train, c: True, lambda c: None)
+    if year is not None:
+        first = year
+
+        def later(c: War) -> bool:
+            return c.start.year >= first
+
+        if rolling:
+            tables = rolling_tables(folder, first, kind=kind, workers=workers)
+            how = f"fitted on the {nouns} before each year from {first} on, scored on that year's (rolling)"
+            return Fitted(
+                tables, how, later, lambda t, c: t.start.year < c.start.year, lambda c: c.start.year
+            )
+        table = calibrate(folder, only=lambda c: c.start.year < first, kind=kind, workers=workers)
+        how = f"fitted on the {nouns} before {first}, scored on the later ones"
+        return Fitted(table, how, later, lambda t, c: t.start.year < first, lambda c: None)
     how = f"fitted on the other {nouns} for each {noun} (leave one out)"
-    return leave_one_out(folder, kind=kind, workers=workers), None, None, how
+    tables_ = leave_one_out(folder, kind=kind, workers=workers)
+    return Fitted(tables_, how, None, lambda t, c: t.number != c.number, lambda c: c.number)
 
 
-def _add_peers(features: ConflictFeatures, predictions: list[Prediction], scored: Sequence[War],
-               train: Sequence[War], *, leave_one_out: bool) -> None:  # fmt: skip
-    """Each peer's score of every prediction, trained on ``train`` (without the scored conflict)."""
+def _add_peers(features: ConflictFeatures, predictions: list[Prediction], every: Sequence[War],
+               fit: Fitted) -> None:  # fmt: skip
+    """Each peer's score of every prediction, trained on the conflicts ``fit`` allows for it."""
+    scored = [c for c in every if fit.scored is None or fit.scored(c)]
     rows = {}
-    for c in {c.number: c for c in [*scored, *train]}.values():
+    for c in every:
         states, found = features(c)
         rows[c.number] = (found, np.array([s in c.joiners for s in states]))
     by_conflict: dict[int, list[Prediction]] = defaultdict(list)
@@ -247,10 +259,11 @@ def _add_peers(features: ConflictFeatures, predictions: list[Prediction], scored
             return np.zeros((0, len(FEATURES))), np.zeros(0, dtype=bool)
         return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
 
-    groups = [[c] for c in scored] if leave_one_out else [list(scored)]
-    for group in groups:
-        numbers = {c.number for c in group}
-        train_x, train_y = stacked([c for c in train if not leave_one_out or c.number not in numbers])
+    groups: dict[object, list[War]] = defaultdict(list)
+    for c in scored:
+        groups[fit.group(c)].append(c)
+    for group in groups.values():
+        train_x, train_y = stacked([t for t in every if fit.trains(t, group[0])])
         test_x, _ = stacked(group)
         found = peers_.fit_and_score(train_x, train_y, test_x)
         ordered = [p for c in group for p in by_conflict[c.number]]

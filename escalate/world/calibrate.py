@@ -111,12 +111,25 @@ class History:
         found = self.workers.map(_draws, self.wars, _proposal(table), samples, self.seed, what="sampling")
         self.draws = {number: draws for number, draws in found.items() if draws is not None}
 
-    def fit(self, start: LikelihoodTable, *, without: int | None = None, sweeps: int = 3) -> LikelihoodTable:
-        """The fitted table on the current draws (without one war, when asked)."""
-        chosen = [self.draws[w.number] for w in self.wars if w.number in self.draws and w.number != without]
-        if not chosen:
+    def fit(
+        self, start: LikelihoodTable, *, chosen: Callable[[War], bool] | None = None, sweeps: int = 3,
+        near: bool = False,
+    ) -> LikelihoodTable:  # fmt: skip
+        """The fitted table on the current draws of the wars ``chosen`` (all by default).
+
+        With ``near``, ``start`` is taken to lie near the fit (a warm start): every sweep
+        searches around each value (see :func:`~escalate.world.reweighting.fit_draws`).
+        """
+        drawn = [
+            self.draws[w.number]
+            for w in self.wars
+            if w.number in self.draws and (chosen is None or chosen(w))
+        ]
+        if not drawn:
             return LikelihoodTable()  # nothing to fit on: the defaults, never ``start``
-        vector = fit_draws(chosen, [start.values[k] for k in FITTED_KEYS], sweeps=sweeps)
+        vector = fit_draws(
+            drawn, [start.values[k] for k in FITTED_KEYS], sweeps=sweeps, window_from=0 if near else 1
+        )
         return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
 
 
@@ -185,9 +198,47 @@ def leave_one_out(
         history.sample(full)  # draws at the full fit; each conflict's own draws are left out below
         tables = {}
         for war in history.wars:
-            fitted = history.fit(full, without=war.number, sweeps=1)
+            fitted = history.fit(full, chosen=_other_than(war), sweeps=1)
             tables[war.number] = fitted.updated({}, origin=f"fitted without war {war.number}")
     return tables
+
+
+def rolling(
+    folder: str | os.PathLike[str], first_year: int, *, data: WorldData | None = None, samples: int = SAMPLES,
+    seed: int = 0, kind: str = "mids", jobs: int | None = None, workers: Workers | None = None,
+) -> dict[int, LikelihoodTable]:  # fmt: skip
+    """A table for each conflict begun in ``first_year`` or later, fitted on all begun before its year.
+
+    The table of ``first_year`` is fitted as :func:`calibrate` fits it. Every conflict is then
+    sampled once at that table (a proposal only: it moves no weight), and each later year's
+    table is refitted, from the year before's, on the draws of the conflicts begun before it.
+    """
+    with _workers(folder, data, jobs, workers) as pool:
+        every = conflicts(folder, kind)
+        years = sorted({c.start.year for c in every if c.start.year >= first_year})
+        before = [c for c in every if c.start.year < first_year]
+        if not before or not years:
+            side = "before" if not before else "in or after"
+            raise FlareUpError(f"no {KIND_NOUNS[kind][1]} began {side} {first_year}; choose another year")
+        table = fit_history(History(pool, before, samples=samples, seed=seed))
+        history = History(pool, [c for c in every if c.start.year < years[-1]], samples=samples, seed=seed)
+        history.sample(table)
+        tables: dict[int, LikelihoodTable] = {}
+        for year in years:
+            if pool.progress is not None:
+                pool.progress(f"fitting the table of {year}")
+            table = history.fit(table, chosen=_begun_before(year), near=True)
+            fitted = table.updated({}, origin=f"fitted on the {KIND_NOUNS[kind][1]} before {year}")
+            tables.update((c.number, fitted) for c in every if c.start.year == year)
+    return tables
+
+
+def _other_than(war: War) -> Callable[[War], bool]:
+    return lambda other: other.number != war.number
+
+
+def _begun_before(year: int) -> Callable[[War], bool]:
+    return lambda conflict: conflict.start.year < year
 
 
 #: What each ``kind`` of history is, for the note a fitted table carries.
