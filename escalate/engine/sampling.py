@@ -135,17 +135,8 @@ def _run(
     waiting_s = np.zeros(0, dtype=np.int64)
     waiting_a = np.zeros(0, dtype=np.int64)
     max_hops = compiled.flare_up.hop_limit
-    while len(frontier[0]) or grew[waiting_s].any():
-        # Ties to examine: those of parties that just joined to fight, and waiting ones.
-        spreading = role[frontier] <= ROLE_CODE[Role.ALLIANCE]
-        spreading &= hops[frontier] < max_hops
-        s_idx, a_idx = g.arcs_from(frontier[0][spreading], frontier[1][spreading])
-        again = grew[waiting_s]
-        s_idx = np.concatenate([s_idx, waiting_s[again]])
-        a_idx = np.concatenate([a_idx, waiting_a[again]])
-        waiting_s, waiting_a = waiting_s[~again], waiting_a[~again]
-        work.checks += int(g.cost[a_idx].sum())
-        s_idx, a_idx, pull = _pulls(g, side, role, theatre, s_idx, a_idx, attack)
+    s_idx, a_idx, pull = _first_pulls(g, side, role, theatre, frontier, attack, work)
+    while len(s_idx):
         waits = pull == _WAITS
         waiting_s = np.concatenate([waiting_s, s_idx[waits]])
         waiting_a = np.concatenate([waiting_a, a_idx[waits]])
@@ -158,7 +149,31 @@ def _run(
         )
         frontier = _join(g, side, role, hops, via, s_idx, a_idx, pull)
         grew = _grow_theatre(g, theatre, s_idx, a_idx, pull, attack, seed, first, draws)
+        if not len(frontier[0]) and not grew[waiting_s].any():
+            break
+        # Ties to examine next: those of parties that just joined to fight, and waiting ones.
+        spreading = role[frontier] <= ROLE_CODE[Role.ALLIANCE]
+        spreading &= hops[frontier] < max_hops
+        s_idx, a_idx = g.arcs_from(frontier[0][spreading], frontier[1][spreading])
+        again = grew[waiting_s]
+        s_idx = np.concatenate([s_idx, waiting_s[again]])
+        a_idx = np.concatenate([a_idx, waiting_a[again]])
+        waiting_s, waiting_a = waiting_s[~again], waiting_a[~again]
+        work.checks += int(g.cost[a_idx].sum())
+        s_idx, a_idx, pull = _pulls(g, side, role, theatre, s_idx, a_idx, attack)
     return side, role, via
+
+
+def _first_pulls(
+    g: TieArrays, side: Any, role: Any, theatre: tuple[Any, Any], frontier: Any, attack: int, work: Work
+) -> tuple[Any, Any, Any]:
+    """The first round's pulls: every sample starts alike, so those of sample 0 hold for each."""
+    samples = len(side)
+    fighting = frontier[1][frontier[0] == 0]  # the belligerents (they spread, at hop 0)
+    s_idx, a_idx = g.arcs_from(np.zeros(len(fighting), dtype=np.int64), fighting)
+    work.checks += samples * int(g.cost[a_idx].sum())
+    _, a_idx, pull = _pulls(g, side[:1], role[:1], (theatre[0][:1], theatre[1][:1]), s_idx, a_idx, attack)
+    return np.repeat(np.arange(samples), len(a_idx)), np.tile(a_idx, samples), np.tile(pull, samples)
 
 
 def _start(compiled: Compiled, g: TieArrays, samples: int) -> tuple[Any, Any, Any, Any, Any, Any]:
