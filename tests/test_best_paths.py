@@ -92,3 +92,33 @@ def test_most_likely_chains_spells_out_only_the_parties_asked_for_and_agrees_wit
     assert len(every) == n - 2 and len(every["S1500"][1]) == 1499
     asked = most_likely_chains(c, {"S5", "S1500", "S2998", "nobody"})
     assert asked == {k: every[k] for k in ("S5", "S1500", "S2998")}
+
+
+def test_equal_chains_are_explained_alike_whatever_the_hash_seed():
+    import os
+    import subprocess
+    import sys
+
+    # A major power may intervene for either belligerent alike (one decision, two equal ties);
+    # Ruritania consults it. Which of the equal chains explains Ruritania must not follow the
+    # order of a set, which changes with Python's hash seed from one run to the next.
+    code = (
+        "from escalate import build_scenario, escalation_paths\n"
+        "s = build_scenario(actors={'Westland': {}, 'Eastland': {}, 'Bigpower': {'major_power': True},"
+        " 'Ruritania': {}}, relations=[{'type': 'consultation_pact', 'between': ['Ruritania', 'Bigpower'],"
+        " 'likelihood': 0.5}])\n"
+        "r = escalation_paths(s, 'Westland', 'Eastland', initiator='Westland', method='monte-carlo',"
+        " samples=2000)\n"
+        "print([(p.actor, p.side, [s.explanation for path in p.paths for s in path.steps]) for p in r.parties])\n"
+    )
+    outputs = {
+        subprocess.run(
+            [sys.executable, "-c", code],
+            capture_output=True,
+            text=True,
+            check=True,
+            env=dict(os.environ, PYTHONHASHSEED=str(seed)),
+        ).stdout  # fmt: skip
+        for seed in range(6)
+    }
+    assert len(outputs) == 1 and "Bigpower" in outputs.pop()

@@ -47,11 +47,11 @@ def best_chains(
     """
     import networkx as nx  # loaded only when explaining: keeps CLI start-up lean
 
-    graph = _relays(compiled, without=actor)
+    edges = _relay_edges(compiled, without=actor)
     belligerents = {b for b, _ in compiled.flare_up.fighting}
-    for arc in compiled.arcs:  # the last step may be any tie
-        if arc.target == actor:
-            _offer(graph, arc.source, _END, arc, _strike_bound(compiled, arc, belligerents))
+    for arc in compiled.arcs_into.get(actor, ()):  # the last step may be any tie
+        _offer(edges, arc.source, _END, arc, _strike_bound(compiled, arc, belligerents))
+    graph = _graph(edges)
     if _END not in graph:
         return []
     found: list[tuple[float, tuple[int, ...]]] = []
@@ -92,7 +92,7 @@ def most_likely_chains(
     """
     import networkx as nx
 
-    relays = _relays(compiled)
+    relays = _graph(_relay_edges(compiled))
     found: Any = nx.dijkstra_predecessor_and_distance(relays, _START, weight="weight")
     previous: dict[object, list[object]] = found[0]
     distance: dict[object, float] = found[1]
@@ -121,22 +121,31 @@ def most_likely_chains(
     return best
 
 
-def _relays(compiled: Compiled, without: str | None = None) -> Any:
-    """Belligerents and the ties that relay a call to fight, weighted by -log likelihood.
+Edges = dict[tuple[object, object], tuple[float, int | None]]
+
+
+def _relay_edges(compiled: Compiled, without: str | None = None) -> Edges:
+    """Belligerents and the ties that relay a call to fight: ``(source, target) -> (-log likelihood, arc)``.
 
     One edge per pair of parties (the likeliest tie; the first written on a tie), none into a
     belligerent and none out of ``without``.
     """
-    import networkx as nx
-
-    graph: nx.DiGraph[object] = nx.DiGraph()
     belligerents = {b for b, _ in compiled.flare_up.fighting}
-    for b in belligerents:
-        graph.add_edge(_START, b, weight=0.0, arc=None)
+    # In the flare-up's order, not a set's: the search breaks ties by the order edges came in.
+    edges: Edges = {(_START, b): (0.0, None) for b, _ in compiled.flare_up.fighting}
     relaying = (Role.ALLY, Role.ALLIANCE)
     for arc in compiled.arcs:
         if arc.role in relaying and arc.target not in belligerents and arc.source != without:
-            _offer(graph, arc.source, arc.target, arc, _strike_bound(compiled, arc, belligerents))
+            _offer(edges, arc.source, arc.target, arc, _strike_bound(compiled, arc, belligerents))
+    return edges
+
+
+def _graph(edges: Edges) -> Any:
+    """The edges as a networkx graph (attributes ``weight`` and ``arc``)."""
+    import networkx as nx
+
+    graph: nx.DiGraph[object] = nx.DiGraph()
+    graph.add_edges_from((u, v, {"weight": w, "arc": a}) for (u, v), (w, a) in edges.items())
     return graph
 
 
@@ -153,13 +162,14 @@ def _strike_bound(compiled: Compiled, arc: Arc, belligerents: set[str]) -> float
     return 1.0
 
 
-def _offer(graph: Any, source: object, target: object, arc: Arc, factor: float = 1.0) -> None:
-    """Add ``arc`` as the edge ``source -> target`` unless a likelier (or earlier) one is there."""
+def _offer(edges: Edges, source: object, target: object, arc: Arc, factor: float = 1.0) -> None:
+    """Keep ``arc`` as the edge ``source -> target`` unless a likelier (or earlier) one is there."""
     if arc.likelihood * factor <= 0.0:
         return
     weight = -math.log(arc.likelihood * factor)
-    if not graph.has_edge(source, target) or weight < graph.edges[source, target]["weight"]:
-        graph.add_edge(source, target, weight=weight, arc=arc.index)
+    known = edges.get((source, target))
+    if known is None or weight < known[0]:
+        edges[source, target] = (weight, arc.index)
 
 
 def strikes_in(compiled: Compiled, chain: tuple[int, ...]) -> dict[int, tuple[str, float]]:

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
+from functools import cached_property
 
 from escalate.model import Relation, Role
 
@@ -55,7 +56,7 @@ class FlareUp:
     #: Further belligerents fighting from the start on each side (coalitions).
     coalitions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
 
-    @property
+    @cached_property
     def fighting(self) -> tuple[tuple[str, int], ...]:
         """Every belligerent with its side: the two leaders first, then their coalitions."""
         leaders = tuple((b, side) for side, b in enumerate(self.belligerents))
