@@ -52,7 +52,8 @@ class TieArrays:
         self.idle = np.array([a.offensive and not attacks[a.source] for a in arcs], dtype=bool)
         self.mediator = self.role == ROLE_CODE[Role.MEDIATOR]
         # The territories each defensive arc must see in the theatre, as compressed rows.
-        covers = [sorted(self.index[c] for c in a.covers or ()) for a in arcs]
+        index = self.index.__getitem__
+        covers = [sorted(map(index, a.covers)) if a.covers else [] for a in arcs]
         self.covers_start = np.cumsum([0] + [len(c) for c in covers])
         self.covers_place = np.array([p for c in covers for p in c], dtype=np.int64)
         self.has_covers = np.array([a.covers is not None for a in arcs], dtype=bool)
