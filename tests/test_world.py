@@ -344,25 +344,30 @@ def test_the_fit_searches_near_each_value_after_the_first_sweep_and_finds_the_wh
     assert fit_draws(wars_, [0.3, 0.2, 0.1]).tolist() == table.tolist()
 
 
-def test_calibration_takes_a_first_look_with_fewer_samples_then_samples_in_full():
+@pytest.mark.parametrize("wars, first", [(95, 2000), (1725, 289)])
+def test_calibration_takes_a_first_look_with_fewer_samples_only_when_there_are_many_wars(wars, first):
     from escalate.likelihoods import FITTED_KEYS
-    from escalate.world.calibrate import FIRST_ROUND_SHARE, fit_history
+    from escalate.world.calibrate import FIRST_LOOK_CASCADES, SAMPLES, fit_history
 
     class Recorded:
-        """A history that records the share of samples each round asks and fits nothing."""
+        """A history that records the samples each round asks and fits nothing."""
 
         workers = type("Quiet", (), {"progress": None})()
-        shares: list[float] = []
 
-        def sample(self, table, *, share=1.0):
-            self.shares.append(share)
+        def __init__(self):
+            self.wars, self.samples, self.asked = [None] * wars, SAMPLES, []
+
+        def sample(self, table, *, samples=None):
+            self.asked.append(samples or self.samples)
 
         def fit(self, table):
             return table.updated({FITTED_KEYS[0]: 0.5})
 
     history = Recorded()
     table = fit_history(history, rounds=3)
-    assert history.shares == [FIRST_ROUND_SHARE, 1.0, 1.0] and FIRST_ROUND_SHARE < 1
+    # The 95 wars keep all 2,000 samples (190,000 cascades); 1,725 disputes take 289 each at first.
+    assert (SAMPLES, FIRST_LOOK_CASCADES) == (2000, 500_000)
+    assert history.asked == [first, 2000, 2000]
     assert table.origin == "fitted" and table.get(FITTED_KEYS[0]) == 0.5
 
 
