@@ -316,9 +316,7 @@ def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
 
 
 @pytest.mark.parametrize("window", [1, 4])
-def test_the_fit_searches_near_each_value_after_the_first_sweep_and_finds_the_whole_grid_optimum(
-    monkeypatch, window
-):
+def test_the_fit_searches_the_whole_grid_and_a_warm_start_its_window_widened_at_the_edge(monkeypatch, window):
     import numpy as np
 
     from escalate.world import reweighting
@@ -326,8 +324,9 @@ def test_the_fit_searches_near_each_value_after_the_first_sweep_and_finds_the_wh
 
     monkeypatch.setattr(reweighting, "WINDOW", window)  # a narrow window must widen at its edge
 
-    # Three keys whose chance events mix in each candidate's joining: the fit with its window
-    # must end where coordinate ascent over the whole grid at every sweep ends.
+    # Three keys whose chance events mix in each candidate's joining: the fit must end where
+    # coordinate ascent over the whole grid at every sweep ends, and so must a warm start from
+    # that first sweep's result searching windows from then on.
     rng = np.random.default_rng(7)
     wars_ = []
     for _ in range(12):
@@ -338,10 +337,13 @@ def test_the_fit_searches_near_each_value_after_the_first_sweep_and_finds_the_wh
                               unfired=unfired, joins=joins, joined=rng.random(2) < 0.3))  # fmt: skip
     stack = Stack(wars_)
     table = np.array([0.3, 0.2, 0.1])
-    for _ in range(3):
+    for sweep in range(3):
         for key in range(3):
             table[key] = GRID[int(np.argmax(stack.log_likelihood(table, key, GRID)))]
+        if sweep == 0:
+            after_one = table.copy()
     assert fit_draws(wars_, [0.3, 0.2, 0.1]).tolist() == table.tolist()
+    assert fit_draws(wars_, after_one, sweeps=2, window_from=0).tolist() == table.tolist()
 
 
 @pytest.mark.parametrize("wars, first", [(95, 2000), (1725, 289)])

@@ -263,21 +263,26 @@ def _add_touched_shares(share: Any, touched: Any, entry: Any, candidate: Any, as
         share[whose[heads], low : low + step] += np.add.reduceat(part, heads, axis=0)
 
 
-#: After the first sweep, a key's value is sought this many grid steps either side of where it
-#: is (the whole grid again when the best lies on the window's edge).
+#: With a warm start, a key's value is sought this many grid steps either side of where it is
+#: (the whole grid again when the best lies on the window's edge).
 WINDOW = 4
 
 
-def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3, window_from: int = 1) -> Any:
+def fit_draws(
+    wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3, window_from: int | None = None
+) -> Any:
     """Coordinate ascent on :data:`GRID`: the table (over ``keys``) that maximises the sum.
 
-    The first sweep searches each key's whole grid: estimated far from the proposal, a key's
-    likelihood can have several peaks (a coarse-then-fine search lowered the wars' AUC from
-    0.773 to 0.748). Later sweeps, after the other keys moved a little, search a window of
-    :data:`WINDOW` steps around each key's value, and the whole grid again when the best
-    lies on the window's edge; from a ``start`` known to lie near the fit (a warm start),
-    ``window_from=0`` searches the window from the first sweep. Keys no war consulted keep
-    their ``start`` value.
+    Each sweep searches each key's whole grid: estimated far from the proposal, a key's
+    likelihood can have several peaks, and keys trade off (an alliance's decision against its
+    members'). A search near each value loses that: a coarse-then-fine search lowered the
+    wars' AUC from 0.773 to 0.748, and a window of four steps after the first sweep kept the
+    members of an alliance at 0.9 where the whole grid moves them to 0.0002 (fitted on the
+    wars before 1946: 167 joiners expected after 1945 where 44 joined). From a ``start`` known
+    to lie near the fit (a warm start, as a rolling fit's year after year), ``window_from``
+    is the first sweep that searches a window of :data:`WINDOW` steps around each value
+    instead, and the whole grid again when the best lies on the window's edge. Keys no war
+    consulted keep their ``start`` value.
     """
     table = np.array(start, dtype=np.float64)
     if not wars_:
@@ -299,7 +304,7 @@ def fit_draws(wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3, window_
     for sweep in range(sweeps):
         moved = False
         for key in map(int, np.flatnonzero(asked)):
-            if sweep >= window_from:
+            if window_from is not None and sweep >= window_from:
                 at = int(np.abs(GRID - table[key]).argmin())
                 low, high = max(at - WINDOW, 0), min(at + WINDOW + 1, len(GRID))
                 best = best_of(key, GRID[low:high])
