@@ -318,8 +318,7 @@ def _held_back(
     return held
 
 
-#: Rows (a pull and one promise of its party, or a tie and one territory it covers) examined
-#: at once.
+#: Rows (a pull and one promise of its party, or a tie and a territory it covers) at once.
 PROMISE_ROWS = 1_000_000
 
 
