@@ -17,7 +17,8 @@ counts as drawn in when the model has it fight (as an ally), not merely support 
 
 Likelihoods are fitted out of sample: on the other wars for each war (leave one out), or
 on the conflicts begun before a year, scoring the later ones (the disputes' default, 1990:
-1,725 disputes to fit on, 711 to score).
+1,725 disputes to fit on, 711 to score), or, rolling, on the conflicts begun before each
+later year, scoring that year's.
 
 Baselines score the same pairs in the same run (:mod:`escalate.world.features`): a defence
 obligation toward an originator, land contiguity with one, a dispute shared with one in

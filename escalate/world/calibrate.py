@@ -7,7 +7,8 @@ key behind each (:meth:`~escalate.engine.ties.Compiled.coin_keys`);
 :mod:`escalate.world.reweighting` finds the table under which who joined (every COW system
 member of the war's year that did not start it) is most likely. The cascade is then sampled
 again at the fitted table and refitted, so that the proposal sits at the optimum and the
-weights stay even.
+weights stay even. The first round, from the reasoned values, samples fewer cascades where
+there are many conflicts (:data:`FIRST_LOOK_CASCADES`).
 
 Only keys the world data can inform are fitted (:data:`~escalate.likelihoods.FITTED_KEYS`);
 the others keep their reasoned values.
