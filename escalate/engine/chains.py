@@ -192,7 +192,7 @@ def strikes_in(compiled: Compiled, chain: tuple[int, ...]) -> dict[int, tuple[st
     True
     """
     flare = compiled.flare_up
-    belligerents = dict(flare.fighting)
+    belligerents = flare.side_by_belligerent
     side = belligerents[compiled.arcs[chain[0]].source]
     found: dict[int, tuple[str, float]] = {}
     for step, index in enumerate(chain):
@@ -214,7 +214,7 @@ def chain_probability(compiled: Compiled, chain: tuple[int, ...]) -> float:
 def chain_side(compiled: Compiled, chain: tuple[int, ...]) -> int:
     """The side a chain of arcs brings its last party to (``NO_SIDE`` for mediation)."""
     flare = compiled.flare_up
-    side = dict(flare.fighting)[compiled.arcs[chain[0]].source]
+    side = flare.side_by_belligerent[compiled.arcs[chain[0]].source]
     for index in chain:
         side = compiled.arcs[index].pulls_to(side, flare.attacking_side)
         if side == NO_SIDE:

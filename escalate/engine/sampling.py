@@ -311,10 +311,9 @@ def _held_back(
     candidates = np.flatnonzero((role[s_idx, target] < 0) & (pull != NO_SIDE) & (counts > 0))
     # Each pull expands to one row per promise of its party: in chunks of at most PROMISE_ROWS
     # rows, so that a dense web of promises cannot take memory without bound.
-    for part in chunks(counts[candidates], PROMISE_ROWS):
+    for part in chunks(counts[candidates], PROMISE_ROWS):  # never an empty part
         chunk = candidates[part]
-        if len(chunk):
-            _hold(g, side, role, s_idx, target, pull, seed, first, draws, held, chunk, live, starts, counts)
+        _hold(g, side, role, s_idx, target, pull, seed, first, draws, held, chunk, live, starts, counts)
     return held
 
 

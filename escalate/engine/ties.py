@@ -62,6 +62,11 @@ class FlareUp:
         leaders = tuple((b, side) for side, b in enumerate(self.belligerents))
         return leaders + tuple((c, side) for side in (0, 1) for c in self.coalitions[side])
 
+    @cached_property
+    def side_by_belligerent(self) -> dict[str, int]:
+        """Each belligerent's side (the leaders' and their coalitions')."""
+        return dict(self.fighting)
+
     @property
     def hop_limit(self) -> int:
         """How many steps a chain of involvement may take: ``max_hops``, at most ``MAX_HOPS``."""
@@ -79,7 +84,7 @@ class FlareUp:
     def attacks(self, actor: str) -> bool:
         """Whether ``actor`` is a belligerent of the attacking side: the one partners may stand by."""
         attacking = self.attacking_side
-        return attacking is not None and dict(self.fighting).get(actor) == attacking
+        return attacking is not None and self.side_by_belligerent.get(actor) == attacking
 
 
 @dataclass(frozen=True)

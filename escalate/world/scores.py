@@ -47,9 +47,8 @@ class Ranked:
             return self._last[1]
         w = np.ones(len(self.scores)) if weights is None else np.asarray(weights, dtype=np.float64)
         n = len(self.values)
-        everyone = np.bincount(self.inverse, weights=w, minlength=n)
         positive = np.bincount(self.inverse, weights=w * self.labels, minlength=n)
-        counts = (positive, everyone - positive)
+        counts = (positive, np.bincount(self.inverse, weights=w * ~self.labels, minlength=n))
         if weights is not None:
             self._last = (weights, counts)
         return counts
