@@ -70,9 +70,14 @@ ENTRIES: tuple[Entry, ...] = (
           "Fitted; in the MID data 1.7% of the defence partners of a dispute's initiators join them "
           "after 1990 (76 of 81 on the initiators' side), 0.9% before"),
     Entry("stand_by.alliance", 0.02, True,
-          "An alliance whose member attacked acts for it as one all the same (a coalition of the "
-          "willing; one decision per flare-up); its members then fight with their own chance.",
-          "Fitted; Kosovo 1999, Afghanistan 2001: allies followed a member that struck first"),
+          "An alliance one of whose members attacked acts for it as one all the same (one "
+          "decision per flare-up); its members then fight with their own chance.",
+          "Fitted; in the MID data few allies follow a lone member that struck first"),
+    Entry("stand_by.coalition", 0.3, True,
+          "An alliance two or more of whose members attacked together acts for them as one (a "
+          "coalition; one decision per flare-up); its members then fight with their own chance.",
+          "Fitted; Kosovo 1999, Afghanistan 2001, Libya 2011. In the MID data no such coalition "
+          "drew in other members before 1990"),
     Entry("offense_pact", 0.05, True,
           "A promise to join a partner's attack (ATOP's offence obligation).",
           "Fitted; offence obligations as ATOP codes them (Leeds et al. 2002)"),

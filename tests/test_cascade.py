@@ -1,10 +1,13 @@
 """The escalation model's rules and probabilities, on graphs small enough to compute by hand."""
 
+import dataclasses
+
 import pytest
 
 from escalate import LikelihoodTable, Role, build_scenario, escalation_paths
 from escalate.analysis.paths import make_flare_up
 from escalate.engine.compile import compile_scenario
+from escalate.engine.exact import run_cascade
 from escalate.engine.sampling import ROLES, sample_outcomes
 
 #: Strikes on a joiner's territory as a test sets them: every one lands.
@@ -162,6 +165,32 @@ def test_an_alliance_may_act_for_a_member_that_attacked_as_one_decision():
     # The alliance acts once (0.2), then each other member with 0.5: 0.1 each; both 0.2 x 0.25 = 0.05.
     assert prob(result, "M", "A") == pytest.approx(0.1)
     assert prob(result, "N", "A") == pytest.approx(0.1)
+
+
+def test_an_alliance_two_of_whose_members_attacked_together_acts_as_a_coalition():
+    s = build_scenario(
+        actors={"A": {}, "A2": {}, "B": {}, "M": {}, "N": {},
+                "Pact": {"kind": "alliance", "members": ["A", "A2", "M", "N"], "collective_defense": True}},
+    )  # fmt: skip
+    table = LikelihoodTable().updated(
+        {"stand_by.alliance": 0.2, "stand_by.coalition": 0.6, "collective_defense.member": 0.5,
+         "struck.bordering": 0, "struck.distant": 0}
+    )  # fmt: skip
+    alone = make_flare_up(s, "A", "B", initiator="A")
+    together = dataclasses.replace(alone, coalitions=(("A2",), ()))
+
+    def chance(flare_up, party):
+        tally = run_cascade(compile_scenario(s, flare_up, table), method="exact")
+        return tally.probabilities.get((party, 0), 0.0)
+
+    # A and A2 attack together: the alliance acts once with 0.6, then each other member with 0.5.
+    assert chance(together, "M") == pytest.approx(0.3)
+    assert chance(together, "N") == pytest.approx(0.3)
+    # A alone attacks: the lone member's chance, 0.2 x 0.5.
+    assert chance(alone, "M") == pytest.approx(0.1)
+    # A2 joins the other side: the alliance is split and stands by neither.
+    split = dataclasses.replace(alone, coalitions=((), ("A2",)))
+    assert chance(split, "M") == 0.0
 
 
 def test_backing_joins_regardless_of_initiator():

@@ -53,6 +53,9 @@ class _Arcs(list[Arc]):
                         toward_defender=toward_defender, key=key))  # fmt: skip
 
 
+#: How many of an alliance's members must attack together for it to act as a coalition.
+COALITION = 2
+
 #: The last scenario compiled, with its date and table (calibration and the backtest compile
 #: one graph for many flare-ups): ``(scenario, as_of, table values, standing ties)``.
 _last_standing: list[tuple[Scenario, object, dict[str, float], _Standing]] = []
@@ -64,7 +67,7 @@ def compile_scenario(
     """Turn the relations in force on ``flare_up.as_of`` into the cascade's arcs."""
     table = likelihoods or LikelihoodTable()
     standing = _standing(scenario, flare_up.as_of, table)
-    arcs = _Arcs(_sitting_out(scenario, flare_up, standing.arcs))
+    arcs = _Arcs(_sitting_out(scenario, flare_up, standing.arcs, table))
     fighting = [b for b, _ in flare_up.fighting]
     for power in scenario.actors.values():
         if not power.major_power or power.id in fighting:
@@ -100,26 +103,39 @@ def compile_scenario(
     )
 
 
-def _sitting_out(scenario: Scenario, flare_up: FlareUp, arcs: tuple[Arc, ...]) -> tuple[Arc, ...]:
-    """An alliance with members fighting on both sides never stands by the one that attacked.
+def _sitting_out(
+    scenario: Scenario, flare_up: FlareUp, arcs: tuple[Arc, ...], table: LikelihoodTable
+) -> tuple[Arc, ...]:
+    """How an alliance may stand by members that attacked depends on the flare-up.
 
-    It may still act for a member that is attacked (in 1990 the Arab League's members came to
-    Kuwait's aid against Iraq, a member too). The ties keep their places and coins (the
-    likelihood is 0, so no coin is asked).
+    - An alliance with members fighting on both sides never stands by the one that attacked.
+      It may still act for a member that is attacked (in 1990 the Arab League's members came
+      to Kuwait's aid against Iraq, a member too).
+    - An alliance two or more of whose members attacked together acts for them as a coalition,
+      with ``stand_by.coalition`` instead of ``stand_by.alliance`` (Kosovo 1999, Libya 2011).
+
+    The ties keep their places and coins (at likelihood 0, no coin is asked).
     """
     sides: dict[str, set[int]] = defaultdict(set)
     for belligerent, side in flare_up.fighting:
         sides[belligerent].add(side)
-    split = {
-        alliance.id
-        for alliance in scenario.actors.values()
-        if len(set().union(*(sides.get(m, set()) for m in alliance.members))) == 2
-    }
-    if not split:
+    split: set[str] = set()
+    coalitions: set[str] = set()
+    for alliance in scenario.actors.values():
+        if not alliance.members:
+            continue
+        if len(set().union(*(sides.get(m, set()) for m in alliance.members))) == 2:
+            split.add(alliance.id)
+        elif sum(flare_up.attacks(m) for m in alliance.members) >= COALITION:
+            coalitions.add(alliance.id)
+    if not split and not coalitions:
         return arcs
+    coalition = table.values["stand_by.coalition"]
     return tuple(
         dataclasses.replace(arc, likelihood=0.0)
         if arc.offensive and arc.role is Role.ALLIANCE and arc.target in split
+        else dataclasses.replace(arc, likelihood=coalition, key="stand_by.coalition")
+        if arc.key == "stand_by.alliance" and arc.target in coalitions
         else arc
         for arc in arcs
     )
