@@ -1,14 +1,13 @@
 """The escalation model's rules and probabilities, on graphs small enough to compute by hand."""
 
-import dataclasses
-
 import pytest
 
 from escalate import LikelihoodTable, Role, build_scenario, escalation_paths
 from escalate.analysis.paths import make_flare_up
 from escalate.engine.compile import compile_scenario
-from escalate.engine.exact import run_cascade
 from escalate.engine.sampling import ROLES, sample_outcomes
+from escalate.errors import FlareUpError
+from escalate.render.text import flare_up_line
 
 #: Strikes on a joiner's territory as a test sets them: every one lands.
 STRUCK = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0})
@@ -176,21 +175,34 @@ def test_an_alliance_two_of_whose_members_attacked_together_acts_as_a_coalition(
         {"stand_by.alliance": 0.2, "stand_by.coalition": 0.6, "collective_defense.member": 0.5,
          "struck.bordering": 0, "struck.distant": 0}
     )  # fmt: skip
-    alone = make_flare_up(s, "A", "B", initiator="A")
-    together = dataclasses.replace(alone, coalitions=(("A2",), ()))
-
-    def chance(flare_up, party):
-        tally = run_cascade(compile_scenario(s, flare_up, table), method="exact")
-        return tally.probabilities.get((party, 0), 0.0)
-
+    together = escalation_paths(s, "A", "B", initiator="A", with_a=["A2"], likelihoods=table)
     # A and A2 attack together: the alliance acts once with 0.6, then each other member with 0.5.
-    assert chance(together, "M") == pytest.approx(0.3)
-    assert chance(together, "N") == pytest.approx(0.3)
+    assert prob(together, "M", "A") == pytest.approx(0.3)
+    assert prob(together, "N", "A") == pytest.approx(0.3)
+    assert together.party("Pact").paths[0].probability == pytest.approx(0.6)
+    assert "as a coalition" in together.party("M").paths[0].explanation
     # A alone attacks: the lone member's chance, 0.2 x 0.5.
-    assert chance(alone, "M") == pytest.approx(0.1)
-    # A2 joins the other side: the alliance is split and stands by neither.
-    split = dataclasses.replace(alone, coalitions=((), ("A2",)))
-    assert chance(split, "M") == 0.0
+    alone = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
+    assert prob(alone, "M", "A") == pytest.approx(0.1)
+    # A2 fights on the other side: the alliance is split and stands by neither.
+    split = escalation_paths(s, "A", "B", initiator="A", with_b=["A2"], likelihoods=table)
+    assert prob(split, "M", "A") == 0.0
+
+
+def test_further_belligerents_fight_from_the_start_and_are_named_in_the_question():
+    s = scenario([{"type": "defense_pact", "between": ["C", "D"], "likelihood": 0.5}])
+    result = escalation_paths(s, "A", "B", with_b=["C"], likelihoods={"struck.distant": 0})
+    # C fights from the start on B's side, is attacked, and D honours their pact: 0.5.
+    assert prob(result, "D", "B") == pytest.approx(0.5)
+    assert all(p.actor != "C" for p in result.parties)
+    assert result.coalitions == ((), ("C",))
+    assert result.theatre == ("A", "B", "C")
+    assert result.to_dict()["coalitions"] == [[], ["C"]]
+    assert flare_up_line(result).startswith("A vs B with C (no initiator)")
+    with pytest.raises(FlareUpError, match="named twice"):
+        escalation_paths(s, "A", "B", with_a=["C"], with_b=["C"])
+    with pytest.raises(FlareUpError, match="with_a must be a list"):
+        escalation_paths(s, "A", "B", with_a="C")
 
 
 def test_backing_joins_regardless_of_initiator():

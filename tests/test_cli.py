@@ -209,3 +209,34 @@ def test_world_commands_refuse_a_bad_output_before_any_work(tmp_path, runner):
         app, ["import", "atop", "--data", missing, "--year", "2014", "-o", f"{missing}/w.toml"]
     )
     assert nowhere.exit_code == 1 and f"there is no folder {missing}" in nowhere.stderr
+
+
+def test_further_belligerents_on_the_command_line(runner):
+    result = runner.invoke(
+        app, ["paths", "Armenia", "Azerbaijan", "--with-b", "turkey", "--initiator", "Azerbaijan"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.startswith("Flare-up: Armenia vs Azerbaijan with Turkey (Azerbaijan attacks)")
+    assert "theatre: Armenia, Azerbaijan, Turkey" in result.stdout.splitlines()[0]
+    data = json.loads(
+        runner.invoke(app, ["paths", "Armenia", "Azerbaijan", "--with-b", "Turkey", "--json"]).stdout
+    )
+    assert data["coalitions"] == [[], ["Turkey"]]
+    assert "Turkey" not in {p["actor"] for p in data["parties"]}
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--with-a", "Turky"], "Error: unknown actor 'Turky'; did you mean 'Turkey'?"),
+        (
+            ["--with-a", "Azerbaijan"],
+            "Error: Azerbaijan is named twice among the belligerents; name each once, on one side",
+        ),
+    ],
+)
+def test_bad_further_belligerents_exit_2(runner, args, message):
+    result = runner.invoke(app, ["paths", "Armenia", "Azerbaijan", *args])
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert result.stderr.strip() == message

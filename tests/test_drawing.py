@@ -334,3 +334,15 @@ def test_a_chain_with_a_strike_on_a_joiner_draws_with_all(monkeypatch):
             monkeypatch.setattr(layout, "LARGE", 1)
         _, ax = drawn(result, show_all=True)
         assert {"A", "B", "D", "E"} <= set(labels(ax))
+
+
+def test_further_belligerents_are_drawn_on_their_side():
+    result = escalation_paths(None, "Armenia", "Azerbaijan", with_b=["Turkey"])
+    _, ax = drawn(result)
+    texts = labels(ax)
+    assert (
+        texts["Turkey"].get_text()
+        == "Turkey\nbelligerent"
+        == texts["Azerbaijan"].get_text().replace("Azerbaijan", "Turkey")
+    )
+    assert texts["Turkey"].xy[0] == texts["Azerbaijan"].xy[0] > 0 > texts["Armenia"].xy[0]

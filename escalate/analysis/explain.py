@@ -16,13 +16,22 @@ from escalate.model import Relation, RelationType, Scenario
 
 
 def explain_step(
-    scenario: Scenario, relation: Relation, *, source: str, target: str, attacker: bool = False
+    scenario: Scenario,
+    relation: Relation,
+    *,
+    source: str,
+    target: str,
+    attacker: bool = False,
+    coalition: bool = False,
 ) -> str:
     """One sentence: why ``target`` is drawn in once ``source`` is fighting.
 
     ``attacker``: ``source`` attacked, so a defence obligation does not bind ``target``;
-    it may stand by ``source`` all the same.
+    it may stand by ``source`` all the same. ``coalition``: ``target`` is an alliance
+    several of whose members attacked together.
     """
+    if coalition:
+        return f"{target} acts as a coalition for its members that attacked together, {source} among them"
     if attacker:
         return _standing_by(scenario, relation, source=source, target=target)
     match relation.type:

@@ -94,6 +94,8 @@ def escalation_paths(
     b: str,
     *,
     initiator: str | None = None,
+    with_a: Iterable[str] = (),
+    with_b: Iterable[str] = (),
     theatre: Iterable[str] | None = None,
     as_of: dt.date | str | None = None,
     max_hops: int | None = None,
@@ -110,8 +112,9 @@ def escalation_paths(
     ----------
     scenario : Scenario, bundled name or path (None: the bundled default)
     a, b : the belligerents; each leads a side. Names resolve through aliases and case.
-    initiator : the belligerent that attacks (None: both sides count as defending)
-    theatre : territories where the fighting is (default: both belligerents' own)
+    initiator : the belligerent that attacks, and its side with it (None: both sides defend)
+    with_a, with_b : others fighting beside ``a`` (``b``) from the start: coalitions
+    theatre : territories where the fighting is (default: every belligerent's own)
     as_of : date; relations not in force then are ignored (default: the scenario's)
     max_hops : how long a chain of commitments may be (None: ``MAX_HOPS``, 100, which also caps it)
     top : how many paths to keep per party
@@ -131,13 +134,11 @@ def escalation_paths(
     >>> result.probability("Russia", "Armenia")
     0.0
     """
-    _check_types(a=a, b=b, initiator=initiator, theatre=theatre, max_hops=max_hops, top=top,
-                 method=method, samples=samples, seed=seed)  # fmt: skip
-    if not isinstance(scenario, Scenario):
-        scenario = load_scenario(scenario)
-    flare_up = make_flare_up(
-        scenario, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops
-    )
+    question: dict[str, Any] = {"initiator": initiator, "with_a": with_a, "with_b": with_b,
+                                "theatre": theatre, "max_hops": max_hops}  # fmt: skip
+    _check_types(a=a, b=b, top=top, method=method, samples=samples, seed=seed, **question)
+    scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
+    flare_up = make_flare_up(scenario, a, b, as_of=as_of, **question)
     likelihoods = _table(likelihoods)
     compiled = compile_scenario(scenario, flare_up, likelihoods)
     try:
@@ -155,13 +156,16 @@ def _check_types(**options: Any) -> None:
         value = options[name]
         if not isinstance(value, str) and not (name == "initiator" and value is None):
             raise FlareUpError(f"{name} must be an actor's name, not {value!r}")
-    theatre = options["theatre"]
-    if theatre is not None and (
-        isinstance(theatre, str)
-        or not isinstance(theatre, Iterable)
-        or not all(isinstance(t, str) for t in theatre)
-    ):
-        raise FlareUpError(f"theatre must be a list of territories' names, not {theatre!r}")
+    for name, what in (("with_a", "actors'"), ("with_b", "actors'"), ("theatre", "territories'")):
+        names = options[name]
+        if names is None and name == "theatre":
+            continue
+        if (
+            isinstance(names, str)
+            or not isinstance(names, Iterable)
+            or not all(isinstance(t, str) for t in names)
+        ):
+            raise FlareUpError(f"{name} must be a list of {what} names, not {names!r}")
     for name, least in (("samples", 1), ("top", 1), ("seed", None), ("max_hops", 1)):
         value = options[name]
         if value is None and name == "max_hops":
@@ -202,11 +206,12 @@ def _escalation(
 ) -> Escalation:
     """The answer from the cascade's tally: the question as asked, how it was run, the parties."""
     flare_up = compiled.flare_up
-    declared = tuple(scenario.resolve(t) for t in theatre) if theatre else flare_up.belligerents
+    declared = tuple(scenario.resolve(t) for t in theatre) if theatre else [b for b, _ in flare_up.fighting]
     return Escalation(
         scenario=scenario,
         belligerents=flare_up.belligerents,
         initiator=flare_up.initiator,
+        coalitions=flare_up.coalitions,
         theatre=tuple(sorted(set(declared))),
         as_of=flare_up.as_of,  # type: ignore[arg-type]
         method=tally.method,
@@ -225,6 +230,8 @@ def make_flare_up(
     b: str,
     *,
     initiator: str | None = None,
+    with_a: Iterable[str] = (),
+    with_b: Iterable[str] = (),
     theatre: Iterable[str] | None = None,
     as_of: dt.date | str | None = None,
     max_hops: int | None = None,
@@ -233,17 +240,15 @@ def make_flare_up(
     first, second = scenario.resolve(a), scenario.resolve(b)
     if first == second:
         raise FlareUpError(f"the two belligerents are the same actor ({first}); name two")
-    for alliance, member in ((first, second), (second, first)):
-        if member in scenario.actors[alliance].members:
-            raise FlareUpError(
-                f"{member} is a member of {alliance}: an alliance does not fight its own member"
-            )
+    coalitions = _coalitions(scenario, (first, second), (with_a, with_b))
     chosen = None
     if initiator is not None:
         chosen = scenario.resolve(initiator)
         if chosen not in (first, second):
             raise FlareUpError(f"the initiator must be {first} or {second}, not {chosen}")
-    names = [scenario.resolve(t) for t in theatre] if theatre else [first, second]
+    names = (
+        [scenario.resolve(t) for t in theatre] if theatre else [first, second, *coalitions[0], *coalitions[1]]
+    )
     if isinstance(as_of, str):
         try:
             as_of = dt.date.fromisoformat(as_of)
@@ -259,7 +264,28 @@ def make_flare_up(
         theatre=frozenset(names),  # each with the regions in it
         as_of=as_of if as_of is not None else scenario.as_of,
         max_hops=max_hops,
+        coalitions=coalitions,
     )
+
+
+def _coalitions(
+    scenario: Scenario, leaders: tuple[str, str], named: tuple[Iterable[str], Iterable[str]]
+) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Each side's further belligerents, resolved; each actor on one side only, once."""
+    sides = tuple(tuple(scenario.resolve(n) for n in names) for names in named)
+    seen: set[str] = set()
+    for actor in (*leaders, *sides[0], *sides[1]):
+        if actor in seen:
+            raise FlareUpError(f"{actor} is named twice among the belligerents; name each once, on one side")
+        seen.add(actor)
+    for side in (0, 1):
+        for alliance in (leaders[side], *sides[side]):
+            for member in (leaders[1 - side], *sides[1 - side]):
+                if member in scenario.actors[alliance].members:
+                    raise FlareUpError(
+                        f"{member} is a member of {alliance}: an alliance does not fight its own member"
+                    )
+    return sides[0], sides[1]
 
 
 def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple[Party, ...]:
@@ -325,8 +351,13 @@ def _step(scenario: Scenario, arc: Any) -> Step:
         relation=arc.relation.type.value,
         likelihood=arc.likelihood,
         explanation=explain_step(
-            scenario, arc.relation, source=arc.source, target=arc.target, attacker=arc.offensive
-        ),
+            scenario,
+            arc.relation,
+            source=arc.source,
+            target=arc.target,
+            attacker=arc.offensive,
+            coalition=arc.key == "stand_by.coalition",
+        ),  # fmt: skip
         citation=cite(scenario, arc.relation),
         quote=arc.relation.quote,
     )

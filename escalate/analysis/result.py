@@ -155,6 +155,16 @@ class EscalationData:
     likelihoods: str = "defaults"
     #: Samples asked for; ``samples`` is smaller when the work bound stopped sampling.
     samples_requested: int | None = None
+    #: Further belligerents fighting beside each of the two from the start.
+    coalitions: tuple[tuple[str, ...], tuple[str, ...]] = ((), ())
+
+    def side_names(self) -> tuple[str, str]:
+        """Each side as a reader names it: ``A``, or ``A with C, D`` when others fight beside A."""
+        a, b = (
+            f"{leader} with {', '.join(others)}" if others else leader
+            for leader, others in zip(self.belligerents, self.coalitions, strict=True)
+        )
+        return a, b
 
     def __iter__(self) -> Iterator[Party]:
         return iter(self.parties)
@@ -193,6 +203,7 @@ class EscalationData:
         return {
             "graph": self.scenario.name,
             "belligerents": list(self.belligerents),
+            "coalitions": [list(c) for c in self.coalitions],
             "initiator": self.initiator,
             "theatre": list(self.theatre),
             "as_of": self.as_of.isoformat() if self.as_of else None,

@@ -41,7 +41,7 @@ def parties_frame(result: EscalationData) -> Any:
 
 def result_html(result: EscalationData) -> str:
     """A compact HTML table of the parties, for Jupyter."""
-    a, b = result.belligerents
+    a, b = result.side_names()
     rows = "".join(
         f"<tr><td>{escape(p.actor)}</td><td>{escape(p.side or '-')}</td>"
         f"<td style='text-align:right'>{100 * p.probability:.1f}%</td><td>{escape(p.role)}</td>"

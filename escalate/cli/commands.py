@@ -30,6 +30,8 @@ from escalate.cli.options import (
     SizeOpt,
     TheatreOpt,
     TopOpt,
+    WithAOpt,
+    WithBOpt,
     emit,
     figure_size,
     image_path,
@@ -80,6 +82,8 @@ def paths_cmd(
     b: BelligerentB,
     graph: GraphOpt = None,
     initiator: InitiatorOpt = None,
+    with_a: WithAOpt = None,
+    with_b: WithBOpt = None,
     theatre: TheatreOpt = None,
     as_of: AsOfOpt = None,
     max_hops: MaxHopsOpt = None,
@@ -110,8 +114,9 @@ def paths_cmd(
     """  # noqa: D301
     with user_errors():
         result = _analyse(
-            graph, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops,
-            top=top, method=method, samples=samples, seed=seed, likelihoods=likelihoods,
+            graph, a, b, initiator=initiator, with_a=with_a or (), with_b=with_b or (), theatre=theatre,
+            as_of=as_of, max_hops=max_hops, top=top, method=method, samples=samples, seed=seed,
+            likelihoods=likelihoods,
         )  # fmt: skip
         if png is not None:
             from escalate.render.drawing import save
@@ -131,6 +136,8 @@ def draw_cmd(
     ],
     graph: GraphOpt = None,
     initiator: InitiatorOpt = None,
+    with_a: WithAOpt = None,
+    with_b: WithBOpt = None,
     theatre: TheatreOpt = None,
     as_of: AsOfOpt = None,
     max_hops: MaxHopsOpt = None,
@@ -160,8 +167,9 @@ def draw_cmd(
         raise typer.BadParameter(problem, param_hint="--dpi/--size")
     with user_errors():
         result = _analyse(
-            graph, a, b, initiator=initiator, theatre=theatre, as_of=as_of, max_hops=max_hops,
-            top=top, method=method, samples=samples, seed=seed, likelihoods=likelihoods,
+            graph, a, b, initiator=initiator, with_a=with_a or (), with_b=with_b or (), theatre=theatre,
+            as_of=as_of, max_hops=max_hops, top=top, method=method, samples=samples, seed=seed,
+            likelihoods=likelihoods,
         )  # fmt: skip
         from escalate.render.drawing import save
 

@@ -100,6 +100,14 @@ def emit(text: str) -> None:
 
 
 InitiatorOpt = Annotated[str | None, typer.Option(help="The belligerent that attacks; default: none.")]
+WithAOpt = Annotated[
+    list[str] | None,
+    typer.Option("--with-a", help="Another belligerent fighting beside A from the start; repeat for more."),
+]
+WithBOpt = Annotated[
+    list[str] | None,
+    typer.Option("--with-b", help="Another belligerent fighting beside B from the start; repeat for more."),
+]
 TheatreOpt = Annotated[
     list[str] | None,
     typer.Option(help="Territory where the fighting is; repeat for more. Default: both belligerents'."),

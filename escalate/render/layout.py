@@ -59,6 +59,8 @@ def choose_nodes(result: EscalationData, show_all: bool, max_parties: int = 10**
     """The actors to draw: the belligerents, the likeliest parties, and with ``show_all`` the rest."""
     a, b = result.belligerents
     nodes = {a: Node(a, 0, "belligerent", 1.0, 0), b: Node(b, 1, "belligerent", 1.0, 0)}
+    for number, others in enumerate(result.coalitions):
+        nodes.update({c: Node(c, number, "belligerent", 1.0, 0) for c in others})
     for actor, party in list(_primary(result).items())[:max_parties]:
         side = None if party.side is None else result.belligerents.index(party.side)
         hops = len(party.paths[0].steps) if party.paths else 1

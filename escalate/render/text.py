@@ -59,7 +59,7 @@ def table(result: EscalationData, *, width: int = 100, min_probability: float = 
 
 def flare_up_line(result: EscalationData) -> str:
     """``A vs B (who attacks); theatre: ...; as of ...``: the question, in one line."""
-    a, b = result.belligerents
+    a, b = result.side_names()
     who = f"{result.initiator} attacks" if result.initiator else "no initiator"
     when = f"as of {result.as_of.isoformat()}" if result.as_of else "all relations"
     return f"{a} vs {b} ({who}); theatre: {', '.join(result.theatre)}; {when}"
