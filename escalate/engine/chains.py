@@ -27,9 +27,10 @@ pact with D applies: 0.5 x 0.2 x 0.5.
 
 from __future__ import annotations
 
+import heapq
 import math
 from collections.abc import Collection
-from itertools import islice
+from itertools import count, islice
 from typing import Any
 
 from escalate.engine.ties import NO_SIDE, Arc, Compiled
@@ -90,12 +91,8 @@ def most_likely_chains(
     >>> list(most_likely_chains(c, targets={"D"}))
     ['D']
     """
-    import networkx as nx
-
-    relays = _graph(_relay_edges(compiled))
-    found: Any = nx.dijkstra_predecessor_and_distance(relays, _START, weight="weight")
-    previous: dict[object, list[object]] = found[0]
-    distance: dict[object, float] = found[1]
+    relays = _relay_edges(compiled)
+    previous, distance = _search(relays)
     belligerents = {b for b, _ in compiled.flare_up.fighting}
     last: dict[str, tuple[float, Arc]] = {}  # the likeliest last step to each party, by its bound
     for arc in compiled.arcs:  # the last step may be any tie; the ones before must relay
@@ -112,9 +109,9 @@ def most_likely_chains(
     for target, (_, arc) in last.items():
         steps: list[int] = [arc.index]
         node: object = arc.source
-        while previous[node] and previous[node][0] != _START:  # back along the search tree
-            before = previous[node][0]
-            steps.append(relays.edges[before, node]["arc"])
+        while previous[node] != _START:  # back along the search tree
+            before = previous[node]
+            steps.append(relays[before, node][1])  # type: ignore[arg-type]  # only _START's edges have none
             node = before
         chain = tuple(reversed(steps))
         best[target] = (chain_probability(compiled, chain), chain)
@@ -138,6 +135,34 @@ def _relay_edges(compiled: Compiled, without: str | None = None) -> Edges:
         if arc.role in relaying and arc.target not in belligerents and arc.source != without:
             _offer(edges, arc.source, arc.target, arc, _strike_bound(compiled, arc, belligerents))
     return edges
+
+
+def _search(edges: Edges) -> tuple[dict[object, object], dict[object, float]]:
+    """Dijkstra from ``_START``: each reached node's first best predecessor, and its distance.
+
+    As networkx's ``dijkstra_predecessor_and_distance`` finds them (ties go to the edge
+    pushed first, edges taken in the order written), without building a graph.
+    """
+    successors: dict[object, list[tuple[object, float]]] = {}
+    for (u, v), (weight, _) in edges.items():
+        successors.setdefault(u, []).append((v, weight))
+    distance: dict[object, float] = {}
+    seen: dict[object, float] = {_START: 0.0}
+    previous: dict[object, object] = {}
+    pushed = count()
+    fringe: list[tuple[float, int, object]] = [(0.0, next(pushed), _START)]
+    while fringe:
+        d, _, node = heapq.heappop(fringe)
+        if node in distance:
+            continue
+        distance[node] = d
+        for after, weight in successors.get(node, ()):
+            through = d + weight
+            if after not in distance and (after not in seen or through < seen[after]):
+                seen[after] = through
+                heapq.heappush(fringe, (through, next(pushed), after))
+                previous[after] = node
+    return previous, distance
 
 
 def _graph(edges: Edges) -> Any:

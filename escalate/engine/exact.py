@@ -174,6 +174,8 @@ def pulled_sides(
             continue
         for side in fighting.get(arc.source, ()):
             sides.add(arc.pulls_to(side, attacking))
+        if len(sides) == 2:  # both sides: nothing more to learn
+            break
     return sides
 
 

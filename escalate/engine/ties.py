@@ -76,7 +76,7 @@ class FlareUp:
         """0 or 1: the side a belligerent leads."""
         return self.belligerents.index(actor)
 
-    @property
+    @cached_property
     def attacking_side(self) -> int | None:
         """The side that attacks, or None when both count as defending."""
         return None if self.initiator is None else self.side_of(self.initiator)
