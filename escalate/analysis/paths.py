@@ -357,7 +357,7 @@ def _step(scenario: Scenario, arc: Any) -> Step:
             target=arc.target,
             attacker=arc.offensive,
             coalition=arc.key == "stand_by.coalition",
-        ),  # fmt: skip
+        ),
         citation=cite(scenario, arc.relation),
         quote=arc.relation.quote,
     )

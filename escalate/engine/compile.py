@@ -67,7 +67,7 @@ def compile_scenario(
     """Turn the relations in force on ``flare_up.as_of`` into the cascade's arcs."""
     table = likelihoods or LikelihoodTable()
     standing = _standing(scenario, flare_up.as_of, table)
-    arcs = _Arcs(_sitting_out(scenario, flare_up, standing.arcs, table))
+    arcs = _Arcs(_how_alliances_stand_by(scenario, flare_up, standing.arcs, table))
     fighting = [b for b, _ in flare_up.fighting]
     for power in scenario.actors.values():
         if not power.major_power or power.id in fighting:
@@ -103,7 +103,7 @@ def compile_scenario(
     )
 
 
-def _sitting_out(
+def _how_alliances_stand_by(
     scenario: Scenario, flare_up: FlareUp, arcs: tuple[Arc, ...], table: LikelihoodTable
 ) -> tuple[Arc, ...]:
     """How an alliance may stand by members that attacked depends on the flare-up.
