@@ -203,6 +203,21 @@ def test_further_belligerents_fight_from_the_start_and_are_named_in_the_question
         escalation_paths(s, "A", "B", with_a=["C"], with_b=["C"])
     with pytest.raises(FlareUpError, match="with_a must be a list"):
         escalation_paths(s, "A", "B", with_a="C")
+    with pytest.raises(FlareUpError, match="with_b must be a list"):
+        escalation_paths(s, "A", "B", with_b={"C": 1})
+    # Any list-like of names will do, a generator too (read once); None is no one.
+    assert escalation_paths(s, "A", "B", with_b=(n for n in ["C"])).coalitions == ((), ("C",))
+    assert escalation_paths(s, "A", "B", with_a=None, theatre=iter(["B"])).theatre == ("B",)
+    # A coalition member names its side as well as its leader does.
+    assert result.probability("D", "C") == result.probability("D", "B") == pytest.approx(0.5)
+
+
+def test_an_alliance_fighting_from_the_start_is_not_a_territory_of_the_theatre():
+    s = build_scenario(
+        actors={"A": {}, "B": {}, "M": {}, "Pact": {"kind": "alliance", "members": ["B", "M"], "collective_defense": True}},
+    )  # fmt: skip
+    result = escalation_paths(s, "A", "B", with_b=["Pact"])
+    assert result.theatre == ("A", "B")
 
 
 def test_backing_joins_regardless_of_initiator():

@@ -120,8 +120,7 @@ def escalation_paths(
     top : how many paths to keep per party
     method : ``"auto"`` (exact when feasible), ``"exact"`` or ``"monte-carlo"``
     samples, seed : Monte Carlo sample count and seed
-    likelihoods : a :class:`~escalate.likelihoods.LikelihoodTable`, changes to the default one
-        (``{"defense_pact": 0.5}``), or what ``--likelihoods`` takes (``"wars"``, a TOML file)
+    likelihoods : a table, changes to the default (``{"defense_pact": 0.5}``), or ``"wars"``, a TOML file
 
     Raises
     ------
@@ -134,8 +133,9 @@ def escalation_paths(
     >>> result.probability("Russia", "Armenia")
     0.0
     """
-    question: dict[str, Any] = {"initiator": initiator, "with_a": with_a, "with_b": with_b,
-                                "theatre": theatre, "max_hops": max_hops}  # fmt: skip
+    question = _question(
+        initiator=initiator, with_a=with_a, with_b=with_b, theatre=theatre, max_hops=max_hops
+    )
     _check_types(a=a, b=b, top=top, method=method, samples=samples, seed=seed, **question)
     scenario = scenario if isinstance(scenario, Scenario) else load_scenario(scenario)
     flare_up = make_flare_up(scenario, a, b, as_of=as_of, **question)
@@ -146,8 +146,20 @@ def escalation_paths(
     except ValueError as exc:
         raise FlareUpError(str(exc)) from exc
     return _escalation(
-        scenario, compiled, tally, theatre=theatre, top=top, seed=seed, likelihoods=likelihoods
+        scenario, compiled, tally, theatre=question["theatre"], top=top, seed=seed, likelihoods=likelihoods
     )
+
+
+def _question(**options: Any) -> dict[str, Any]:
+    """The flare-up's options with each list of names read once, into a tuple (a generator too)."""
+    for name in ("with_a", "with_b", "theatre"):
+        names = options[name]
+        if names is None and name != "theatre":
+            names = ()
+        if isinstance(names, Iterable) and not isinstance(names, str | bytes | Mapping):
+            names = tuple(names)
+        options[name] = names
+    return options
 
 
 def _check_types(**options: Any) -> None:
@@ -160,11 +172,7 @@ def _check_types(**options: Any) -> None:
         names = options[name]
         if names is None and name == "theatre":
             continue
-        if (
-            isinstance(names, str)
-            or not isinstance(names, Iterable)
-            or not all(isinstance(t, str) for t in names)
-        ):
+        if not isinstance(names, tuple) or not all(isinstance(t, str) for t in names):
             raise FlareUpError(f"{name} must be a list of {what} names, not {names!r}")
     for name, least in (("samples", 1), ("top", 1), ("seed", None), ("max_hops", 1)):
         value = options[name]
@@ -206,7 +214,8 @@ def _escalation(
 ) -> Escalation:
     """The answer from the cascade's tally: the question as asked, how it was run, the parties."""
     flare_up = compiled.flare_up
-    declared = tuple(scenario.resolve(t) for t in theatre) if theatre else [b for b, _ in flare_up.fighting]
+    fighting = [b for b, _ in flare_up.fighting]
+    declared = [scenario.resolve(t) for t in theatre] if theatre else _territories(scenario, fighting)
     return Escalation(
         scenario=scenario,
         belligerents=flare_up.belligerents,
@@ -246,9 +255,8 @@ def make_flare_up(
         chosen = scenario.resolve(initiator)
         if chosen not in (first, second):
             raise FlareUpError(f"the initiator must be {first} or {second}, not {chosen}")
-    names = (
-        [scenario.resolve(t) for t in theatre] if theatre else [first, second, *coalitions[0], *coalitions[1]]
-    )
+    fighting = (first, second, *coalitions[0], *coalitions[1])
+    names = [scenario.resolve(t) for t in theatre] if theatre else _territories(scenario, fighting)
     if isinstance(as_of, str):
         try:
             as_of = dt.date.fromisoformat(as_of)
@@ -266,6 +274,11 @@ def make_flare_up(
         max_hops=max_hops,
         coalitions=coalitions,
     )
+
+
+def _territories(scenario: Scenario, actors: Iterable[str]) -> list[str]:
+    """The territories of ``actors``: each one's own, but an alliance's (it has none of its own)."""
+    return [a for a in actors if not scenario.actors[a].members]
 
 
 def _coalitions(

@@ -183,6 +183,8 @@ class EscalationData:
             if not isinstance(side, str):
                 raise FlareUpError(f"a side is a belligerent's name or None, not {side!r}")
             side = self.scenario.resolve(side)
+            for leader, others in zip(self.belligerents, self.coalitions, strict=True):
+                side = leader if side in others else side  # a coalition fights on its leader's side
             if side not in self.belligerents:
                 a, b = self.belligerents
                 raise FlareUpError(f"the sides are {a} and {b} (or None for no side), not {side}")

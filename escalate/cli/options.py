@@ -110,7 +110,7 @@ WithBOpt = Annotated[
 ]
 TheatreOpt = Annotated[
     list[str] | None,
-    typer.Option(help="Territory where the fighting is; repeat for more. Default: both belligerents'."),
+    typer.Option(help="Territory where the fighting is; repeat for more. Default: every belligerent's."),
 ]
 AsOfOpt = Annotated[str | None, typer.Option(help="Date YYYY-MM-DD; default: the scenario's as_of.")]
 MaxHopsOpt = Annotated[int | None, typer.Option(min=1, help="Longest chain of commitments followed.")]
