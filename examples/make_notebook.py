@@ -27,6 +27,15 @@ CELLS = [
         'confined = escalate.escalation_paths(scenario, "Armenia", "Azerbaijan", theatre=["Nagorno-Karabakh"])\n'
         'confined.probability("Russia", "Armenia"), result.probability("Russia", "Armenia")'
     ),
+    new_markdown_cell(
+        "## What if Turkey fought beside Azerbaijan from the start?\n\n"
+        "`with_a` and `with_b` name others fighting beside either belligerent from the outset. Turkey is "
+        "then a belligerent, not a party; its own territory joins the theatre."
+    ),
+    new_code_cell(
+        'with_turkey = escalate.escalation_paths(scenario, "Armenia", "Azerbaijan", with_b=["Turkey"])\n'
+        "with_turkey"
+    ),
     new_markdown_cell("## Into pandas, networkx and Gephi"),
     new_code_cell("frame = result.to_frame()\nframe[['actor', 'side', 'role', 'probability']]"),
     new_code_cell("G = scenario.to_networkx()\nG.number_of_nodes(), G.number_of_edges()"),
