@@ -72,12 +72,13 @@ ENTRIES: tuple[Entry, ...] = (
     Entry("stand_by.alliance", 0.02, True,
           "An alliance one of whose members attacked acts for it as one all the same (one "
           "decision per flare-up); its members then fight with their own chance.",
-          "Fitted; in the MID data few allies follow a lone member that struck first"),
+          "Fitted; in MID 5.0 since 1946, 0.3-0.4% of an alliance's other members joined a lone "
+          "member that struck first"),
     Entry("stand_by.coalition", 0.3, True,
           "An alliance two or more of whose members attacked together acts for them as one (a "
           "coalition; one decision per flare-up); its members then fight with their own chance.",
-          "Fitted; Kosovo 1999, Afghanistan 2001, Libya 2011. In the MID data no such coalition "
-          "drew in other members before 1990"),
+          "Fitted; Afghanistan 2001, Libya 2011. In MID 5.0, 14 of 26 such alliances drew other "
+          "members in after 1990, none of 23 before"),
     Entry("offense_pact", 0.05, True,
           "A promise to join a partner's attack (ATOP's offence obligation).",
           "Fitted; offence obligations as ATOP codes them (Leeds et al. 2002)"),
