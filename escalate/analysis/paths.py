@@ -145,9 +145,7 @@ def escalation_paths(
         tally = run_cascade(compiled, method=method, samples=samples, seed=seed, progress=progress)
     except ValueError as exc:
         raise FlareUpError(str(exc)) from exc
-    return _escalation(
-        scenario, compiled, tally, theatre=question["theatre"], top=top, seed=seed, likelihoods=likelihoods
-    )
+    return _escalation(scenario, compiled, tally, top=top, seed=seed, likelihoods=likelihoods)
 
 
 def _question(**options: Any) -> dict[str, Any]:
@@ -207,21 +205,18 @@ def _escalation(
     compiled: Compiled,
     tally: Tally,
     *,
-    theatre: Iterable[str] | None,
     top: int,
     seed: int,
     likelihoods: LikelihoodTable | None,
 ) -> Escalation:
     """The answer from the cascade's tally: the question as asked, how it was run, the parties."""
     flare_up = compiled.flare_up
-    fighting = [b for b, _ in flare_up.fighting]
-    declared = [scenario.resolve(t) for t in theatre] if theatre else _territories(scenario, fighting)
     return Escalation(
         scenario=scenario,
         belligerents=flare_up.belligerents,
         initiator=flare_up.initiator,
         coalitions=flare_up.coalitions,
-        theatre=tuple(sorted(set(declared))),
+        theatre=tuple(sorted(flare_up.theatre)),  # as asked, or every belligerent's territory
         as_of=flare_up.as_of,  # type: ignore[arg-type]
         method=tally.method,
         samples=tally.samples,
@@ -256,7 +251,12 @@ def make_flare_up(
         if chosen not in (first, second):
             raise FlareUpError(f"the initiator must be {first} or {second}, not {chosen}")
     fighting = (first, second, *coalitions[0], *coalitions[1])
-    names = [scenario.resolve(t) for t in theatre] if theatre else _territories(scenario, fighting)
+    # An alliance has no territory of its own.
+    names = (
+        [scenario.resolve(t) for t in theatre]
+        if theatre
+        else [a for a in fighting if not scenario.actors[a].members]
+    )
     if isinstance(as_of, str):
         try:
             as_of = dt.date.fromisoformat(as_of)
@@ -274,11 +274,6 @@ def make_flare_up(
         max_hops=max_hops,
         coalitions=coalitions,
     )
-
-
-def _territories(scenario: Scenario, actors: Iterable[str]) -> list[str]:
-    """The territories of ``actors``: each one's own, but an alliance's (it has none of its own)."""
-    return [a for a in actors if not scenario.actors[a].members]
 
 
 def _coalitions(

@@ -114,7 +114,7 @@ def paths_cmd(
     """  # noqa: D301
     with user_errors():
         result = _analyse(
-            graph, a, b, initiator=initiator, with_a=with_a or (), with_b=with_b or (), theatre=theatre,
+            graph, a, b, initiator=initiator, with_a=with_a, with_b=with_b, theatre=theatre,
             as_of=as_of, max_hops=max_hops, top=top, method=method, samples=samples, seed=seed,
             likelihoods=likelihoods,
         )  # fmt: skip
@@ -167,7 +167,7 @@ def draw_cmd(
         raise typer.BadParameter(problem, param_hint="--dpi/--size")
     with user_errors():
         result = _analyse(
-            graph, a, b, initiator=initiator, with_a=with_a or (), with_b=with_b or (), theatre=theatre,
+            graph, a, b, initiator=initiator, with_a=with_a, with_b=with_b, theatre=theatre,
             as_of=as_of, max_hops=max_hops, top=top, method=method, samples=samples, seed=seed,
             likelihoods=likelihoods,
         )  # fmt: skip

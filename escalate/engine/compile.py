@@ -132,10 +132,12 @@ def _how_alliances_stand_by(
         return arcs
     coalition = table.values["stand_by.coalition"]
     return tuple(
-        dataclasses.replace(arc, likelihood=0.0)
-        if arc.offensive and arc.role is Role.ALLIANCE and arc.target in split
+        arc
+        if not (arc.offensive and arc.role is Role.ALLIANCE)  # only an alliance's standing by
+        else dataclasses.replace(arc, likelihood=0.0)
+        if arc.target in split
         else dataclasses.replace(arc, likelihood=coalition, key="stand_by.coalition")
-        if arc.key == "stand_by.alliance" and arc.target in coalitions
+        if arc.target in coalitions
         else arc
         for arc in arcs
     )
