@@ -315,6 +315,48 @@ def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
     assert fitted == pytest.approx(0.3, abs=0.03)
 
 
+def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
+    import numpy as np
+
+    from escalate.world.reweighting import FLOOR, Stack, WarDraws
+
+    # Wars with repeated records (copies), rows that never asked a key, a candidate that
+    # fought in no sample and a joiner none reached: the grouped computation must give what
+    # weighing every sample on its own gives.
+    rng = np.random.default_rng(3)
+    proposal = np.array([0.3, 0.05, 0.6])
+    wars_ = []
+    for number in range(6):
+        n = 50 + 10 * number
+        fired = rng.integers(0, 3, (n, 3)) * (rng.random((n, 1)) < 0.7)
+        unfired = rng.integers(0, 4, (n, 3)) * (rng.random((n, 1)) < 0.7)
+        joins = rng.random((n, 4)) < 0.3
+        if number == 0:
+            joins[:, 3] = False  # a candidate that fought in no sample
+        if number == 5:
+            fired[:, 1] = unfired[:, 1] = 0  # a war that never asked key 1
+        wars_.append(WarDraws(keys=("a", "b", "c"), proposal=proposal, fired=fired.astype(float),
+                              unfired=unfired.astype(float), joins=joins, joined=rng.random(4) < 0.4,
+                              missed=int(number == 2), copies=rng.integers(1, 5, n).astype(float)))  # fmt: skip
+
+    def one_by_one(table):
+        total = 0.0
+        for war in wars_:
+            ratio = (table / proposal) ** war.fired * ((1 - table) / (1 - proposal)) ** war.unfired
+            weight = war.copies * ratio.prod(axis=1)
+            p = np.clip(weight @ war.joins / weight.sum(), FLOOR, 1 - 1e-9)
+            total += np.where(war.joined, np.log(p), np.log1p(-p)).sum() + war.missed * np.log(FLOOR)
+        return total
+
+    stack, table = Stack(wars_), np.array([0.2, 0.1, 0.5])
+    assert stack.log_likelihood(table) == pytest.approx(one_by_one(table), rel=1e-12)
+    values = np.array([0.001, 0.2, 0.7, 0.99])
+    by_value = stack.log_likelihood(table, 1, values)
+    expected = [one_by_one(np.array([0.2, v, 0.5])) for v in values]
+    # Wars whose samples never asked the key are left out: differences across values agree.
+    assert np.allclose(by_value - by_value[0], np.array(expected) - expected[0], rtol=0, atol=1e-9)
+
+
 @pytest.mark.parametrize("window", [1, 4])
 def test_the_fit_searches_the_whole_grid_and_a_warm_start_its_window_widened_at_the_edge(monkeypatch, window):
     import numpy as np

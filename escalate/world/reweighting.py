@@ -31,7 +31,7 @@ import numpy as np
 GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))
 #: A candidate that joined is never given less than this (a joiner no sample reached).
 FLOOR = 1e-4
-#: Cells of the (samples or entries x values) blocks a fit works on at once: 32 million, 256 MB.
+#: Cells of the (values x pairs) blocks a fit works on at once: 32 million, 256 MB.
 ENTRY_CELLS = 2**25
 
 
@@ -122,6 +122,7 @@ class Stack:
         self.war_of_candidate = np.concatenate(war_of_candidate).astype(np.int64)
         self.joined = np.concatenate([w.joined for w in wars_]).astype(bool)
         self.missed = np.array([w.missed for w in wars_])  # per war
+        self._groups: dict[int | None, Groups] = {}  # made when a key is first scored
 
     def log_weights(self, table: Any) -> Any:
         """Each row's log importance weight under ``table``, its copies included."""
@@ -142,125 +143,125 @@ class Stack:
 
         With ``key``, wars whose samples never asked it are left out (their share does not
         depend on it), so the result is comparable across ``values`` only. ``weights`` are
-        :meth:`log_weights` under ``table``, when known. Only the samples that asked ``key``
-        are weighed once per value; the others' weights are summed once and rescaled.
+        :meth:`log_weights` under ``table``, when known.
+
+        The rows of a war that asked ``key``'s chance events equally often (fired so many
+        times, not so many times) move together as its value changes: they form a *group*,
+        weighed once per value (see :class:`Groups`). A candidate's chance is then the sum,
+        over the groups of its war, of the weight of the group's rows in which it fought
+        times the group's share of the war's weight at that value.
         """
         weights = self.log_weights(table) if weights is None else weights
-        wars_in = self.asking[:, key] if key is not None else np.ones(len(self.asking), dtype=bool)
-        rows = np.flatnonzero(wars_in[self.war_of_row])
-        if not len(rows):
+        groups = self._groups.get(key)
+        if groups is None:
+            groups = self._groups[key] = Groups.of(self, key)
+        if not len(groups.rows):
             return np.zeros(len(values)) if key is not None else 0.0
-        base = weights[rows]
-        starts = np.flatnonzero(np.r_[True, np.diff(self.war_of_row[rows]) != 0])  # one segment per war
-        war = np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(rows)]))  # its local number
-        touched, delta = self._value_deltas(rows, table, key, values)
-        plain, asked_w, rescale, total = _war_totals(base, touched, delta, war, starts)
-        share, candidate_war = self._candidate_shares(
-            rows, wars_in, len(starts), touched, plain, asked_w, rescale
+        if key is None:
+            moves = np.zeros((1, 2))
+        else:
+            values = np.asarray(values, dtype=np.float64)
+            shift = np.log(values) - np.log(table[key])
+            drop = np.log1p(-values) - np.log1p(-table[key])
+            moves = np.stack([shift, drop], axis=1)  # (values, 2): per event that fired, that did not
+        base = weights[groups.rows]
+        top = np.full(groups.counts.shape[1], -np.inf)  # each group's largest weight, for scale
+        np.maximum.at(top, groups.group_of_row, base)
+        scaled = np.exp(base - top[groups.group_of_row])
+        mass = np.bincount(groups.group_of_row, weights=scaled, minlength=len(top))
+        fought = np.bincount(
+            groups.pair_of_entry, weights=scaled[groups.entry], minlength=len(groups.pair_group)
         )
-        candidates = np.flatnonzero(candidate_war >= 0)
-        p = np.clip(share[candidates] / total[candidate_war[candidates]], FLOOR, 1 - 1e-9)
-        y = self.joined[candidates, None]
-        missed = self.missed[wars_in].sum() * np.log(FLOOR)
-        result = np.where(y, np.log(p), np.log1p(-p)).sum(axis=0) + missed
+        # A few values at a time: (values x pairs) would take gigabytes on the disputes.
+        step = max(1, ENTRY_CELLS // max(len(groups.pair_group), 1))
+        result = np.concatenate([
+            groups.score(top, mass, fought, moves[low : low + step]) for low in range(0, len(moves), step)
+        ])  # fmt: skip
         return result if key is not None else result[0]
 
-    def _value_deltas(self, rows: Any, table: Any, key: int | None, values: Any) -> tuple[Any, Any]:
-        """How the log weights of ``rows`` change when ``key`` takes each of ``values``.
 
-        Returns
-        -------
-        touched : ndarray of bool, shape (rows,)
-            Whether each row asked ``key`` (none does without ``key``).
-        delta : ndarray, shape (touched rows, values)
-            The change of each touched row's log weight; shape (0, 1) without ``key``.
-        """
-        if key is None:
-            return np.zeros(len(rows), dtype=bool), np.zeros((0, 1))
-        fired, unfired = self.fired[rows, key], self.unfired[rows, key]
-        touched = (fired + unfired) > 0
-        shift = np.log(values) - np.log(table[key])
-        drop = np.log1p(-values) - np.log1p(-table[key])
-        delta = fired[touched, None] * shift + unfired[touched, None] * drop  # (asked, values)
-        return touched, delta
+@dataclass
+class Groups:
+    """The rows of a stack's wars that ``key`` can tell apart, and where each candidate fought.
 
-    def _candidate_shares(self, rows: Any, wars_in: Any, wars: int, touched: Any, plain: Any, asked_w: Any,
-                          rescale: Any) -> tuple[Any, Any]:  # fmt: skip
-        """Each candidate's weight of its war's samples in which it fought, and its war's local number.
+    A *group* is the rows of one war with the same counts of ``key``'s chance events, fired
+    and not (all of a war's rows, without a key); a *pair* a candidate and a group of its
+    war's rows in some of which it fought. Neither depends on the table, so a fit makes them
+    once per key.
+    """
 
-        Returns
-        -------
-        share : ndarray, shape (candidates, values)
-            The scaled weight of the samples in which each candidate fought (zero for the
-            candidates of wars left out).
-        candidate_war : ndarray of int, shape (candidates,)
-            Each candidate's war among the ``wars`` kept, or -1 for a war left out.
-        """
-        position = np.full(len(self.war_of_row), -1)
+    rows: Any  # (rows,): the stack's rows of the wars that asked the key
+    group_of_row: Any  # (rows,)
+    counts: Any  # (2, groups): the events of the key each group's rows fired, and did not
+    starts: Any  # (wars,): each war's first group (groups are by war)
+    war_of_group: Any  # (groups,): its war among those kept
+    entry: Any  # (entries,): for each (row, candidate) where it fought, the row's place in ``rows``
+    pair_of_entry: Any  # (entries,)
+    pair_group: Any  # (pairs,): pairs are by candidate
+    heads: Any  # (candidates that fought,): each one's first pair
+    sharing: Any  # (candidates that fought,): their places among the candidates
+    joined: Any  # (candidates,): of the wars kept, joined in fact
+    missed: float  # log-likelihood of the joiners no sample reached
+
+    @classmethod
+    def of(cls, stack: Stack, key: int | None) -> Groups:
+        """The groups and pairs of ``stack`` for ``key`` (for no key: one group a war)."""
+        wars_in = stack.asking[:, key] if key is not None else np.ones(len(stack.asking), dtype=bool)
+        rows = np.flatnonzero(wars_in[stack.war_of_row])
+        fired, unfired = (
+            (np.zeros(len(rows), dtype=np.int64),) * 2
+            if key is None
+            else (stack.fired[rows, key].astype(np.int64), stack.unfired[rows, key].astype(np.int64))
+        )
+        width = int(unfired.max(initial=0)) + 1
+        code = fired * width + unfired
+        span = int(code.max(initial=0)) + 1
+        found, group_of_row = np.unique(stack.war_of_row[rows] * span + code, return_inverse=True)
+        group_war, group_code = np.divmod(found, span)
+        starts = np.flatnonzero(np.r_[True, np.diff(group_war) != 0])
+        position = np.full(len(stack.war_of_row), -1)
         position[rows] = np.arange(len(rows))
-        kept = wars_in[self.war_of_row[self.entry_row]]
-        entry, candidate = position[self.entry_row[kept]], self.entry_candidate[kept]
-        local = np.full(len(self.asking), -1)
-        local[np.flatnonzero(wars_in)] = np.arange(wars)
-        candidate_war = local[self.war_of_candidate]
-        share = np.bincount(candidate, weights=plain[entry], minlength=len(self.joined))[:, None]
-        share = share * rescale[np.maximum(candidate_war, 0)]
-        _add_touched_shares(share, touched, entry, candidate, asked_w)
-        return share, candidate_war
+        kept = wars_in[stack.war_of_row[stack.entry_row]]
+        entry = position[stack.entry_row[kept]]
+        candidate = stack.entry_candidate[kept]
+        pairs, pair_of_entry = np.unique(candidate * len(found) + group_of_row[entry], return_inverse=True)
+        pair_candidate, pair_group = np.divmod(pairs, len(found))
+        heads = np.flatnonzero(np.r_[True, np.diff(pair_candidate) != 0])
+        candidates = np.flatnonzero(wars_in[stack.war_of_candidate])
+        return cls(
+            rows=rows,
+            group_of_row=group_of_row,
+            counts=np.stack(np.divmod(group_code, width)).astype(np.float64),
+            starts=starts,
+            war_of_group=np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(found)])),
+            entry=entry,
+            pair_of_entry=pair_of_entry,
+            pair_group=pair_group,
+            heads=heads,
+            sharing=np.searchsorted(candidates, pair_candidate[heads]),
+            joined=stack.joined[candidates],
+            missed=float(stack.missed[wars_in].sum() * np.log(FLOOR)),
+        )
 
+    def score(self, top: Any, mass: Any, fought: Any, moves: Any) -> Any:
+        """The log-likelihood for each of ``moves`` (shape (values, 2)), the log weights being scaled.
 
-def _war_totals(base: Any, touched: Any, delta: Any, war: Any, starts: Any) -> tuple[Any, Any, Any, Any]:
-    """Each war's weights scaled by its largest (log-sum-exp), untouched and touched rows apart.
-
-    Returns
-    -------
-    plain : ndarray, shape (rows,)
-        The scaled weight of each row that did not ask the key (zero for those that did).
-    asked_w : ndarray, shape (touched rows, values)
-        The scaled weight of each row that asked it, for each value.
-    rescale : ndarray, shape (wars, values)
-        The factor that brings ``plain`` to each value's scale.
-    total : ndarray, shape (wars, values)
-        Each war's total scaled weight, for each value.
-    """
-    plain_top = np.maximum.reduceat(np.where(touched, -np.inf, base), starts)  # (wars,)
-    seen = np.isfinite(plain_top)
-    plain_top = np.where(seen, plain_top, 0.0)
-    plain = np.where(touched, 0.0, np.exp(base - plain_top[war]))
-    asked = base[touched, None] + delta
-    asked_war = war[touched]
-    top = np.repeat(np.where(seen, plain_top, -np.inf)[:, None], delta.shape[1], axis=1)
-    firsts = np.flatnonzero(np.r_[True, np.diff(asked_war) != 0]) if len(asked_war) else asked_war
-    if len(asked_war):
-        segment = asked_war[firsts]
-        top[segment] = np.maximum(top[segment], np.maximum.reduceat(asked, firsts, axis=0))
-    rescale = np.exp(np.where(seen[:, None], plain_top[:, None] - top, -np.inf))  # (wars, values)
-    asked_w = np.exp(asked - top[asked_war])
-    total = np.add.reduceat(plain, starts)[:, None] * rescale
-    if len(asked_war):
-        total[asked_war[firsts]] += np.add.reduceat(asked_w, firsts, axis=0)
-    return plain, asked_w, rescale, total
-
-
-def _add_touched_shares(share: Any, touched: Any, entry: Any, candidate: Any, asked_w: Any) -> None:
-    """Add to ``share`` the weights of the rows that asked the key, where each candidate fought.
-
-    Returns
-    -------
-    None
-        ``share`` is updated in place, a few values at a time.
-    """
-    in_asked = touched[entry]
-    if not in_asked.any():
-        return
-    index = np.cumsum(touched) - 1  # row -> its place among the touched rows
-    which, whose = index[entry[in_asked]], candidate[in_asked]
-    heads = np.flatnonzero(np.r_[True, np.diff(whose) != 0])
-    # A few values at a time: (entries x values) would take gigabytes on the disputes.
-    step = max(1, ENTRY_CELLS // max(len(which), 1))
-    for low in range(0, asked_w.shape[1], step):
-        part = asked_w[which, low : low + step]
-        share[whose[heads], low : low + step] += np.add.reduceat(part, heads, axis=0)
+        ``top`` is each group's largest log weight, ``mass`` its rows' weights over that, and
+        ``fought`` each pair's.
+        """
+        level = (top + np.log(mass)) + moves @ self.counts  # (values, groups): log weight of each
+        peak = np.maximum.reduceat(level, self.starts, axis=1)  # (values, wars)
+        log_total = peak + np.log(
+            np.add.reduceat(np.exp(level - peak[:, self.war_of_group]), self.starts, axis=1)
+        )
+        per_unit = np.exp(level - np.log(mass) - log_total[:, self.war_of_group])  # share of a scaled unit
+        share = np.take(per_unit, self.pair_group, axis=1)
+        share *= fought
+        p = np.zeros((len(moves), len(self.joined)))  # (values, candidates): none where it never fought
+        if len(self.heads):
+            p[:, self.sharing] = np.add.reduceat(share, self.heads, axis=1)
+        np.clip(p, FLOOR, 1 - 1e-9, out=p)
+        return np.where(self.joined, np.log(p), np.log1p(-p)).sum(axis=1) + self.missed
 
 
 #: With a warm start, a key's value is sought this many grid steps either side of where it is
@@ -289,15 +290,9 @@ def fit_draws(
         return table
     stack = Stack(wars_)
     weights = stack.log_weights(table)
-    # Grid values scored at once: (samples x values) arrays stay near ENTRY_CELLS cells.
-    step = max(1, ENTRY_CELLS // max(len(stack.war_of_row), 1))
 
     def best_of(key: int, grid: Any) -> float:
-        scores = np.concatenate([
-            stack.log_likelihood(table, key, grid[low : low + step], weights)
-            for low in range(0, len(grid), step)
-        ])  # fmt: skip
-        return float(grid[int(np.argmax(scores))])
+        return float(grid[int(np.argmax(stack.log_likelihood(table, key, grid, weights)))])
 
     # A war whose samples never asked a key's chance event does not depend on that key.
     asked = stack.asking.any(axis=0)
