@@ -386,6 +386,7 @@ def test_the_fit_searches_the_whole_grid_and_a_warm_start_its_window_widened_at_
             after_one = table.copy()
     assert fit_draws(wars_, [0.3, 0.2, 0.1]).tolist() == table.tolist()
     assert fit_draws(wars_, after_one, sweeps=2, window_from=0).tolist() == table.tolist()
+    assert fit_draws(wars_, [0.3, 0.2, 0.1], jobs=3).tolist() == table.tolist()  # threads change nothing
 
 
 @pytest.mark.parametrize("wars, first", [(95, 2000), (1725, 289)])

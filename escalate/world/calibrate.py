@@ -130,7 +130,11 @@ class History:
         if not drawn:
             return LikelihoodTable()  # nothing to fit on: the defaults, never ``start``
         vector = fit_draws(
-            drawn, [start.values[k] for k in FITTED_KEYS], sweeps=sweeps, window_from=0 if near else None
+            drawn,
+            [start.values[k] for k in FITTED_KEYS],
+            sweeps=sweeps,
+            window_from=0 if near else None,
+            jobs=self.workers.jobs,
         )
         return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
 

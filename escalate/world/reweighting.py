@@ -21,7 +21,10 @@ True
 
 from __future__ import annotations
 
+import contextlib
+import functools
 from collections.abc import Sequence
+from concurrent.futures import Executor, ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
@@ -137,13 +140,15 @@ class Stack:
         return weights + self.fired[:, key] * gain + self.unfired[:, key] * loss
 
     def log_likelihood(
-        self, table: Any, key: int | None = None, values: Any = None, weights: Any = None
-    ) -> Any:
+        self, table: Any, key: int | None = None, values: Any = None, weights: Any = None,
+        *, threads: Executor | None = None, jobs: int = 1,
+    ) -> Any:  # fmt: skip
         """The wars' log-likelihood under ``table``; with ``key``, for each of ``values`` in its place.
 
         With ``key``, wars whose samples never asked it are left out (their share does not
         depend on it), so the result is comparable across ``values`` only. ``weights`` are
-        :meth:`log_weights` under ``table``, when known.
+        :meth:`log_weights` under ``table``, when known. ``jobs`` ``threads`` score parts of
+        ``values`` at once (numpy leaves Python's lock while it works on whole arrays).
 
         The rows of a war that asked ``key``'s chance events equally often (fired so many
         times, not so many times) move together as its value changes: they form a *group*,
@@ -174,9 +179,11 @@ class Stack:
         )
         # A few values at a time: (values x pairs) would take gigabytes on the disputes.
         step = max(1, ENTRY_CELLS // max(len(groups.pair_group), 1))
-        result = np.concatenate([
-            groups.score(top, mass, fought, moves[low : low + step]) for low in range(0, len(moves), step)
-        ])  # fmt: skip
+        if threads is not None:
+            step = min(step, -(-len(moves) // jobs))  # a part for each thread, at least
+        parts = [moves[low : low + step] for low in range(0, len(moves), step)]
+        score = functools.partial(groups.score, top, mass, fought)
+        result = np.concatenate(list(threads.map(score, parts) if threads else map(score, parts)))
         return result if key is not None else result[0]
 
 
@@ -270,8 +277,9 @@ WINDOW = 4
 
 
 def fit_draws(
-    wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3, window_from: int | None = None
-) -> Any:
+    wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3, window_from: int | None = None,
+    jobs: int = 1,
+) -> Any:  # fmt: skip
     """Coordinate ascent on :data:`GRID`: the table (over ``keys``) that maximises the sum.
 
     Each sweep searches each key's whole grid: estimated far from the proposal, a key's
@@ -283,16 +291,24 @@ def fit_draws(
     to lie near the fit (a warm start, as a rolling fit's year after year), ``window_from``
     is the first sweep that searches a window of :data:`WINDOW` steps around each value
     instead, and the whole grid again when the best lies on the window's edge. Keys no war
-    consulted keep their ``start`` value.
+    consulted keep their ``start`` value. ``jobs`` threads score a key's values (the result
+    does not depend on them).
     """
     table = np.array(start, dtype=np.float64)
     if not wars_:
         return table
-    stack = Stack(wars_)
+    with ThreadPoolExecutor(jobs) if jobs > 1 else contextlib.nullcontext() as threads:
+        return _ascend(Stack(wars_), table, sweeps, window_from, threads, jobs)
+
+
+def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, threads: Executor | None,
+            jobs: int) -> Any:  # fmt: skip
+    """:func:`fit_draws`' coordinate ascent from ``table`` (changed in place, and returned)."""
     weights = stack.log_weights(table)
 
     def best_of(key: int, grid: Any) -> float:
-        return float(grid[int(np.argmax(stack.log_likelihood(table, key, grid, weights)))])
+        scores = stack.log_likelihood(table, key, grid, weights, threads=threads, jobs=jobs)
+        return float(grid[int(np.argmax(scores))])
 
     # A war whose samples never asked a key's chance event does not depend on that key.
     asked = stack.asking.any(axis=0)
