@@ -235,15 +235,16 @@ class Groups:
         pair_candidate, pair_group = np.divmod(pairs, len(found))
         heads = np.flatnonzero(np.r_[True, np.diff(pair_candidate) != 0])
         candidates = np.flatnonzero(wars_in[stack.war_of_candidate])
+        small = functools.partial(np.asarray, dtype=np.int32)  # indices: a fit keeps them for every key
         return cls(
-            rows=rows,
-            group_of_row=group_of_row,
+            rows=small(rows),
+            group_of_row=small(group_of_row),
             counts=np.stack(np.divmod(group_code, width)).astype(np.float64),
             starts=starts,
             war_of_group=np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(found)])),
-            entry=entry,
-            pair_of_entry=pair_of_entry,
-            pair_group=pair_group,
+            entry=small(entry),
+            pair_of_entry=small(pair_of_entry),
+            pair_group=small(pair_group),
             heads=heads,
             sharing=np.searchsorted(candidates, pair_candidate[heads]),
             joined=stack.joined[candidates],
