@@ -9,11 +9,14 @@ Examples
 
 from __future__ import annotations
 
+import dataclasses
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from escalate.engine.ties import Compiled, places_above
+from escalate.engine.ties import Arc, Compiled, places_above
 from escalate.model import Role
 
 #: The roles as the sampler codes them (int8), in this order.
@@ -22,42 +25,45 @@ ROLE_CODE = {role: code for code, role in enumerate(ROLES)}
 
 
 class TieArrays:
-    """The compiled cascade as flat arrays (actors and territories numbered)."""
+    """The compiled cascade as flat arrays (actors and territories numbered).
+
+    The columns of the standing ties (those of ``compiled.standing``, whoever fights) are
+    made once for a graph and reused by its later flare-ups (see :class:`_StandingColumns`).
+    """
 
     def __init__(self, compiled: Compiled) -> None:
         arcs = compiled.arcs
-        names = list(compiled.actors)
-        for arc in arcs:
-            names += [arc.source, arc.target]
-        for b, _ in compiled.flare_up.fighting:
-            names.append(b)
-        names += sorted(compiled.flare_up.theatre)
-        for arc in arcs:
-            names += arc.covers or ()
+        reuse = _standing_columns(compiled.standing)
+        known = len(reuse.arcs)
+        # Ties this flare-up restates (an alliance standing by its attacking members), then its own.
+        restated = [i for i, (arc, same) in enumerate(zip(arcs, reuse.arcs, strict=False)) if arc is not same]
+        extra = [arcs[i] for i in restated] + list(arcs[known:])
+        names = [*compiled.actors, *reuse.endpoints, *(n for a in extra for n in (a.source, a.target))]
+        names += [b for b, _ in compiled.flare_up.fighting] + sorted(compiled.flare_up.theatre)
+        names += [*reuse.covered, *(n for a in extra for n in a.covers or ())]
         for region, place in compiled.located_in.items():
             names += [region, place]
         self.actors = list(dict.fromkeys(names))
         self.index = {a: i for i, a in enumerate(self.actors)}
-        self.source = np.array([self.index[a.source] for a in arcs], dtype=np.int64)
-        self.target = np.array([self.index[a.target] for a in arcs], dtype=np.int64)
-        self.coin = np.array([a.coin for a in arcs], dtype=np.int64)
-        self.p = np.array([a.likelihood for a in arcs], dtype=np.float64)
-        self.strength = np.array([int(a.strength) for a in arcs], dtype=np.int64)
-        self.role = np.array([ROLE_CODE[a.role] for a in arcs], dtype=np.int8)
-        self.same = np.array([a.same_side for a in arcs], dtype=bool)
-        self.defender = np.array([a.toward_defender for a in arcs], dtype=bool)
-        self.defensive = np.array([a.defensive for a in arcs], dtype=bool)
+        if all(arcs[i].covers == reuse.arcs[i].covers for i in restated):
+            columns = reuse.numbered(self.actors, self.index)
+            if restated:
+                columns = columns.replaced(restated, ArcColumns.of([arcs[i] for i in restated], self.index))
+        else:  # a restated tie covers other territories: number the standing ties afresh
+            columns = ArcColumns.of(arcs[:known], self.index)
+        columns = columns.joined(ArcColumns.of(arcs[known:], self.index))
+        self.source, self.target, self.coin, self.p = columns.source, columns.target, columns.coin, columns.p
+        self.strength, self.role, self.same = columns.strength, columns.role, columns.same
+        self.defender, self.defensive = columns.defender, columns.defensive
         #: Ties that cannot fire in this flare-up: standing by a source that did not attack.
-        attacks = {a: compiled.flare_up.attacks(a) for a in {arc.source for arc in arcs if arc.offensive}}
-        self.idle = np.array([a.offensive and not attacks[a.source] for a in arcs], dtype=bool)
+        attacks = np.array([compiled.flare_up.attacks(a) for a in self.actors], dtype=bool)
+        self.idle = columns.offensive & ~attacks[self.source]
         self.mediator = self.role == ROLE_CODE[Role.MEDIATOR]
         # The territories each defensive arc must see in the theatre, as compressed rows.
-        index = self.index.__getitem__
-        covers = [sorted(map(index, a.covers)) if a.covers else [] for a in arcs]
-        self.covers_start = np.cumsum([0] + [len(c) for c in covers])
-        self.covers_place = np.array([p for c in covers for p in c], dtype=np.int64)
-        self.has_covers = np.array([a.covers is not None for a in arcs], dtype=bool)
-        self.cost = np.array([a.cost for a in arcs], dtype=np.int64)
+        self.covers_start = np.concatenate([[0], np.cumsum(columns.covers_count)])
+        self.covers_place = columns.covers_place
+        self.has_covers = columns.has_covers
+        self.cost = 1 + columns.covers_count
         #: Arcs in the order a party prefers their pulls: strongest, most likely, first written.
         self.rank = np.empty(len(arcs), dtype=np.int64)
         self.rank[np.lexsort((np.arange(len(arcs)), -self.p, -self.strength))] = np.arange(len(arcs))
@@ -139,3 +145,90 @@ def chunks(counts: Any, limit: int) -> list[Any]:
     ends = np.cumsum(counts)
     cuts = np.searchsorted(ends, np.arange(limit, ends[-1] if len(ends) else 0, limit), "right")
     return [part for part in np.split(np.arange(len(counts)), cuts) if len(part)]
+
+
+@dataclass(frozen=True)
+class ArcColumns:
+    """What the sampler reads of each arc, one array a field, the actors numbered by an index."""
+
+    source: Any
+    target: Any
+    coin: Any
+    p: Any
+    strength: Any
+    role: Any
+    same: Any
+    defender: Any
+    defensive: Any
+    offensive: Any
+    has_covers: Any
+    covers_count: Any  # how many territories each arc covers
+    covers_place: Any  # those territories, arc after arc
+
+    @classmethod
+    def of(cls, arcs: Sequence[Arc], index: Mapping[str, int]) -> ArcColumns:
+        """The columns of ``arcs``."""
+        covers = [sorted(index[c] for c in a.covers) if a.covers else [] for a in arcs]
+        return cls(
+            source=np.array([index[a.source] for a in arcs], dtype=np.int64),
+            target=np.array([index[a.target] for a in arcs], dtype=np.int64),
+            coin=np.array([a.coin for a in arcs], dtype=np.int64),
+            p=np.array([a.likelihood for a in arcs], dtype=np.float64),
+            strength=np.array([int(a.strength) for a in arcs], dtype=np.int64),
+            role=np.array([ROLE_CODE[a.role] for a in arcs], dtype=np.int8),
+            same=np.array([a.same_side for a in arcs], dtype=bool),
+            defender=np.array([a.toward_defender for a in arcs], dtype=bool),
+            defensive=np.array([a.defensive for a in arcs], dtype=bool),
+            offensive=np.array([a.offensive for a in arcs], dtype=bool),
+            has_covers=np.array([a.covers is not None for a in arcs], dtype=bool),
+            covers_count=np.array([len(c) for c in covers], dtype=np.int64),
+            covers_place=np.array([p for c in covers for p in c], dtype=np.int64),
+        )
+
+    def joined(self, other: ArcColumns) -> ArcColumns:
+        """These arcs, then ``other``'s."""
+        return ArcColumns(
+            *(np.concatenate([a, b]) for a, b in zip(self._fields(), other._fields(), strict=True))
+        )
+
+    def replaced(self, positions: Sequence[int], other: ArcColumns) -> ArcColumns:
+        """These arcs with those at ``positions`` replaced by ``other``'s (covering the same places)."""
+        fields = {}
+        for name, mine in zip(self._names(), self._fields(), strict=True):
+            if name not in ("covers_count", "covers_place"):
+                mine = mine.copy()
+                mine[positions] = getattr(other, name)
+            fields[name] = mine
+        return ArcColumns(**fields)
+
+    def _names(self) -> list[str]:
+        return [f.name for f in dataclasses.fields(self)]
+
+    def _fields(self) -> list[Any]:
+        return [getattr(self, name) for name in self._names()]
+
+
+class _StandingColumns:
+    """A graph's standing ties, with the names they mention and their columns (made once)."""
+
+    def __init__(self, arcs: tuple[Arc, ...]) -> None:
+        self.arcs = arcs
+        self.endpoints = list(dict.fromkeys(n for a in arcs for n in (a.source, a.target)))
+        self.covered = list(dict.fromkeys(n for a in arcs for n in a.covers or ()))
+        self._numbered: tuple[list[str], ArcColumns] | None = None
+
+    def numbered(self, actors: list[str], index: Mapping[str, int]) -> ArcColumns:
+        """The standing ties' columns with the actors numbered by ``index`` (``actors`` in order)."""
+        if self._numbered is None or self._numbered[0] != actors:
+            self._numbered = (actors, ArcColumns.of(self.arcs, index))
+        return self._numbered[1]
+
+
+#: The standing columns last used (one graph's, reused for its many flare-ups).
+_last_standing: list[_StandingColumns] = []
+
+
+def _standing_columns(arcs: tuple[Arc, ...]) -> _StandingColumns:
+    if not _last_standing or _last_standing[0].arcs is not arcs:
+        _last_standing[:] = [_StandingColumns(arcs)]
+    return _last_standing[0]

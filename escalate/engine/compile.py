@@ -100,6 +100,7 @@ def compile_scenario(
         located_in=standing.located_in,
         actors=tuple(scenario.actors),
         strikes=strikes,
+        standing=standing.arcs,
     )
 
 

@@ -145,6 +145,9 @@ class Compiled:
     #: Each party's chance that its own territory is struck once it joins a defending side:
     #: ``(actor, side) -> (coin, likelihood, key)``; side 0 or 1, the side it joins.
     strikes: dict[tuple[str, int], tuple[int, float, str]] = field(default_factory=dict)
+    #: The ties of the graph whoever fights, with which ``arcs`` begins (a few restated for
+    #: this flare-up): the same tuple for every flare-up compiled on one graph and table.
+    standing: tuple[Arc, ...] = ()
 
     def coin_keys(self) -> dict[int, str]:
         """The likelihood table key behind each coin that takes its likelihood from the table."""
