@@ -123,3 +123,40 @@ def test_a_huge_sample_count_on_a_graph_without_ties_stops_at_the_work_bound():
     r = escalation_paths(s, "A", "B", method="monte-carlo", samples=2_000_000_000)
     assert r.samples_requested == 2_000_000_000
     assert MAX_SAMPLED_WORK <= r.samples <= MAX_SAMPLED_WORK + 300_000  # each sample counts as work
+
+
+def test_flare_ups_on_one_graph_reuse_its_standing_tie_arrays_and_get_the_arrays_made_afresh():
+    import dataclasses
+
+    import numpy as np
+
+    from escalate.engine import arrays
+    from escalate.engine.arrays import TieArrays
+
+    # One graph, flare-ups in turn: a coalition (the alliance's standing-by ties restated),
+    # a lone attacker, a split alliance and others fighting. Each flare-up's arrays, made
+    # with the graph's standing columns reused, must equal those made from nothing.
+    s = build_scenario(
+        actors={name: {} for name in ["A", "A2", "B", "D", "M", "N"]}
+        | {"Pact": {"kind": "alliance", "members": ["A", "A2", "M", "N"], "collective_defense": True}},
+        relations=[{"type": "defense_pact", "between": ["B", "D"]}, {"type": "border", "between": ["A", "B"]},
+                   {"type": "hostility", "between": ["N", "D"]}, {"type": "guarantee", "from": "M", "to": "A2"}],
+    )  # fmt: skip
+    questions = [("A", "B", ["A2"], []), ("A", "B", [], []), ("A", "B", [], ["A2"]), ("B", "A", [], ["D"])]
+    standing, restated = None, 0
+    for a, b, with_a, with_b in questions:
+        flare = make_flare_up(s, a, b, initiator=a, with_a=with_a, with_b=with_b)
+        compiled = compile_scenario(s, flare)
+        assert standing is None or compiled.standing is standing  # one graph, one table: one tuple
+        standing = compiled.standing
+        restated += sum(arc is not same for arc, same in zip(compiled.arcs, standing, strict=False))
+        reused = vars(TieArrays(compiled))
+        assert arrays._last_standing[0].arcs is standing
+        fresh = vars(TieArrays(dataclasses.replace(compiled, standing=())))
+        assert reused.keys() == fresh.keys()
+        for name, value in reused.items():
+            if isinstance(value, np.ndarray):
+                assert value.dtype == fresh[name].dtype and np.array_equal(value, fresh[name]), name
+            else:
+                assert value == fresh[name], name
+    assert restated  # some flare-up restated standing ties
