@@ -86,16 +86,9 @@ def compile_scenario(
         damping[y].append((x, number, p, key))
     first_strike = len(arcs) + len(standing.pacts)
     strikes = _strikes(scenario.actors, flare_up, standing.neighbours, table, first=first_strike)
-    arcs_from: dict[str, list[Arc]] = defaultdict(list)
-    arcs_into: dict[str, list[Arc]] = defaultdict(list)
-    for arc in arcs:
-        arcs_from[arc.source].append(arc)
-        arcs_into[arc.target].append(arc)
     return Compiled(
         flare_up=flare_up,
-        arcs_from={k: tuple(v) for k, v in arcs_from.items()},
         arcs=tuple(arcs),
-        arcs_into={k: tuple(v) for k, v in arcs_into.items()},
         damping={k: tuple(v) for k, v in damping.items()},
         located_in=standing.located_in,
         actors=tuple(scenario.actors),

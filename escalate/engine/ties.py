@@ -6,7 +6,8 @@ exact enumeration, the numpy sampler and the chains only read it.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections import defaultdict
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
@@ -134,9 +135,7 @@ class Compiled:
     """A scenario turned into arcs for one flare-up: what the cascade runs on."""
 
     flare_up: FlareUp
-    arcs_from: dict[str, tuple[Arc, ...]]
     arcs: tuple[Arc, ...]
-    arcs_into: dict[str, tuple[Arc, ...]]
     #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood, key), ...)``.
     damping: dict[str, tuple[tuple[str, int, float, str | None], ...]]
     #: Each region's ``located_in``: what a strike on a territory reaches is read from it.
@@ -149,6 +148,16 @@ class Compiled:
     #: this flare-up): the same tuple for every flare-up compiled on one graph and table.
     standing: tuple[Arc, ...] = ()
 
+    @cached_property
+    def arcs_from(self) -> dict[str, tuple[Arc, ...]]:
+        """The arcs leaving each actor, in order (made when first asked: the sampler never asks)."""
+        return _by(self.arcs, lambda arc: arc.source)
+
+    @cached_property
+    def arcs_into(self) -> dict[str, tuple[Arc, ...]]:
+        """The arcs reaching each actor, in order."""
+        return _by(self.arcs, lambda arc: arc.target)
+
     def coin_keys(self) -> dict[int, str]:
         """The likelihood table key behind each coin that takes its likelihood from the table."""
         keys = {arc.coin: arc.key for arc in self.arcs if arc.key is not None}
@@ -160,6 +169,13 @@ class Compiled:
     def strike(self, actor: str, side: int) -> tuple[int, float, str]:
         """The coin, likelihood and key of a strike on ``actor``'s territory when it joins ``side``."""
         return self.strikes.get((actor, side), (-1, 0.0, "struck.distant"))
+
+
+def _by(arcs: Iterable[Arc], end: Callable[[Arc], str]) -> dict[str, tuple[Arc, ...]]:
+    found: dict[str, list[Arc]] = defaultdict(list)
+    for arc in arcs:
+        found[end(arc)].append(arc)
+    return {k: tuple(v) for k, v in found.items()}
 
 
 class Theatre:
