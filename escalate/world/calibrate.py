@@ -74,8 +74,8 @@ def draw_war(
     found = lookup[np.minimum(coin, len(lookup) - 1)]
     known = found >= 0
     which = found[known]
-    counts = np.zeros((2, samples, len(keys)), dtype=np.float64)
-    np.add.at(counts, (fired[known].astype(np.int64), sample[known], which), 1.0)
+    cell = (fired[known].astype(np.int64) * samples + sample[known]) * len(keys) + which
+    counts = np.bincount(cell, minlength=2 * samples * len(keys)).reshape(2, samples, len(keys))
     by_name = {a: i for i, a in enumerate(actors)}
     candidates = sorted(data.system.get(war.start.year, set()) - set(war.originators))
     fought = [(c, by_name[names[c]]) for c in candidates if c in names and names[c] in by_name]
