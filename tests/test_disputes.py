@@ -185,6 +185,19 @@ def test_cluster_intervals_resample_whole_conflicts():
     assert 0.0 <= low <= high <= 1.0 and {low, high} <= {0.0, 0.5, 2 / 3, 1.0}
 
 
+def test_the_bootstrap_measured_in_threads_gives_the_intervals_it_gives_in_one():
+    from escalate.world.scores import Ranked, cluster_intervals
+
+    rng = np.random.default_rng(5)
+    clusters = rng.integers(0, 40, 2000)
+    labels = rng.random(2000) < 0.1
+    ranked = Ranked(rng.random(2000) + labels * 0.3, labels)  # two measures share one draw's counts
+    measures = {"auc": ranked.auc, "average_precision": ranked.average_precision}
+    one = cluster_intervals(clusters, measures, resamples=200, seed=3)
+    assert cluster_intervals(clusters, measures, resamples=200, seed=3, jobs=3) == one
+    assert one["auc"][0] < one["auc"][1] and one["auc"][0] > 0.5
+
+
 def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runner, tmp_path):
     from matplotlib.image import imread
 

@@ -182,6 +182,7 @@ def backtest(
     features = ConflictFeatures(data)  # the rules' and the peers' inputs, made once
     progress = stderr_progress("backtest")
     with Workers(data, jobs, progress) as workers:
+        threads = workers.jobs  # for the bootstrap, once the workers are done
         fit = _fitted(folder, kind, likelihoods, year, workers, rolling=rolling)
         predictions = predict(folder, likelihoods=fit.tables, samples=samples, seed=seed, only=fit.scored,
                               kind=kind, workers=workers, features=features)  # fmt: skip
@@ -193,7 +194,7 @@ def backtest(
         notes.append(peers_.MISSING)
     elif peers:
         _add_peers(features, predictions, every, fit)
-    figures = summary(predictions)
+    figures = summary(predictions, jobs=threads)
     figures["model"]["out_of_sample"] = likelihoods is None
     # What the history calls one conflict and several, for whoever renders the figures.
     figures.update(
@@ -305,8 +306,12 @@ def _lead(model: Ranked, other: Ranked) -> Callable[[Any], float]:
     return lambda weights: model.auc(weights) - other.auc(weights)
 
 
-def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: int = 0) -> dict[str, Any]:
+def summary(
+    predictions: Sequence[Prediction], *, resamples: int = 500, seed: int = 0, jobs: int = 1
+) -> dict[str, Any]:
     """Model, baseline and peer figures over all pairs, with 90% intervals, and the per-conflict detail.
+
+    ``jobs`` threads measure the bootstrap's draws (the figures do not depend on them).
 
     A rule's score (a count of ties) is divided by its largest value to serve as a probability
     in its Brier score; a peer's is already a probability.
@@ -327,7 +332,11 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
         others[name] = (Ranked(scores, labels), as_probability)
         measures.update(_measures(name, *others[name]))
         measures[f"{name}/lead"] = _lead(model_ranked, others[name][0])
-    intervals = cluster_intervals(clusters, measures, resamples=resamples, seed=seed) if predictions else {}
+    intervals = (
+        cluster_intervals(clusters, measures, resamples=resamples, seed=seed, jobs=jobs)
+        if predictions
+        else {}
+    )
 
     def figure(name: str, ranked: Ranked, as_probability: Any) -> dict[str, Any]:
         found: dict[str, Any] = {

@@ -14,7 +14,9 @@ Examples
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import numpy as np
@@ -38,19 +40,21 @@ class Ranked:
         self.labels = np.asarray(labels, dtype=bool)
         # Distinct scores, lowest first, and each pair's place among them.
         self.values, self.inverse = np.unique(self.scores, return_inverse=True)
-        # The counts of the last weights asked (a bootstrap draw asks several measures of one).
-        self._last: tuple[Any, tuple[Any, Any]] | None = None
+        # The counts of the last weights asked in each thread (a bootstrap draw asks several
+        # measures of one; threads measure different draws).
+        self._last = threading.local()
 
     def _counts(self, weights: Any) -> tuple[Any, Any]:
         """Weighted joiners and others at each distinct score (``weights`` are not changed after)."""
-        if weights is not None and self._last is not None and self._last[0] is weights:
-            return self._last[1]
+        last: tuple[Any, tuple[Any, Any]] | None = getattr(self._last, "counts", None)
+        if weights is not None and last is not None and last[0] is weights:
+            return last[1]
         w = np.ones(len(self.scores)) if weights is None else np.asarray(weights, dtype=np.float64)
         n = len(self.values)
         positive = np.bincount(self.inverse, weights=w * self.labels, minlength=n)
         counts = (positive, np.bincount(self.inverse, weights=w * ~self.labels, minlength=n))
         if weights is not None:
-            self._last = (weights, counts)
+            self._last.counts = (weights, counts)
         return counts
 
     def auc(self, weights: Any = None) -> float:
@@ -143,22 +147,31 @@ Measure = Callable[[Any], float]
 
 
 def cluster_intervals(
-    clusters: Any, measures: dict[str, Measure], *, resamples: int = RESAMPLES, seed: int = 0
+    clusters: Any, measures: dict[str, Measure], *, resamples: int = RESAMPLES, seed: int = 0, jobs: int = 1
 ) -> dict[str, tuple[float, float]]:
     """A 90% interval for each measure, from drawing whole clusters (conflicts) with replacement.
 
     ``clusters`` gives each pair's conflict; each measure takes the pairs' weights (how many
     times the draw took the pair's conflict). Pairs of one conflict are not independent,
-    which is why the draws are of conflicts, not pairs.
+    which is why the draws are of conflicts, not pairs. ``jobs`` threads measure the draws
+    (the intervals do not depend on them).
     """
     labels, cluster = np.unique(np.asarray(clusters), return_inverse=True)
     rng = np.random.default_rng(seed)
-    found: dict[str, list[float]] = {name: [] for name in measures}
-    for _ in range(resamples):
-        taken = np.bincount(rng.integers(0, len(labels), len(labels)), minlength=len(labels))
+    draws = [
+        np.bincount(rng.integers(0, len(labels), len(labels)), minlength=len(labels))
+        for _ in range(resamples)
+    ]
+
+    def measured(taken: Any) -> list[float]:
         weight = taken[cluster].astype(np.float64)  # one array per draw: its measures share sums
-        for name, measure in measures.items():
-            found[name].append(measure(weight))
+        return [measure(weight) for measure in measures.values()]
+
+    # The draws are independent: threads measure them at once (numpy leaves Python's lock
+    # while it sums), and the results come back in the draws' order.
+    with ThreadPoolExecutor(max(1, min(jobs, resamples))) as threads:
+        rows = list(threads.map(measured, draws))
+    found = {name: [row[i] for row in rows] for i, name in enumerate(measures)}
     intervals = {}
     for name, values in found.items():
         low, high = np.nanquantile(values, [0.05, 0.95]) if np.isfinite(values).any() else (np.nan, np.nan)
