@@ -29,6 +29,7 @@ are trained on the same training conflicts with the same features.
 
 from __future__ import annotations
 
+import functools
 import os
 import sys
 from collections import defaultdict
@@ -306,15 +307,12 @@ def _lead(model: Ranked, other: Ranked) -> Callable[[Any], float]:
     return lambda weights: model.auc(weights) - other.auc(weights)
 
 
-def summary(
-    predictions: Sequence[Prediction], *, resamples: int = 500, seed: int = 0, jobs: int = 1
-) -> dict[str, Any]:
+def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: int = 0,
+            jobs: int = 1) -> dict[str, Any]:  # fmt: skip
     """Model, baseline and peer figures over all pairs, with 90% intervals, and the per-conflict detail.
 
-    ``jobs`` threads measure the bootstrap's draws (the figures do not depend on them).
-
     A rule's score (a count of ties) is divided by its largest value to serve as a probability
-    in its Brier score; a peer's is already a probability.
+    in its Brier score; a peer's is already a probability. ``jobs`` threads measure the bootstrap.
     """
     labels = np.array([p.joined for p in predictions], dtype=bool)
     probabilities = np.array([p.probability for p in predictions])
@@ -322,9 +320,7 @@ def summary(
     k = int(labels.sum())
     model_ranked = Ranked(probabilities, labels)
     measures = _measures("model", model_ranked, probabilities)
-    measures["model/expected_over_actual"] = lambda w: float(
-        (w * probabilities).sum() / max((w * labels).sum(), 1e-300)
-    )
+    measures["model/expected_over_actual"] = _expected_over_actual(probabilities, labels)
     others: dict[str, tuple[Ranked, Any]] = {}
     for name in predictions[0].baselines if predictions else ():
         scores = np.array([p.baselines[name] for p in predictions])
@@ -332,11 +328,8 @@ def summary(
         others[name] = (Ranked(scores, labels), as_probability)
         measures.update(_measures(name, *others[name]))
         measures[f"{name}/lead"] = _lead(model_ranked, others[name][0])
-    intervals = (
-        cluster_intervals(clusters, measures, resamples=resamples, seed=seed, jobs=jobs)
-        if predictions
-        else {}
-    )
+    bootstrap = functools.partial(cluster_intervals, resamples=resamples, seed=seed, jobs=jobs)
+    intervals = bootstrap(clusters, measures) if predictions else {}
 
     def figure(name: str, ranked: Ranked, as_probability: Any) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -373,6 +366,10 @@ def summary(
     detail = _by_conflict(predictions)
     model["conflicts"] = len(detail)
     return {"model": model, "baselines": baselines, "wars": detail}
+
+
+def _expected_over_actual(probabilities: Any, labels: Any) -> Callable[[Any], float]:
+    return lambda w: float((w * probabilities).sum() / max((w * labels).sum(), 1e-300))
 
 
 def _side_accuracy(predictions: Sequence[Prediction], probabilities: Any, k: int) -> float | None:
