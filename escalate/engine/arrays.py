@@ -33,7 +33,8 @@ class TieArrays:
 
     def __init__(self, compiled: Compiled) -> None:
         arcs = compiled.arcs
-        reuse = _standing_columns(compiled.standing)
+        # The standing ties begin ``arcs`` (a Compiled made by hand may say otherwise: no reuse).
+        reuse = _standing_columns(compiled.standing if len(compiled.standing) <= len(arcs) else ())
         known = len(reuse.arcs)
         # Ties this flare-up restates (an alliance standing by its attacking members), then its own.
         restated = [i for i, (arc, same) in enumerate(zip(arcs, reuse.arcs, strict=False)) if arc is not same]
@@ -219,9 +220,10 @@ class _StandingColumns:
 
     def numbered(self, actors: list[str], index: Mapping[str, int]) -> ArcColumns:
         """The standing ties' columns with the actors numbered by ``index`` (``actors`` in order)."""
-        if self._numbered is None or self._numbered[0] != actors:
-            self._numbered = (actors, ArcColumns.of(self.arcs, index))
-        return self._numbered[1]
+        found = self._numbered
+        if found is None or found[0] != actors:
+            found = self._numbered = (actors, ArcColumns.of(self.arcs, index))
+        return found[1]
 
 
 #: The standing columns last used (one graph's, reused for its many flare-ups).
