@@ -357,6 +357,30 @@ def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
     assert np.allclose(by_value - by_value[0], np.array(expected) - expected[0], rtol=0, atol=1e-9)
 
 
+def test_the_fit_scores_keys_no_sample_moves_and_wars_where_no_candidate_fought():
+    import numpy as np
+
+    from escalate.world.reweighting import FLOOR, GRID, Stack, WarDraws
+
+    # Key 0 fired twice in every sample: it moves no sample against another, so the score is
+    # the same (exactly) at every value. Key 1 no sample asked: no war depends on it.
+    rng = np.random.default_rng(0)
+    fired = np.c_[np.full(30, 2.0), np.zeros(30)]
+    unfired = np.c_[np.ones(30), np.zeros(30)]
+    war = WarDraws(keys=("a", "b"), proposal=np.array([0.1, 0.2]), fired=fired, unfired=unfired,
+                   joins=rng.random((30, 3)) < 0.4, joined=np.array([True, False, True]))  # fmt: skip
+    stack = Stack([war])
+    assert np.ptp(stack.log_likelihood(np.array([0.1, 0.2]), 0, GRID)) == 0.0
+    assert stack.log_likelihood(np.array([0.1, 0.2]), 1, GRID[:3]).tolist() == [0.0, 0.0, 0.0]
+    # A war in which no candidate fought in any sample: each gets the floor.
+    nobody = WarDraws(keys=("a",), proposal=np.array([0.5]), fired=np.array([[1.0]]), unfired=np.array([[0.0]]),
+                      joins=np.array([[False]]), joined=np.array([True]))  # fmt: skip
+    assert Stack([nobody]).log_likelihood(np.array([0.3])) == pytest.approx(np.log(FLOOR))
+    assert Stack([nobody]).log_likelihood(np.array([0.3]), 0, np.array([0.2, 0.4])) == pytest.approx(
+        [np.log(FLOOR)] * 2
+    )
+
+
 @pytest.mark.parametrize("window", [1, 4])
 def test_the_fit_searches_the_whole_grid_and_a_warm_start_its_window_widened_at_the_edge(monkeypatch, window):
     import numpy as np

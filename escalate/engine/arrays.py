@@ -231,6 +231,8 @@ _last_standing: list[_StandingColumns] = []
 
 
 def _standing_columns(arcs: tuple[Arc, ...]) -> _StandingColumns:
-    if not _last_standing or _last_standing[0].arcs is not arcs:
-        _last_standing[:] = [_StandingColumns(arcs)]
-    return _last_standing[0]
+    last = _last_standing[0] if _last_standing else None
+    if last is None or last.arcs is not arcs:
+        last = _StandingColumns(arcs)
+        _last_standing[:] = [last]
+    return last

@@ -233,7 +233,7 @@ class Groups:
         candidate = stack.entry_candidate[kept]
         pairs, pair_of_entry = np.unique(candidate * len(found) + group_of_row[entry], return_inverse=True)
         pair_candidate, pair_group = np.divmod(pairs, len(found))
-        heads = np.flatnonzero(np.r_[True, np.diff(pair_candidate) != 0])
+        heads = np.flatnonzero(np.r_[True, np.diff(pair_candidate) != 0]) if len(pairs) else pairs
         candidates = np.flatnonzero(wars_in[stack.war_of_candidate])
         small = functools.partial(np.asarray, dtype=np.int32)  # indices: a fit keeps them for every key
         return cls(
@@ -262,7 +262,9 @@ class Groups:
         log_total = peak + np.log(
             np.add.reduceat(np.exp(level - peak[:, self.war_of_group]), self.starts, axis=1)
         )
-        per_unit = np.exp(level - np.log(mass) - log_total[:, self.war_of_group])  # share of a scaled unit
+        # A scaled unit's share of its war; a war of one group gets exactly 1 / mass whatever the
+        # value (level - log_total is 0), so a key that moves nothing leaves the scores flat.
+        per_unit = np.exp(level - log_total[:, self.war_of_group] - np.log(mass))
         share = np.take(per_unit, self.pair_group, axis=1)
         share *= fought
         p = np.zeros((len(moves), len(self.joined)))  # (values, candidates): none where it never fought
