@@ -9,7 +9,6 @@ Examples
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -189,24 +188,16 @@ class ArcColumns:
     def joined(self, other: ArcColumns) -> ArcColumns:
         """These arcs, then ``other``'s."""
         return ArcColumns(
-            *(np.concatenate([a, b]) for a, b in zip(self._fields(), other._fields(), strict=True))
+            **{name: np.concatenate([mine, getattr(other, name)]) for name, mine in vars(self).items()}
         )
 
     def replaced(self, positions: Sequence[int], other: ArcColumns) -> ArcColumns:
         """These arcs with those at ``positions`` replaced by ``other``'s (covering the same places)."""
-        fields = {}
-        for name, mine in zip(self._names(), self._fields(), strict=True):
-            if name not in ("covers_count", "covers_place"):
-                mine = mine.copy()
-                mine[positions] = getattr(other, name)
-            fields[name] = mine
+        fields = dict(vars(self))
+        for name in fields.keys() - {"covers_count", "covers_place"}:
+            fields[name] = fields[name].copy()
+            fields[name][positions] = getattr(other, name)
         return ArcColumns(**fields)
-
-    def _names(self) -> list[str]:
-        return [f.name for f in dataclasses.fields(self)]
-
-    def _fields(self) -> list[Any]:
-        return [getattr(self, name) for name in self._names()]
 
 
 class _StandingColumns:

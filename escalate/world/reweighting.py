@@ -177,10 +177,8 @@ class Stack:
         fought = np.bincount(
             groups.pair_of_entry, weights=scaled[groups.entry], minlength=len(groups.pair_group)
         )
-        # A few values at a time: (values x pairs) would take gigabytes on the disputes.
-        step = max(1, ENTRY_CELLS // max(len(groups.pair_group), 1))
-        if threads is not None:
-            step = min(step, -(-len(moves) // jobs))  # a part for each thread, at least
+        # A few values at a time, a part a job at least: (values x pairs) would take gigabytes.
+        step = min(max(1, ENTRY_CELLS // max(len(groups.pair_group), 1)), -(-len(moves) // jobs))
         parts = [moves[low : low + step] for low in range(0, len(moves), step)]
         score = functools.partial(groups.score, top, mass, fought)
         result = np.concatenate(list(threads.map(score, parts) if threads else map(score, parts)))
