@@ -545,8 +545,50 @@ def test_a_tie_to_fight_with_a_side_outranks_a_border_and_a_border_outranks_supp
             {"type": "entente", "between": ["A", "C"], "likelihood": 1.0},
         ]
     )
+    # Bound to the attacker by the entente, the neighbour fights on the attacker's side.
     r = escalation_paths(friendly, "A", "B", initiator="A")
-    assert prob(r, "C", "B") == 1.0 and r.party("C").role == "ally"
+    assert prob(r, "C", "A") == 1.0 and r.party("C").role == "ally"
+
+
+def test_a_border_or_a_major_power_draws_a_party_to_the_side_it_is_bound_to():
+    # C borders the defender B and has promised A, the attacker, to consult: its pulls are
+    # a border (to fight, 0.3) and the consultation (to support, 0.2). Bound to A, the
+    # border brings it to A's side: 0.3 as an ally, and support when only the promise fires.
+    s = scenario(
+        [
+            {"type": "border", "between": ["B", "C"], "likelihood": 0.3},
+            {"type": "consultation_pact", "between": ["A", "C"], "likelihood": 0.2},
+        ]
+    )
+    r = escalation_paths(s, "A", "B", initiator="A")
+    assert prob(r, "C", "A") == pytest.approx(0.3 + 0.7 * 0.2) and prob(r, "C", "B") == 0.0
+    assert r.party("C", "A").roles["ally"] == pytest.approx(0.3)
+    # A major power in one alliance with the attacker intervenes for it, not for the attacked.
+    allied = scenario(
+        [],
+        actors={
+            "M": {"major_power": True, "likelihood": 0.4},
+            "N": {"kind": "alliance", "members": ["A", "M"]},
+        },
+    )
+    r = escalation_paths(allied, "A", "B", initiator="A")
+    assert prob(r, "M", "A") == pytest.approx(0.4) and prob(r, "M", "B") == 0.0
+    assert "; its ties bind it to A's side" in r.party("M").paths[0].explanation
+    # With no initiator the bound side holds too (unbound, it would have no side).
+    assert prob(escalation_paths(allied, "A", "B"), "M", "A") == pytest.approx(0.4)
+    # Bound to both sides, it leans to neither: the defending side, as for the unbound.
+    both = scenario(
+        [{"type": "entente", "between": ["M", "B"], "likelihood": 0.0}],
+        actors={
+            "M": {"major_power": True, "likelihood": 0.4},
+            "N": {"kind": "alliance", "members": ["A", "M"]},
+        },
+    )
+    r = escalation_paths(both, "A", "B", initiator="A")
+    assert prob(r, "M", "B") == pytest.approx(0.4) and prob(r, "M", "A") == 0.0
+    # The sampler follows the same rule.
+    sampled = escalation_paths(s, "A", "B", initiator="A", method="monte-carlo", samples=4000, seed=1)
+    assert prob(sampled, "C", "A") == pytest.approx(0.44, abs=0.03) and prob(sampled, "C", "B") == 0.0
 
 
 def test_a_major_power_decides_once_and_joins_the_defender():

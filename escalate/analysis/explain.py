@@ -23,17 +23,32 @@ def explain_step(
     target: str,
     attacker: bool = False,
     coalition: bool = False,
+    bound_to: str | None = None,
 ) -> str:
     """One sentence: why ``target`` is drawn in once ``source`` is fighting.
 
     ``attacker``: ``source`` attacked, so a defence obligation does not bind ``target``;
     it may stand by ``source`` all the same. ``coalition``: ``target`` is an alliance
-    several of whose members attacked together.
+    several of whose members attacked together. ``bound_to``: the belligerent to whose side
+    ``target``'s ties bind it, when a tie with no side of its own (a border, a major power's
+    reach) draws it there.
+
+    >>> from escalate import build_scenario
+    >>> s = build_scenario(actors={"Iraq": {}, "France": {"major_power": True}})
+    >>> reach = Relation(RelationType.MAJOR_POWER, "France", ("Iraq",))
+    >>> explain_step(s, reach, source="Iraq", target="France", bound_to="United States").split("; ")[1]
+    "its ties bind it to United States's side"
     """
     if coalition:
         return f"{target} acts as a coalition for its members that attacked together, {source} among them"
     if attacker:
         return _standing_by(scenario, relation, source=source, target=target)
+    text = _why(scenario, relation, source=source, target=target)
+    return text if bound_to is None else f"{text}; its ties bind it to {bound_to}'s side"
+
+
+def _why(scenario: Scenario, relation: Relation, *, source: str, target: str) -> str:
+    """Why a tie of ``relation``'s type draws ``target`` in once ``source`` fights."""
     match relation.type:
         case RelationType.DEFENSE_PACT:
             text = f"{target} has a mutual defense pact with {source}"

@@ -348,11 +348,12 @@ def _steps(scenario: Scenario, compiled: Any, chain: tuple[int, ...]) -> tuple[S
             steps.append(Step(source=struck, target=struck, relation="strike", likelihood=p,
                               explanation=f"the other side strikes {struck}'s own territory, "
                               f"so {struck} is attacked"))  # fmt: skip
-        steps.append(_step(scenario, compiled.arcs[index]))
+        steps.append(_step(scenario, compiled, compiled.arcs[index]))
     return tuple(steps)
 
 
-def _step(scenario: Scenario, arc: Any) -> Step:
+def _step(scenario: Scenario, compiled: Any, arc: Any) -> Step:
+    leaning = compiled.leaning.get(arc.target) if arc.toward_defender else None
     return Step(
         source=arc.source,
         target=arc.target,
@@ -365,6 +366,7 @@ def _step(scenario: Scenario, arc: Any) -> Step:
             target=arc.target,
             attacker=arc.offensive,
             coalition=arc.key == "stand_by.coalition",
+            bound_to=None if leaning is None else compiled.flare_up.belligerents[leaning],
         ),
         citation=cite(scenario, arc.relation),
         quote=arc.relation.quote,

@@ -58,6 +58,10 @@ class TieArrays:
         #: Ties that cannot fire in this flare-up: standing by a source that did not attack.
         attacks = np.array([compiled.flare_up.attacks(a) for a in self.actors], dtype=bool)
         self.idle = columns.offensive & ~attacks[self.source]
+        #: The side each actor leans to (-1: none), where a tie with no side of its own draws it.
+        self.leaning = np.full(len(self.actors), -1, dtype=np.int64)
+        for actor, side in compiled.leaning.items():
+            self.leaning[self.index[actor]] = side
         self.mediator = self.role == ROLE_CODE[Role.MEDIATOR]
         # The territories each defensive arc must see in the theatre, as compressed rows.
         self.covers_start = np.concatenate([[0], np.cumsum(columns.covers_count)])

@@ -180,7 +180,7 @@ def _fired_pulls(
             if arc.covers is not None and not any(theatre.reaches(c) for c in arc.covers):
                 waiting.append(arc)
                 continue
-        side = arc.pulls_to(source.side, attacking)
+        side = compiled.pull_side(arc, source.side)
         if current is not None and current.side != side:
             continue
         if ask(arc.coin, arc.likelihood):

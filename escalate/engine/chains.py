@@ -224,7 +224,7 @@ def strikes_in(compiled: Compiled, chain: tuple[int, ...]) -> dict[int, tuple[st
         arc = compiled.arcs[index]
         if arc.defensive and arc.source not in belligerents:
             found[step] = (arc.source, compiled.strike(arc.source, side)[1])
-        side = arc.pulls_to(side, flare.attacking_side)
+        side = compiled.pull_side(arc, side)
         if side == NO_SIDE:
             break
     return found
@@ -241,7 +241,7 @@ def chain_side(compiled: Compiled, chain: tuple[int, ...]) -> int:
     flare = compiled.flare_up
     side = flare.side_by_belligerent[compiled.arcs[chain[0]].source]
     for index in chain:
-        side = compiled.arcs[index].pulls_to(side, flare.attacking_side)
+        side = compiled.pull_side(compiled.arcs[index], side)
         if side == NO_SIDE:
             break
     return side

@@ -37,6 +37,8 @@ class _Standing:
     pacts: tuple[tuple[str, str, float, str | None], ...]
     neighbours: dict[str, frozenset[str]]
     located_in: dict[str, str]
+    #: Each party's partners by a binding tie (see :data:`BINDING`) or a shared alliance.
+    partners: dict[str, frozenset[str]]
 
 
 class _Arcs(list[Arc]):
@@ -94,7 +96,51 @@ def compile_scenario(
         actors=tuple(scenario.actors),
         strikes=strikes,
         standing=standing.arcs,
+        leaning=leaning(standing.partners, flare_up),
     )
+
+
+#: The ties that bind a party to its partner's side: obligations to act (defence, guarantee,
+#: offence, consultation), backing, entente and fighting side by side, besides membership in
+#: one alliance (a neutrality or non-aggression promise binds it only not to fight the
+#: partner). In MID 5.0, of the 654 joiners of disputes one side began, 323 were bound (by
+#: ATOP obligations or past fighting) to one side's originators only, and 278 of them joined
+#: that side (174 of the 206 bound to the attacking side); the defending side alone gets 301
+#: of the 654 right, the side they lean to 443.
+BINDING = frozenset(
+    {
+        RelationType.DEFENSE_PACT,
+        RelationType.GUARANTEE,
+        RelationType.OFFENSE_PACT,
+        RelationType.BACKING,
+        RelationType.ENTENTE,
+        RelationType.CONSULTATION_PACT,
+        RelationType.CO_BELLIGERENCE,
+    }
+)
+
+
+def leaning(partners: Mapping[str, frozenset[str]], flare_up: FlareUp) -> dict[str, int]:
+    """The parties bound to the belligerents of one side only, by that side.
+
+    A tie with no side of its own (a border, a major power's reach) draws such a party to
+    the side it is bound to, and others to the defending side.
+
+    >>> flare = FlareUp(("A", "B"), "A", frozenset({"A", "B"}))
+    >>> partners = {"A": {"C", "D"}, "B": {"D", "E"}, "C": {"A"}, "D": {"A", "B"}, "E": {"B"}}
+    >>> leaning({party: frozenset(others) for party, others in partners.items()}, flare)
+    {'C': 0, 'E': 1}
+    """
+    bound: tuple[set[str], set[str]] = (set(), set())
+    for belligerent, side in flare_up.fighting:
+        bound[side].update(partners.get(belligerent, ()))
+    fighting = flare_up.side_by_belligerent
+    return {
+        party: side
+        for side in (0, 1)
+        for party in sorted(bound[side] - bound[1 - side])
+        if party not in fighting
+    }
 
 
 def _how_alliances_stand_by(
@@ -161,7 +207,22 @@ def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable)
     # Last, so that the coins of every other tie keep their numbers (and samples their draws).
     _standing_by_attackers(scenario, as_of, arcs, table)
     located_in = {a.id: a.located_in for a in scenario.actors.values() if a.located_in is not None}
-    return _Standing(tuple(arcs), tuple(pacts), {a: frozenset(n) for a, n in neighbours.items()}, located_in)
+    neighbours_ = {a: frozenset(n) for a, n in neighbours.items()}
+    return _Standing(tuple(arcs), tuple(pacts), neighbours_, located_in, _partners(scenario, as_of))
+
+
+def _partners(scenario: Scenario, as_of: object) -> dict[str, frozenset[str]]:
+    """Each party's partners on ``as_of``: by a :data:`BINDING` tie, or in one alliance."""
+    found: dict[str, set[str]] = defaultdict(set)
+    for r in scenario.relations:
+        if r.type in BINDING and r.in_force(as_of):  # type: ignore[arg-type]
+            for other in r.targets:
+                found[r.origin].add(other)
+                found[other].add(r.origin)
+    for alliance in scenario.actors.values():
+        for member in alliance.members:
+            found[member].update(m for m in alliance.members if m != member)
+    return {party: frozenset(others) for party, others in found.items()}
 
 
 def _relation_arcs(

@@ -163,17 +163,17 @@ def pulled_sides(
     """The sides ``actor``'s ties could pull it toward, fired or not.
 
     A tie to a party that can fight on side ``s`` pulls toward ``s`` (toward ``1 - s``
-    for hostility; toward the defending side for a border or a major power's reach);
-    mediation pulls nowhere. ``fighting`` is :func:`fighting_sides`, when already known.
+    for hostility; for a border or a major power's reach, toward the side the party leans
+    to, else the defending side); mediation pulls nowhere. ``fighting`` is
+    :func:`fighting_sides`, when already known.
     """
     fighting = fighting_sides(compiled, tally) if fighting is None else fighting
-    attacking = compiled.flare_up.attacking_side
     sides: set[int] = set()
     for arc in _arcs_into(compiled, actor):
         if arc.role is Role.MEDIATOR:
             continue
         for side in fighting.get(arc.source, ()):
-            sides.add(arc.pulls_to(side, attacking))
+            sides.add(compiled.pull_side(arc, side))
         if len(sides) == 2:  # both sides: nothing more to learn
             break
     return sides

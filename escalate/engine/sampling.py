@@ -248,6 +248,7 @@ def _pulls(
     s_idx, a_idx, target, source_side, is_in = (x[keep] for x in (s_idx, a_idx, target, source_side, is_in))
     pull = np.where(g.same[a_idx], source_side, 1 - source_side)
     pull = np.where(g.defender[a_idx] & (source_side == attack), 1 - source_side, pull)
+    pull = np.where(g.defender[a_idx] & (g.leaning[target] >= 0), g.leaning[target], pull)  # bound
     pull = np.where(g.mediator[a_idx], NO_SIDE, pull)
     keep = ~is_in | (side[s_idx, target] == pull)
     s_idx, a_idx, pull = s_idx[keep], a_idx[keep], pull[keep]

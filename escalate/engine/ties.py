@@ -111,7 +111,8 @@ class Arc:
     #: standing by an attacker, where no casus foederis arises).
     offensive: bool = False
     #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
-    #: to the defending side, which is ``source``'s own unless ``source`` attacked.
+    #: to the side it leans to (see :attr:`Compiled.leaning`), or else to the defending
+    #: side, which is ``source``'s own unless ``source`` attacked.
     toward_defender: bool = False
     #: The likelihood table's key behind ``likelihood`` (None when the relation sets its own).
     key: str | None = None
@@ -121,10 +122,15 @@ class Arc:
         """The work of examining the arc: once, and once more for each territory it covers."""
         return 1 + len(self.covers or ())
 
-    def pulls_to(self, source_side: int, attacking: int | None) -> int:
-        """The side the arc draws ``target`` to when ``source`` fights on ``source_side``."""
+    def pulls_to(self, source_side: int, attacking: int | None, leaning: int | None = None) -> int:
+        """The side the arc draws ``target`` to when ``source`` fights on ``source_side``.
+
+        ``leaning`` is the side ``target`` leans to, if one (:attr:`Compiled.leaning`).
+        """
         if self.role is Role.MEDIATOR:
             return NO_SIDE
+        if self.toward_defender and leaning is not None:
+            return leaning
         if not self.same_side or (self.toward_defender and source_side == attacking):
             return 1 - source_side
         return source_side
@@ -147,6 +153,13 @@ class Compiled:
     #: The ties of the graph whoever fights, with which ``arcs`` begins (a few restated for
     #: this flare-up): the same tuple for every flare-up compiled on one graph and table.
     standing: tuple[Arc, ...] = ()
+    #: The parties bound to the belligerents of one side only, by that side: a tie with no
+    #: side of its own draws such a party there (see :func:`~escalate.engine.compile.leaning`).
+    leaning: dict[str, int] = field(default_factory=dict)
+
+    def pull_side(self, arc: Arc, source_side: int) -> int:
+        """The side ``arc`` draws its target to when its source fights on ``source_side``."""
+        return arc.pulls_to(source_side, self.flare_up.attacking_side, self.leaning.get(arc.target))
 
     @cached_property
     def arcs_from(self) -> dict[str, tuple[Arc, ...]]:
