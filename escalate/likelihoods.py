@@ -121,10 +121,12 @@ ENTRIES: tuple[Entry, ...] = (
           "A party already working for a settlement nearly always engages when fighting resumes.",
           "Reasoned; mediation is not recorded in the war data"),
     Entry("border", 0.03, True,
-          "A neighbour by land may be drawn in when fighting spills over.",
+          "A neighbour by land may be drawn in when fighting spills over (on the side its ties "
+          "bind it to, else the defending side).",
           "Fitted; Most and Starr 1980 on diffusion across borders"),
     Entry("major_power", 0.04, True,
-          "A major power may intervene in any war (one decision per flare-up).",
+          "A major power may intervene in any war (one decision per flare-up; on the side its "
+          "ties bind it to, else the defending side).",
           "Fitted; COW major powers"),
     Entry("struck.bordering", 0.5, True,
           "A party that joins beside a defender, and borders a fighting party of the other "

@@ -22,7 +22,8 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
   mediators do not. A supporter that a later tie calls to fight on its own side becomes
   an ally (so that a weak early tie never keeps a party out of the fighting).
 - A ``border`` and a major power's reach (``major_power = true`` on an actor: it may
-  enter any war) have no side of their own: they draw a party to the defending side,
+  enter any war) have no side of their own: they draw a party bound to the belligerents
+  of one side only (``Compiled.leaning``) to that side, any other to the defending side,
   that of the fighting party unless it attacked. They are the weakest pulls to fight,
   but a call to fight outranks a call to support.
 - ``neutrality_pact`` and ``nonaggression_pact`` keep a party from joining the side

@@ -193,7 +193,8 @@ class Actor:
     located_in: str | None = None
     members: tuple[str, ...] = ()
     collective_defense: bool = False
-    #: A major power (COW's list): it may intervene in any war, on the defending side.
+    #: A major power (COW's list): it may intervene in any war, on the side its ties bind it to
+    #: (if only one) or else the defending side.
     major_power: bool = False
     #: Overrides the table's ``collective_defense`` (an alliance) or ``major_power`` (a state).
     likelihood: float | None = None
