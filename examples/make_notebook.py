@@ -49,6 +49,8 @@ CELLS = [
 
 def main() -> None:
     notebook = new_notebook(cells=CELLS)
+    for number, cell in enumerate(notebook.cells):  # the same ids each time: rebuilding changes nothing
+        cell.id = f"cell-{number}"
     notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
     target = Path(__file__).with_name("nagorno-karabakh.ipynb")
     nbformat.write(notebook, target)
