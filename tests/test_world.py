@@ -180,6 +180,23 @@ def test_real_world_of_2014():
     assert default.probability("Russia", "Armenia") < 0.3
 
 
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_a_major_power_bound_to_the_attacker_is_not_drawn_to_the_attacked():
+    # "The United States attacks Iraq" on the world of 1991: France, Germany, the United Kingdom
+    # and Japan reach any war as major powers; bound to the United States (NATO, consultation),
+    # the reach brings them to its side, never to Iraq's (before the side rule: 1.4-1.6% each).
+    world = world_scenario(DATA, 1991)
+    result = escalation_paths(world, "United States of America", "Iraq", initiator="United States of America",
+                              samples=4000)  # fmt: skip
+    for power in ("France", "Germany", "United Kingdom", "Japan"):
+        assert result.probability(power, "Iraq") < 0.002
+        assert result.party(power, "United States of America").roles["ally"] > 0.01
+        chains = [path.explanation for path in result.party(power, "United States of America").paths]
+        assert any("its ties bind it to United States of America's side" in c for c in chains)
+    # China is bound to neither: its reach brings it to the attacked side, as before.
+    assert result.party("China", "Iraq").roles["ally"] > 0.005
+
+
 WAR_HEADER = "WarNum,WarName,WarType,ccode,StateName,Side,StartMonth1,StartDay1,StartYear1,EndMonth1,EndDay1,EndYear1,StartMonth2,StartDay2,StartYear2,EndMonth2,EndDay2,EndYear2,TransFrom,WhereFought,Initiator,Outcome,TransTo,BatDeath,Version"
 
 
