@@ -301,6 +301,7 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
     wanted = {actor for (actor, side), p in tally.probabilities.items() if p > 0.0}  # parties only
     likeliest = most_likely_chains(compiled, wanted) if tally.method == "monte-carlo" else {}
     fighting = fighting_sides(compiled, tally)
+    explained: dict[int, Step] = {}  # each tie's step, in words once: chains share their first ties
     parties = []
     for (actor, side), probability in tally.probabilities.items():
         if probability <= 0.0:
@@ -317,7 +318,7 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
                         for chain, share in chains.items())  # fmt: skip
         cut = ranked[min(top, len(ranked)) - 1][:2] if ranked else None
         paths = [
-            Path(_steps(scenario, compiled, chain), -probability, -share)
+            Path(_steps(scenario, compiled, chain, explained), -probability, -share)
             for probability, share, chain in ranked
             if (probability, share) <= cut  # type: ignore[operator]
         ]
@@ -338,8 +339,13 @@ def _parties(scenario: Scenario, compiled: Any, tally: Tally, top: int) -> tuple
     return tuple(parties)
 
 
-def _steps(scenario: Scenario, compiled: Any, chain: tuple[int, ...]) -> tuple[Step, ...]:
-    """A chain's steps in words, with a step for each strike that invokes a joiner's allies."""
+def _steps(
+    scenario: Scenario, compiled: Any, chain: tuple[int, ...], explained: dict[int, Step]
+) -> tuple[Step, ...]:
+    """A chain's steps in words, with a step for each strike that invokes a joiner's allies.
+
+    ``explained`` keeps each tie's step once made.
+    """
     strikes = strikes_in(compiled, chain)
     steps: list[Step] = []
     for position, index in enumerate(chain):
@@ -348,7 +354,9 @@ def _steps(scenario: Scenario, compiled: Any, chain: tuple[int, ...]) -> tuple[S
             steps.append(Step(source=struck, target=struck, relation="strike", likelihood=p,
                               explanation=f"the other side strikes {struck}'s own territory, "
                               f"so {struck} is attacked"))  # fmt: skip
-        steps.append(_step(scenario, compiled, compiled.arcs[index]))
+        if index not in explained:
+            explained[index] = _step(scenario, compiled, compiled.arcs[index])
+        steps.append(explained[index])
     return tuple(steps)
 
 
