@@ -9,15 +9,18 @@ Examples
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
-from escalate.engine.ties import Arc, Compiled, places_above
+from escalate.engine.ties import NO_SIDE, Arc, Compiled, places_above
 from escalate.model import Role
 
+#: A tie that cannot pull from its source's side (see :attr:`TieArrays.pull_of`): not a side.
+BLOCKED = -9
 #: The roles as the sampler codes them (int8), in this order.
 ROLES = (Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE, Role.SUPPORTER, Role.MEDIATOR)
 ROLE_CODE = {role: code for code, role in enumerate(ROLES)}
@@ -36,7 +39,7 @@ class TieArrays:
         reuse = _standing_columns(compiled.standing if len(compiled.standing) <= len(arcs) else ())
         known = len(reuse.arcs)
         # Ties this flare-up restates (an alliance standing by its attacking members), then its own.
-        restated = [i for i, (arc, same) in enumerate(zip(arcs, reuse.arcs, strict=False)) if arc is not same]
+        restated = [] if all(map(operator.is_, arcs, reuse.arcs)) else _restated(arcs, reuse.arcs)
         extra = [arcs[i] for i in restated] + list(arcs[known:])
         names = [*compiled.actors, *reuse.endpoints, *(n for a in extra for n in (a.source, a.target))]
         names += [b for b, _ in compiled.flare_up.fighting] + sorted(compiled.flare_up.theatre)
@@ -71,28 +74,46 @@ class TieArrays:
         #: Arcs in the order a party prefers their pulls: strongest, most likely, first written.
         self.rank = np.empty(len(arcs), dtype=np.int64)
         self.rank[np.lexsort((np.arange(len(arcs)), -self.p, -self.strength))] = np.arange(len(arcs))
-        order = np.argsort(self.source, kind="stable")
-        self.by_source = order
-        self.source_start = np.searchsorted(self.source[order], np.arange(len(self.actors) + 1))
+        self._round_columns(compiled.flare_up.attacking_side)
         #: Each actor and every actor it lies in, innermost first, padded with -1 (as deep as
         #: the deepest region of the scenario, which the model caps).
         chains = [[self.index[p] for p in places_above(compiled.located_in, a)] for a in self.actors]
         self.above = np.full((len(self.actors), max(map(len, chains), default=1)), -1, dtype=np.int64)
         for i, chain in enumerate(chains):
             self.above[i, : len(chain)] = chain
-        damping = [compiled.damping.get(a, ()) for a in self.actors]
-        self.damp_start = np.cumsum([0] + [len(d) for d in damping])
-        self.damp_partner = np.array([self.index[x] for d in damping for x, _, _, _ in d], dtype=np.int64)
-        self.damp_owner = np.repeat(np.arange(len(self.actors)), [len(d) for d in damping])
-        self.damp_coin = np.array([c for d in damping for _, c, _, _ in d], dtype=np.int64)
-        self.damp_p = np.array([p for d in damping for _, _, p, _ in d], dtype=np.float64)
+        promises = _promise_columns(compiled.damping, self.actors, self.index)
+        self.damp_start, self.damp_partner, self.damp_owner, self.damp_coin, self.damp_p = promises
         # A strike on each party's territory when it joins side 0 or 1: its coin and likelihoods.
         strikes = [[compiled.strike(a, side) for side in (0, 1)] for a in self.actors]
         self.strike_coin = np.array([[pair[0][0], pair[1][0]] for pair in strikes], dtype=np.int64)
         self.strike_p = np.array([[pair[0][1], pair[1][1]] for pair in strikes], dtype=np.float64)
 
+    def _round_columns(self, attacking: int | None) -> None:
+        """What a round reads of each arc, worked out once rather than for every (sample, arc)."""
+        # Idle ties are never listed as leaving their source (none could pull), but still
+        # count in the work of examining an actor's ties, as the Python cascade counts them.
+        live = np.flatnonzero(~self.idle)
+        self.by_source = live[np.argsort(self.source[live], kind="stable")]
+        self.source_start = np.searchsorted(self.source[self.by_source], np.arange(len(self.actors) + 1))
+        self.cost_from = np.bincount(self.source, self.cost, len(self.actors)).astype(np.int64)
+        #: A tie that may bring in a party already in: an ally's tie, to a supporter.
+        self.upgrades = self.role == ROLE_CODE[Role.ALLY]
+        self.checks_cover = self.defensive & self.has_covers
+        self.uncertain = (self.p > 0) & (self.p < 1)  # a tie whose coin calibration records
+        #: The side each tie pulls to when its source fights on side 0 or 1 (the only sides
+        #: of parties that spread), or :data:`BLOCKED`: a defensive tie of an attacking source.
+        self.pull_of = np.zeros((len(self.source), 2), dtype=np.int8)
+        bound = self.defender & (self.leaning[self.target] >= 0)
+        for source_side in (0, 1):
+            attacked = source_side == attacking
+            flips = ~self.same | (self.defender & attacked)
+            pull = np.where(flips, 1 - source_side, source_side)
+            pull = np.where(bound, self.leaning[self.target], pull)  # a party bound to a side
+            pull = np.where(self.mediator, NO_SIDE, pull)
+            self.pull_of[:, source_side] = np.where(self.defensive & attacked, BLOCKED, pull)
+
     def arcs_from(self, samples: Any, actors: Any) -> tuple[Any, Any]:
-        """``(sample, arc)`` for every arc leaving each ``(sample, actor)``."""
+        """``(sample, arc)`` for every arc that is not idle leaving each ``(sample, actor)``."""
         starts = self.source_start[actors]
         owner, position = expand_ranges(starts, self.source_start[actors + 1] - starts)
         return samples[owner], self.by_source[position]
@@ -121,6 +142,11 @@ class TieArrays:
         hit = np.zeros(chains.shape, dtype=bool)
         hit[present] = fought[np.repeat(samples, present.sum(axis=1)), chains[present]]
         return hit.any(axis=1)
+
+
+def _restated(arcs: Sequence[Arc], standing: Sequence[Arc]) -> list[int]:
+    """Places of the standing ties that ``arcs`` replace (by another object)."""
+    return [i for i, (arc, same) in enumerate(zip(arcs, standing, strict=False)) if arc is not same]
 
 
 def expand_ranges(starts: Any, counts: Any) -> tuple[Any, Any]:
@@ -219,6 +245,32 @@ class _StandingColumns:
         if found is None or found[0] != actors:
             found = self._numbered = (actors, ArcColumns.of(self.arcs, index))
         return found[1]
+
+
+#: The promise columns last made: ``(damping, actors, columns)``.
+_last_promises: list[tuple[Mapping[str, Any], list[str], tuple[Any, ...]]] = []
+
+
+def _promise_columns(
+    damping: Mapping[str, Any], actors: list[str], index: Mapping[str, int]
+) -> tuple[Any, ...]:
+    """``(start, partner, owner, coin, likelihood)`` of the actors' promises, actor after actor.
+
+    The flare-ups of one graph are mostly compiled with one ``damping`` mapping (see
+    :func:`~escalate.engine.compile.compile_scenario`): its columns are made once.
+    """
+    if _last_promises and _last_promises[0][0] is damping and _last_promises[0][1] == actors:
+        return _last_promises[0][2]
+    each = [damping.get(a, ()) for a in actors]
+    columns = (
+        np.cumsum([0] + [len(d) for d in each]),
+        np.array([index[x] for d in each for x, _, _, _ in d], dtype=np.int64),
+        np.repeat(np.arange(len(actors)), [len(d) for d in each]),
+        np.array([c for d in each for _, c, _, _ in d], dtype=np.int64),
+        np.array([p for d in each for _, _, p, _ in d], dtype=np.float64),
+    )
+    _last_promises[:] = [(damping, list(actors), columns)]
+    return columns
 
 
 #: The standing columns last used (one graph's, reused for its many flare-ups).

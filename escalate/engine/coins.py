@@ -32,11 +32,15 @@ def uniform(seed: int, coins: Any, samples: Any) -> Any:
     >>> bool(u[0] == u[1] != u[2]), bool(0.0 <= u.min() and u.max() < 1.0)
     (True, True)
     """
-    coins = np.asarray(coins, dtype=np.uint64)
-    samples = np.asarray(samples, dtype=np.uint64)
-    x = coins * _U64(0x9E3779B97F4A7C15) ^ samples * _U64(0xC2B2AE3D27D4EB4F)
-    x = x ^ _U64((seed * 0xD6E8FEB86659FD93 + 0x632BE59BD9B4E019) % 2**64)
-    return (mix(x) >> _U64(11)).astype(np.float64) * (1.0 / 2**53)
+    # ``x`` is new: hashed in place, without a temporary array a step (the sampler's hot loop).
+    x = np.asarray(_as_u64(coins) * _U64(0x9E3779B97F4A7C15))
+    x ^= _as_u64(samples) * _U64(0xC2B2AE3D27D4EB4F)
+    x ^= _U64((seed * 0xD6E8FEB86659FD93 + 0x632BE59BD9B4E019) % 2**64)
+    _mix_in_place(x)
+    x >>= _U64(11)
+    u = x.astype(np.float64)
+    u *= 1.0 / 2**53
+    return u
 
 
 def mix(x: Any) -> Any:
@@ -44,6 +48,20 @@ def mix(x: Any) -> Any:
     x = (x ^ (x >> _U64(33))) * _U64(0xFF51AFD7ED558CCD)
     x = (x ^ (x >> _U64(33))) * _U64(0xC4CEB9FE1A85EC53)
     return x ^ (x >> _U64(33))
+
+
+def _as_u64(values: Any) -> Any:
+    """``values`` as ``uint64`` (an ``int64`` array's bits are read as they are: the same numbers)."""
+    values = np.asarray(values)
+    return values.view(np.uint64) if values.dtype == np.int64 else values.astype(np.uint64)
+
+
+def _mix_in_place(x: Any) -> None:
+    """:func:`mix` of a ``uint64`` array, written over it."""
+    for multiplier in (0xFF51AFD7ED558CCD, 0xC4CEB9FE1A85EC53):
+        x ^= x >> _U64(33)
+        x *= _U64(multiplier)
+    x ^= x >> _U64(33)
 
 
 def coin_for_sample(seed: int, sample: int) -> Any:
@@ -83,3 +101,39 @@ def python_sample(compiled: Compiled, samples: int, seed: int = 0, work: Work | 
         tally.add(1.0, propagate(compiled, coin_for_sample(seed, s), work))
     tally.scale(1.0 / samples)
     return tally
+
+
+class Draws:
+    """The chance events each sample consulted: ``(sample, coin, fired)``, one row per coin asked.
+
+    A coin shared by several ties may be asked more than once in a sample; it answers the
+    same each time, and :meth:`distinct` keeps one row. What the cascade asks depends only
+    on the coins' answers, so an outcome's probability is the product, over its rows, of
+    ``p`` when fired and ``1 - p`` when not: what calibration reweights.
+    """
+
+    def __init__(self) -> None:
+        self.parts: list[tuple[Any, Any, Any]] = []
+
+    def add(self, samples: Any, coins: Any, fired: Any) -> None:
+        """Record coins asked in some samples, and their answers."""
+        self.parts.append((np.asarray(samples, np.int64), np.asarray(coins, np.int64), np.asarray(fired)))
+
+    def distinct(self) -> tuple[Any, Any, Any]:
+        """``(sample, coin, fired)`` arrays with one row per coin asked in a sample."""
+        if not self.parts:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=bool)
+        sample, coin, fired = (np.concatenate(column) for column in zip(*self.parts, strict=True))
+        coins = int(coin.max()) + 1
+        # The answer in the key's lowest bit, so that a plain sort of numbers (faster than the
+        # stable argsort of np.unique(return_index=True), or its hashing) finds the distinct
+        # rows by (sample, coin). Unless one coin answered two ways in a sample (ties of
+        # different likelihoods sharing it): then the first answer asked is kept.
+        key = np.sort((sample * coins + coin) * 2 + fired.astype(bool))
+        key = key[np.append(True, key[1:] != key[:-1])]
+        asked = key >> 1
+        if len(asked) and (asked[1:] == asked[:-1]).any():
+            _, first = np.unique(sample * coins + coin, return_index=True)
+            return sample[first], coin[first], fired[first].astype(bool)
+        return asked // coins, asked % coins, (key & 1).astype(bool)

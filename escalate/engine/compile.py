@@ -27,6 +27,8 @@ from escalate.engine.ties import Arc, Compiled, FlareUp, Strength
 from escalate.likelihoods import LikelihoodTable, key_of
 from escalate.model import Actor, BackingLevel, Relation, RelationType, Role, Scenario
 
+_Promises = dict[str, tuple[tuple[str, int, float, str | None], ...]]  # as Compiled.damping
+
 
 @dataclass(frozen=True)
 class _Standing:
@@ -39,6 +41,7 @@ class _Standing:
     located_in: dict[str, str]
     #: Each party's partners by a binding tie (see :data:`BINDING`) or a shared alliance.
     partners: dict[str, frozenset[str]]
+    promises: dict[int, _Promises] = dataclasses.field(default_factory=dict, compare=False)  # by first coin
 
 
 class _Arcs(list[Arc]):
@@ -82,16 +85,12 @@ def compile_scenario(
             arcs.add(b, power.id, reach, p, Strength.PROXIMITY, Role.ALLY, coin=shared,
                      toward_defender=True, key=None if own else "major_power")  # fmt: skip
     # Promise coins are numbered after the arcs, strike coins after those: one index each.
-    damping: dict[str, list[tuple[str, int, float, str | None]]] = defaultdict(list)
-    for number, (x, y, p, key) in enumerate(standing.pacts, start=len(arcs)):
-        damping[x].append((y, number, p, key))
-        damping[y].append((x, number, p, key))
     first_strike = len(arcs) + len(standing.pacts)
     strikes = _strikes(scenario.actors, flare_up, standing.neighbours, table, first=first_strike)
     return Compiled(
         flare_up=flare_up,
         arcs=tuple(arcs),
-        damping={k: tuple(v) for k, v in damping.items()},
+        damping=_promises(standing, first=len(arcs)),
         located_in=standing.located_in,
         actors=tuple(scenario.actors),
         strikes=strikes,
@@ -118,6 +117,17 @@ BINDING = frozenset(
         RelationType.CO_BELLIGERENCE,
     }
 )
+
+
+def _promises(standing: _Standing, *, first: int) -> _Promises:
+    """Each party's pacts, coins numbered from ``first``: made once a ``first`` (flare-ups share them)."""
+    if first not in standing.promises:
+        damping: dict[str, list[tuple[str, int, float, str | None]]] = defaultdict(list)
+        for number, (x, y, p, key) in enumerate(standing.pacts, start=first):
+            damping[x].append((y, number, p, key))
+            damping[y].append((x, number, p, key))
+        standing.promises[first] = {k: tuple(v) for k, v in damping.items()}
+    return standing.promises[first]
 
 
 def leaning(partners: Mapping[str, frozenset[str]], flare_up: FlareUp) -> dict[str, int]:

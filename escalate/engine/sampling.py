@@ -28,9 +28,9 @@ from typing import Any
 
 import numpy as np
 
-from escalate.engine.arrays import ROLE_CODE, ROLES, TieArrays, chunks, expand_ranges
+from escalate.engine.arrays import BLOCKED, ROLE_CODE, ROLES, TieArrays, chunks, expand_ranges
 from escalate.engine.cascade import Work
-from escalate.engine.coins import mix, uniform
+from escalate.engine.coins import Draws, mix, uniform
 from escalate.engine.tally import Tally
 from escalate.engine.ties import NO_SIDE, Compiled
 from escalate.model import Role
@@ -84,32 +84,6 @@ def sample_cascade(
     return tally
 
 
-class Draws:
-    """The chance events each sample consulted: ``(sample, coin, fired)``, one row per coin asked.
-
-    A coin shared by several ties may be asked more than once in a sample; it answers the
-    same each time, and :meth:`distinct` keeps one row. What the cascade asks depends only
-    on the coins' answers, so an outcome's probability is the product, over its rows, of
-    ``p`` when fired and ``1 - p`` when not: what calibration reweights.
-    """
-
-    def __init__(self) -> None:
-        self.parts: list[tuple[Any, Any, Any]] = []
-
-    def add(self, samples: Any, coins: Any, fired: Any) -> None:
-        """Record coins asked in some samples, and their answers."""
-        self.parts.append((np.asarray(samples, np.int64), np.asarray(coins, np.int64), np.asarray(fired)))
-
-    def distinct(self) -> tuple[Any, Any, Any]:
-        """``(sample, coin, fired)`` arrays with one row per coin asked in a sample."""
-        if not self.parts:
-            empty = np.zeros(0, dtype=np.int64)
-            return empty, empty, np.zeros(0, dtype=bool)
-        sample, coin, fired = (np.concatenate(column) for column in zip(*self.parts, strict=True))
-        _, first = np.unique(sample * (int(coin.max()) + 1) + coin, return_index=True)
-        return sample[first], coin[first], fired[first].astype(bool)
-
-
 def sample_outcomes(compiled: Compiled, *, samples: int, seed: int = 0) -> tuple[list[str], Any, Any, Draws]:
     """Every sample's outcome as arrays, with the chance events it consulted.
 
@@ -135,15 +109,20 @@ def _run(
     waiting_s = np.zeros(0, dtype=np.int64)
     waiting_a = np.zeros(0, dtype=np.int64)
     max_hops = compiled.flare_up.hop_limit
-    s_idx, a_idx, pull = _first_pulls(g, side, role, theatre, frontier, attack, work)
+    s_idx, a_idx, pull = _first_pulls(g, side, role, theatre, frontier, work)
     while len(s_idx):
-        waits = pull == _WAITS
+        waits = np.flatnonzero(pull == _WAITS)
         waiting_s = np.concatenate([waiting_s, s_idx[waits]])
         waiting_a = np.concatenate([waiting_a, a_idx[waits]])
-        fired = ~waits & (uniform(seed, g.coin[a_idx], s_idx + first) < g.p[a_idx])
-        if draws is not None:
-            asked = ~waits & (g.p[a_idx] > 0) & (g.p[a_idx] < 1)
-            draws.add(s_idx[asked] + first, g.coin[a_idx[asked]], fired[asked])
+        coin, p, sample = g.coin[a_idx], g.p[a_idx], s_idx + first if first else s_idx
+        fired = uniform(seed, coin, sample) < p
+        fired[waits] = False
+        if draws is not None:  # the coins asked: not those of waiting ties, nor certain ones
+            asked = g.uncertain[a_idx]
+            asked[waits] = False
+            asked = np.flatnonzero(asked)
+            draws.add(sample[asked], coin[asked], fired[asked])
+        fired = np.flatnonzero(fired)
         s_idx, a_idx, pull = _choose(
             g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first, attack, draws
         )
@@ -158,21 +137,21 @@ def _run(
         again = grew[waiting_s]
         s_idx = np.concatenate([s_idx, waiting_s[again]])
         a_idx = np.concatenate([a_idx, waiting_a[again]])
+        work.checks += int(g.cost_from[frontier[1][spreading]].sum()) + int(g.cost[waiting_a[again]].sum())
         waiting_s, waiting_a = waiting_s[~again], waiting_a[~again]
-        work.checks += int(g.cost[a_idx].sum())
-        s_idx, a_idx, pull = _pulls(g, side, role, theatre, s_idx, a_idx, attack)
+        s_idx, a_idx, pull = _pulls(g, side, role, theatre, s_idx, a_idx)
     return side, role, via
 
 
 def _first_pulls(
-    g: TieArrays, side: Any, role: Any, theatre: tuple[Any, Any], frontier: Any, attack: int, work: Work
+    g: TieArrays, side: Any, role: Any, theatre: tuple[Any, Any], frontier: Any, work: Work
 ) -> tuple[Any, Any, Any]:
     """The first round's pulls: every sample starts alike, so those of sample 0 hold for each."""
     samples = len(side)
     fighting = frontier[1][frontier[0] == 0]  # the belligerents (they spread, at hop 0)
     s_idx, a_idx = g.arcs_from(np.zeros(len(fighting), dtype=np.int64), fighting)
-    work.checks += samples * int(g.cost[a_idx].sum())
-    _, a_idx, pull = _pulls(g, side[:1], role[:1], (theatre[0][:1], theatre[1][:1]), s_idx, a_idx, attack)
+    work.checks += samples * int(g.cost_from[fighting].sum())
+    _, a_idx, pull = _pulls(g, side[:1], role[:1], (theatre[0][:1], theatre[1][:1]), s_idx, a_idx)
     return np.repeat(np.arange(samples), len(a_idx)), np.tile(a_idx, samples), np.tile(pull, samples)
 
 
@@ -185,9 +164,11 @@ def _start(compiled: Compiled, g: TieArrays, samples: int) -> tuple[Any, Any, An
     via = np.full((samples, n), -1, dtype=np.int32)
     # The theatre as in :class:`~escalate.engine.ties.Theatre`: territories fought on, and
     # the places that hold one.
-    theatre = (np.zeros((samples, n), dtype=bool), np.zeros((samples, n), dtype=bool))
+    # Every sample starts with the same theatre: struck on one row, then copied to each.
+    one = (np.zeros((1, n), dtype=bool), np.zeros((1, n), dtype=bool))
     for place in sorted(compiled.flare_up.theatre):
-        g.strike(*theatre, np.arange(samples), np.full(samples, g.index[place]))
+        g.strike(*one, np.zeros(1, dtype=np.int64), np.full(1, g.index[place]))
+    theatre = (np.repeat(one[0], samples, axis=0), np.repeat(one[1], samples, axis=0))
     for b, s in compiled.flare_up.fighting:
         side[:, g.index[b]], role[:, g.index[b]] = s, ROLE_CODE[Role.BELLIGERENT]
     fighting = np.unique([g.index[b] for b, _ in compiled.flare_up.fighting])
@@ -233,26 +214,24 @@ def _grow_theatre(
     return grew
 
 
-def _pulls(
-    g: TieArrays, side: Any, role: Any, theatre: tuple[Any, Any], s_idx: Any, a_idx: Any, attack: int
-) -> Any:
+def _pulls(g: TieArrays, side: Any, role: Any, theatre: tuple[Any, Any], s_idx: Any, a_idx: Any) -> Any:
     """Drop ties that cannot pull; the side each remaining tie pulls to (-3: waits for the theatre)."""
-    target, source = g.target[a_idx], g.source[a_idx]
-    current_role = role[s_idx, target]
-    is_in = current_role >= 0
-    keep = ~is_in | ((current_role == ROLE_CODE[Role.SUPPORTER]) & (g.role[a_idx] == ROLE_CODE[Role.ALLY]))
-    source_side = side[s_idx, source].astype(np.int64)
-    defensive = g.defensive[a_idx]
-    keep &= ~(defensive & (source_side == attack))
-    keep &= ~g.idle[a_idx]
-    s_idx, a_idx, target, source_side, is_in = (x[keep] for x in (s_idx, a_idx, target, source_side, is_in))
-    pull = np.where(g.same[a_idx], source_side, 1 - source_side)
-    pull = np.where(g.defender[a_idx] & (source_side == attack), 1 - source_side, pull)
-    pull = np.where(g.defender[a_idx] & (g.leaning[target] >= 0), g.leaning[target], pull)  # bound
-    pull = np.where(g.mediator[a_idx], NO_SIDE, pull)
-    keep = ~is_in | (side[s_idx, target] == pull)
-    s_idx, a_idx, pull = s_idx[keep], a_idx[keep], pull[keep]
-    checked = g.defensive[a_idx] & g.has_covers[a_idx]
+    # Cells of the flat (samples x actors) arrays: one index each instead of two.
+    base = s_idx * side.shape[1]
+    cell = base + g.target[a_idx]
+    current_role = role.ravel()[cell]
+    # A spreading source fights on side 0 or 1: its tie's pull is read off a table.
+    pull = g.pull_of.ravel()[a_idx * 2 + side.ravel()[base + g.source[a_idx]]]
+    keep = (current_role < 0) | ((current_role == ROLE_CODE[Role.SUPPORTER]) & g.upgrades[a_idx])
+    keep &= pull != BLOCKED
+    rows = np.flatnonzero(keep)
+    s_idx, a_idx, cell, pull = s_idx[rows], a_idx[rows], cell[rows], pull[rows]
+    upgrading = np.flatnonzero(current_role[rows] >= 0)  # a supporter: only to the side it backs
+    if len(upgrading):
+        keep = np.ones(len(a_idx), dtype=bool)
+        keep[upgrading] = side.ravel()[cell[upgrading]] == pull[upgrading]
+        s_idx, a_idx, pull = s_idx[keep], a_idx[keep], pull[keep]
+    checked = g.checks_cover[a_idx]
     check = np.flatnonzero(checked)
     if len(check):
         starts = g.covers_start[a_idx[check]]
@@ -281,18 +260,17 @@ def _choose(
     # equally hard both ways sides with the attacked) the defending side, likelihood, order.
     party = s_idx * len(g.actors) + target
     order = np.lexsort((g.rank[a_idx], pull == attack, -g.strength[a_idx], party))
-    s_idx, a_idx, pull, target = s_idx[order], a_idx[order], pull[order], target[order]
+    s_idx, a_idx, pull, party = s_idx[order], a_idx[order], pull[order], party[order]
     leads = np.ones(len(a_idx), dtype=bool)  # the best pull of each (sample, party)
-    leads[1:] = (s_idx[1:] != s_idx[:-1]) | (target[1:] != target[:-1])
-    group = np.cumsum(leads) - 1
-    top = g.strength[a_idx][leads][group]
-    strongest = g.strength[a_idx] == top
-    low = np.full(group[-1] + 1, 9, dtype=np.int64)
-    high = np.full(group[-1] + 1, -9, dtype=np.int64)
-    np.minimum.at(low, group[strongest], pull[strongest])
-    np.maximum.at(high, group[strongest], pull[strongest])
-    chosen = leads & ((low[group] == high[group]) | (attack >= 0))
-    return s_idx[chosen], a_idx[chosen], pull[chosen]
+    leads[1:] = party[1:] != party[:-1]
+    if attack < 0:  # no side attacks: a party pulled as hard to both sides stays out
+        lead = np.flatnonzero(leads)
+        group = np.cumsum(leads) - 1
+        strength = g.strength[a_idx]
+        torn = np.zeros(len(lead), dtype=bool)
+        torn[group[(strength == strength[lead][group]) & (pull != pull[lead][group])]] = True
+        leads[lead[torn]] = False
+    return s_idx[leads], a_idx[leads], pull[leads]
 
 
 def _held_back(
@@ -304,7 +282,7 @@ def _held_back(
     if not len(target) or not len(g.damp_partner):
         return held
     # Only promises to parties fighting in some sample matter: list those first.
-    fighting = ((role >= 0) & (role <= ROLE_CODE[Role.ALLY])).any(axis=0)
+    fighting = (role.view(np.uint8) <= ROLE_CODE[Role.ALLY]).any(axis=0)  # roles 0 and 1 (-1 is 255)
     live = np.flatnonzero(fighting[g.damp_partner])
     counts = np.bincount(g.damp_owner[live], minlength=len(g.actors))
     starts = np.cumsum(counts) - counts
