@@ -6,6 +6,7 @@ The property test over generated scenarios is in test_properties.py.
 import subprocess
 import sys
 
+import numpy as np
 import pytest
 
 from escalate import LikelihoodTable, build_scenario, load_scenario
@@ -160,3 +161,28 @@ def test_flare_ups_on_one_graph_reuse_its_standing_tie_arrays_and_get_the_arrays
             else:
                 assert value == fresh[name], name
     assert restated  # some flare-up restated standing ties
+
+
+@pytest.mark.parametrize("two_answers", [False, True])
+def test_draws_keep_one_row_per_coin_asked_in_a_sample_the_first_answer_given(two_answers):
+    # The reference: the first time each (sample, coin) was asked, in (sample, coin) order.
+    from escalate.engine.coins import Draws
+
+    rng = np.random.default_rng(7)
+    draws, rows = Draws(), []
+    for _ in range(5):
+        samples, coins = rng.integers(0, 40, 300), rng.integers(0, 25, 300)
+        # A coin answers the same each time it is asked in a sample, unless two ties of
+        # different likelihoods share it (then the first answer asked is the one kept).
+        fired = (samples * 31 + coins * 17) % 3 == 0
+        if two_answers:
+            fired = fired ^ (rng.random(300) < 0.1)
+        draws.add(samples, coins, fired)
+        rows += list(zip(samples.tolist(), coins.tolist(), fired.tolist(), strict=True))
+    first: dict[tuple[int, int], bool] = {}
+    for sample, coin, answer in rows:
+        first.setdefault((sample, coin), answer)
+    expected = sorted((sample, coin, answer) for (sample, coin), answer in first.items())
+    sample, coin, fired = draws.distinct()
+    assert list(zip(sample.tolist(), coin.tolist(), fired.tolist(), strict=True)) == expected
+    assert fired.dtype == bool
