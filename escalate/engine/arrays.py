@@ -81,7 +81,7 @@ class TieArrays:
         self.above = np.full((len(self.actors), max(map(len, chains), default=1)), -1, dtype=np.int64)
         for i, chain in enumerate(chains):
             self.above[i, : len(chain)] = chain
-        promises = _promise_columns(compiled.damping, self.actors, self.index)
+        promises = reuse.promise_columns(compiled.damping, self.actors, self.index)
         self.damp_start, self.damp_partner, self.damp_owner, self.damp_coin, self.damp_p = promises
         # A strike on each party's territory when it joins side 0 or 1: its coin and likelihoods.
         strikes = [[compiled.strike(a, side) for side in (0, 1)] for a in self.actors]
@@ -238,6 +238,7 @@ class _StandingColumns:
         self.endpoints = list(dict.fromkeys(n for a in arcs for n in (a.source, a.target)))
         self.covered = list(dict.fromkeys(n for a in arcs for n in a.covers or ()))
         self._numbered: tuple[list[str], ArcColumns] | None = None
+        self._promises: tuple[Mapping[str, Any], list[str], tuple[Any, ...]] | None = None
 
     def numbered(self, actors: list[str], index: Mapping[str, int]) -> ArcColumns:
         """The standing ties' columns with the actors numbered by ``index`` (``actors`` in order)."""
@@ -246,31 +247,26 @@ class _StandingColumns:
             found = self._numbered = (actors, ArcColumns.of(self.arcs, index))
         return found[1]
 
+    def promise_columns(
+        self, damping: Mapping[str, Any], actors: list[str], index: Mapping[str, int]
+    ) -> tuple[Any, ...]:
+        """``(start, partner, owner, coin, likelihood)`` of the actors' promises, actor after actor.
 
-#: The promise columns last made: ``(damping, actors, columns)``.
-_last_promises: list[tuple[Mapping[str, Any], list[str], tuple[Any, ...]]] = []
-
-
-def _promise_columns(
-    damping: Mapping[str, Any], actors: list[str], index: Mapping[str, int]
-) -> tuple[Any, ...]:
-    """``(start, partner, owner, coin, likelihood)`` of the actors' promises, actor after actor.
-
-    The flare-ups of one graph are mostly compiled with one ``damping`` mapping (see
-    :func:`~escalate.engine.compile.compile_scenario`): its columns are made once.
-    """
-    if _last_promises and _last_promises[0][0] is damping and _last_promises[0][1] == actors:
-        return _last_promises[0][2]
-    each = [damping.get(a, ()) for a in actors]
-    columns = (
-        np.cumsum([0] + [len(d) for d in each]),
-        np.array([index[x] for d in each for x, _, _, _ in d], dtype=np.int64),
-        np.repeat(np.arange(len(actors)), [len(d) for d in each]),
-        np.array([c for d in each for _, c, _, _ in d], dtype=np.int64),
-        np.array([p for d in each for _, _, p, _ in d], dtype=np.float64),
-    )
-    _last_promises[:] = [(damping, list(actors), columns)]
-    return columns
+        The flare-ups of one graph mostly share one ``damping`` mapping (see
+        :func:`~escalate.engine.compile.compile_scenario`): its columns are made once.
+        """
+        found = self._promises
+        if found is None or found[0] is not damping or found[1] != actors:
+            each = [damping.get(a, ()) for a in actors]
+            columns = (
+                np.cumsum([0] + [len(d) for d in each]),
+                np.array([index[x] for d in each for x, _, _, _ in d], dtype=np.int64),
+                np.repeat(np.arange(len(actors)), [len(d) for d in each]),
+                np.array([c for d in each for _, c, _, _ in d], dtype=np.int64),
+                np.array([p for d in each for _, _, p, _ in d], dtype=np.float64),
+            )
+            found = self._promises = (damping, list(actors), columns)
+        return found[2]
 
 
 #: The standing columns last used (one graph's, reused for its many flare-ups).
