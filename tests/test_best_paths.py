@@ -8,7 +8,10 @@ from escalate.engine.chains import best_chains, chain_side, most_likely_chains
 from escalate.engine.compile import compile_scenario
 
 #: Every strike on a joiner's territory lands, so that a chain is the product of its ties.
-STRUCK = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0})
+#: Every strike on a joiner lands, and no partner follows a joiner in: chains by casus foederis.
+STRUCK = LikelihoodTable().updated(
+    {"struck.bordering": 1.0, "struck.distant": 1.0, "follow.pact": 0.0, "follow.alliance": 0.0}
+)
 
 
 def compiled(relations, names="ABCDE", initiator=None, likelihoods=STRUCK):

@@ -9,8 +9,11 @@ from escalate.engine.sampling import ROLES, sample_outcomes
 from escalate.errors import FlareUpError
 from escalate.render.text import flare_up_line
 
+#: No partner follows a joiner in (tested on its own): the chains below are the casus foederis'.
+NO_FOLLOWING = {"follow.pact": 0.0, "follow.alliance": 0.0}
+
 #: Strikes on a joiner's territory as a test sets them: every one lands.
-STRUCK = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0})
+STRUCK = LikelihoodTable().updated({"struck.bordering": 1.0, "struck.distant": 1.0, **NO_FOLLOWING})
 
 
 def scenario(relations, actors=None):
@@ -140,18 +143,64 @@ def test_a_defence_pact_binds_only_toward_the_attacked_and_a_partner_of_the_atta
     assert prob(escalation_paths(s, "A", "B", likelihoods=table), "C", "A") == pytest.approx(0.8)
 
 
-def test_only_a_belligerent_that_attacked_is_stood_by_not_a_joiner_of_its_side():
+def test_a_joiner_is_followed_by_its_partner_not_stood_by():
     # D backs A militarily (0.5) and has a pact with E; A attacks B. D joins A's side, but D is
-    # not a belligerent: E does not stand by D (and D is not attacked, so the pact does not bind).
+    # not a belligerent and not attacked: E neither stands by it nor is bound. E may follow it
+    # in, one decision per pact (follow.pact 0.3): 0.5 x 0.3, on A's side.
     s = scenario(
         [{"type": "backing", "from": "D", "to": "A", "level": "military", "likelihood": 0.5},
          {"type": "defense_pact", "between": ["D", "E"], "likelihood": 0.9}],
         actors={"D": {}, "E": {}},
     )  # fmt: skip
     table = LikelihoodTable().updated({"stand_by.pact": 0.5, "struck.bordering": 0, "struck.distant": 0})
-    result = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
-    assert prob(result, "D", "A") == pytest.approx(0.5)
-    assert prob(result, "E", "A") == 0.0
+    for follows, expected in ((0.3, 0.15), (0.0, 0.0)):
+        result = escalation_paths(
+            s, "A", "B", initiator="A", likelihoods=table.updated({"follow.pact": follows})
+        )
+        assert prob(result, "D", "A") == pytest.approx(0.5)
+        assert prob(result, "E", "A") == pytest.approx(expected)
+    following = escalation_paths(s, "A", "B", initiator="A", likelihoods=table.updated({"follow.pact": 0.3}))
+    assert following.party("E").paths[0].steps[-1].explanation == (
+        "E follows D, its defense pact partner, although D joined the fighting of its own accord "
+        "(no casus foederis)"
+    )
+
+
+def test_a_partner_of_a_belligerent_never_follows_it():
+    # A attacks B. A's partner C may stand by it (0.2), B's partner E is bound (0.6): following
+    # (0.9 here) is for joiners only, so neither number moves.
+    s = scenario(
+        [{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
+         {"type": "defense_pact", "between": ["B", "E"], "likelihood": 0.6}],
+    )  # fmt: skip
+    table = LikelihoodTable().updated({"stand_by.pact": 0.2, "follow.pact": 0.9, "follow.alliance": 0.9})
+    for method in ("exact", "monte-carlo"):
+        r = escalation_paths(s, "A", "B", initiator="A", likelihoods=table, method=method, samples=20_000)
+        assert prob(r, "C", "A") == pytest.approx(0.2, abs=0.01)
+        assert prob(r, "E", "B") == pytest.approx(0.6, abs=0.01)
+
+
+def test_an_alliance_may_follow_a_member_that_joined_as_one_decision():
+    # D backs A militarily (always) and is in Pact with M and N; A attacks B. Pact follows D in
+    # once (0.2), then each other member fights with 0.5: 0.1 each, both together 0.2 x 0.25.
+    s = scenario(
+        [{"type": "backing", "from": "D", "to": "A", "level": "military", "likelihood": 1.0}],
+        actors={"M": {}, "N": {}, "Pact": {"kind": "alliance", "members": ["D", "M", "N"],
+                                           "collective_defense": True}},
+    )  # fmt: skip
+    table = LikelihoodTable().updated(
+        {"follow.alliance": 0.2, "follow.pact": 0.0, "collective_defense.member": 0.5, "struck.distant": 0}
+    )
+    r = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
+    assert [prob(r, m, "A") for m in ("Pact", "M", "N")] == pytest.approx([0.2, 0.1, 0.1])
+    assert "Pact acts for its member D although D joined the fighting of its own accord" in (
+        r.party("M").paths[0].explanation
+    )
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B", initiator="A"), table)
+    names, _, role, _ = sample_outcomes(compiled, samples=40_000, seed=5)
+    members = [names.index(m) for m in ("M", "N")]
+    together = (role[:, members] == ROLES.index(Role.ALLY)).all(axis=1).mean()
+    assert together == pytest.approx(0.2 * 0.25, abs=0.004)
 
 
 def test_an_alliance_may_act_for_a_member_that_attacked_as_one_decision():
@@ -270,7 +319,7 @@ def test_a_joiners_allies_are_bound_only_once_its_own_territory_is_struck():
     # C joins A through backing; C's own pact with D covers only C. Joining of its own
     # accord does not invoke D: only a strike on C's territory (a chance of its own) does.
     s = scenario(JOINER_AND_PACT)
-    table = LikelihoodTable().updated({"struck.bordering": 0.9, "struck.distant": 0.4})
+    table = LikelihoodTable().updated({"struck.bordering": 0.9, "struck.distant": 0.4, **NO_FOLLOWING})
     assert prob(escalation_paths(s, "A", "B", likelihoods=table), "D", "A") == pytest.approx(0.5 * 0.4 * 0.6)
     # C borders B (a border with no pull of its own): a strike is likelier.
     near = scenario([*JOINER_AND_PACT, {"type": "border", "between": ["C", "B"], "likelihood": 0.0}])
@@ -279,6 +328,14 @@ def test_a_joiners_allies_are_bound_only_once_its_own_territory_is_struck():
     )
     # When A's side attacks, C is not the attacked party and D's pact never applies.
     assert prob(escalation_paths(s, "A", "B", initiator="A", likelihoods=table), "D", "A") == 0.0
+    # D may also follow C in (0.25), a chance of its own beside the strike and the pact.
+    following = table.updated({"follow.pact": 0.25})
+    assert prob(escalation_paths(s, "A", "B", likelihoods=following), "D", "A") == pytest.approx(
+        0.5 * (1 - (1 - 0.4 * 0.6) * (1 - 0.25))
+    )
+    assert prob(escalation_paths(s, "A", "B", initiator="A", likelihoods=following), "D", "A") == (
+        pytest.approx(0.5 * 0.25)
+    )
 
 
 def test_july_1914_russia_backs_serbia_germany_strikes_russia_france_is_bound():
@@ -292,7 +349,7 @@ def test_july_1914_russia_backs_serbia_germany_strikes_russia_france_is_bound():
         ],
         actors={"Serbia": {}, "Austria": {}},
     )
-    table = LikelihoodTable().updated({"struck.bordering": 0.6, "struck.distant": 0.1})
+    table = LikelihoodTable().updated({"struck.bordering": 0.6, "struck.distant": 0.1, **NO_FOLLOWING})
     r = escalation_paths(s, "Serbia", "Austria", initiator="Austria", likelihoods=table)
     assert r.probability("Russia", "Serbia") == pytest.approx(0.8)
     assert r.probability("France", "Serbia") == pytest.approx(0.8 * 0.6 * 0.5)

@@ -24,6 +24,7 @@ def explain_step(
     attacker: bool = False,
     coalition: bool = False,
     bound_to: str | None = None,
+    follower: bool = False,
 ) -> str:
     """One sentence: why ``target`` is drawn in once ``source`` is fighting.
 
@@ -31,7 +32,8 @@ def explain_step(
     it may stand by ``source`` all the same. ``coalition``: ``target`` is an alliance
     several of whose members attacked together. ``bound_to``: the belligerent to whose side
     ``target``'s ties bind it, when a tie with no side of its own (a border, a major power's
-    reach) draws it there.
+    reach) draws it there. ``follower``: ``source`` joined the fighting of its own accord, so
+    a defence obligation does not bind ``target``; it may follow ``source`` in all the same.
 
     >>> from escalate import build_scenario
     >>> s = build_scenario(actors={"Iraq": {}, "France": {"major_power": True}})
@@ -41,8 +43,8 @@ def explain_step(
     """
     if coalition:
         return f"{target} acts as a coalition for its members that attacked together, {source} among them"
-    if attacker:
-        return _standing_by(scenario, relation, source=source, target=target)
+    if attacker or follower:
+        return _standing_by(scenario, relation, source=source, target=target, follower=follower)
     text = _why(scenario, relation, source=source, target=target)
     return text if bound_to is None else f"{text}; its ties bind it to {bound_to}'s side"
 
@@ -91,11 +93,14 @@ def _why(scenario: Scenario, relation: Relation, *, source: str, target: str) ->
     return text
 
 
-def _standing_by(scenario: Scenario, relation: Relation, *, source: str, target: str) -> str:
+def _standing_by(scenario: Scenario, relation: Relation, *, source: str, target: str, follower: bool) -> str:
+    """A partner coming in with no casus foederis: ``source`` attacked, or joined of its own accord."""
+    why = f"{source} joined the fighting of its own accord" if follower else f"{source} attacked"
     if relation.type is RelationType.COLLECTIVE_DEFENSE and scenario.actors[target].kind == "alliance":
-        return f"{target} acts for its member {source} although {source} attacked (no casus foederis)"
+        return f"{target} acts for its member {source} although {why} (no casus foederis)"
     kind = relation.type.value.replace("_", " ")
-    return f"{target} stands by {source}, its {kind} partner, although {source} attacked (no casus foederis)"
+    verb = "follows" if follower else "stands by"
+    return f"{target} {verb} {source}, its {kind} partner, although {why} (no casus foederis)"
 
 
 def cite(scenario: Scenario, relation: Relation) -> str:

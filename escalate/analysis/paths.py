@@ -373,6 +373,7 @@ def _step(scenario: Scenario, compiled: Any, arc: Any) -> Step:
             source=arc.source,
             target=arc.target,
             attacker=arc.offensive,
+            follower=arc.follows,
             coalition=arc.key == "stand_by.coalition",
             bound_to=None if leaning is None else compiled.flare_up.belligerents[leaning],
         ),

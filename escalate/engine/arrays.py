@@ -58,9 +58,11 @@ class TieArrays:
         self.source, self.target, self.coin, self.p = columns.source, columns.target, columns.coin, columns.p
         self.strength, self.role, self.same = columns.strength, columns.role, columns.same
         self.defender, self.defensive = columns.defender, columns.defensive
-        #: Ties that cannot fire in this flare-up: standing by a source that did not attack.
+        #: Ties that cannot fire in this flare-up (:meth:`Arc.idle_in`): standing by a source
+        #: that did not attack, following a source that began the fighting.
         attacks = np.array([compiled.flare_up.attacks(a) for a in self.actors], dtype=bool)
-        self.idle = columns.offensive & ~attacks[self.source]
+        began = np.array([a in compiled.flare_up.side_by_belligerent for a in self.actors], dtype=bool)
+        self.idle = (columns.offensive & ~attacks[self.source]) | (columns.follows & began[self.source])
         #: The side each actor leans to (-1: none), where a tie with no side of its own draws it.
         self.leaning = np.full(len(self.actors), -1, dtype=np.int64)
         for actor, side in compiled.leaning.items():
@@ -191,6 +193,7 @@ class ArcColumns:
     defender: Any
     defensive: Any
     offensive: Any
+    follows: Any
     has_covers: Any
     covers_count: Any  # how many territories each arc covers
     covers_place: Any  # those territories, arc after arc
@@ -210,6 +213,7 @@ class ArcColumns:
             defender=np.array([a.toward_defender for a in arcs], dtype=bool),
             defensive=np.array([a.defensive for a in arcs], dtype=bool),
             offensive=np.array([a.offensive for a in arcs], dtype=bool),
+            follows=np.array([a.follows for a in arcs], dtype=bool),
             has_covers=np.array([a.covers is not None for a in arcs], dtype=bool),
             covers_count=np.array([len(c) for c in covers], dtype=np.int64),
             covers_place=np.array([p for c in covers for p in c], dtype=np.int64),

@@ -173,8 +173,8 @@ def _fired_pulls(
         if current is not None and not (current.role is Role.SUPPORTER and arc.role is Role.ALLY):
             continue  # in already; only a supporter can still be called to fight
         source = state[arc.source]
-        if arc.offensive and not compiled.flare_up.attacks(arc.source):
-            continue  # only a belligerent that attacked is stood by
+        if arc.idle_in(compiled.flare_up):
+            continue  # only a belligerent that attacked is stood by, only a joiner followed
         if arc.defensive:
             if source.side == attacking:
                 continue

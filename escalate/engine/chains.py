@@ -98,7 +98,7 @@ def most_likely_chains(
     for arc in compiled.arcs:  # the last step may be any tie; the ones before must relay
         if arc.target in belligerents or arc.likelihood <= 0 or arc.source not in distance:
             continue
-        if arc.offensive and not compiled.flare_up.attacks(arc.source):
+        if arc.idle_in(compiled.flare_up):
             continue
         if targets is not None and arc.target not in targets:
             continue
@@ -180,7 +180,7 @@ def _strike_bound(compiled: Compiled, arc: Arc, belligerents: set[str]) -> float
     0 for a tie that can never fire: a partner's standing by an attacker needs a belligerent
     of the attacking side.
     """
-    if arc.offensive and not compiled.flare_up.attacks(arc.source):
+    if arc.idle_in(compiled.flare_up):
         return 0.0
     if arc.defensive and arc.source not in belligerents:
         return max(compiled.strike(arc.source, side)[1] for side in (0, 1))

@@ -23,7 +23,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
-from escalate.engine.ties import Arc, Compiled, FlareUp, Strength
+from escalate.engine.standing_by import how_alliances_stand_by, standing_by_arcs
+from escalate.engine.ties import Arc, Arcs, Compiled, FlareUp, Strength
 from escalate.likelihoods import LikelihoodTable, key_of
 from escalate.model import Actor, BackingLevel, Relation, RelationType, Role, Scenario
 
@@ -44,23 +45,6 @@ class _Standing:
     promises: dict[int, _Promises] = dataclasses.field(default_factory=dict, compare=False)  # by first coin
 
 
-class _Arcs(list[Arc]):
-    """The arcs being compiled, each numbered by its place (its coin unless it shares one)."""
-
-    def add(self, source: str, target: str, relation: Relation, p: float, strength: Strength,
-            role: Role, same_side: bool = True, covers: tuple[str, ...] | None = None,
-            coin: int | None = None, toward_defender: bool = False,
-            key: str | None = None, offensive: bool = False) -> None:  # fmt: skip
-        index = len(self)
-        coin = index if coin is None else coin
-        self.append(Arc(index, source, target, relation, coin, p, strength, role, same_side, covers,
-                        defensive=covers is not None, offensive=offensive,
-                        toward_defender=toward_defender, key=key))  # fmt: skip
-
-
-#: How many of an alliance's members must attack together for it to act as a coalition.
-COALITION = 2
-
 #: The last scenario compiled, with its date and table (calibration and the backtest compile
 #: one graph for many flare-ups): ``(scenario, as_of, table values, standing ties)``.
 _last_standing: list[tuple[Scenario, object, dict[str, float], _Standing]] = []
@@ -72,7 +56,7 @@ def compile_scenario(
     """Turn the relations in force on ``flare_up.as_of`` into the cascade's arcs."""
     table = likelihoods or LikelihoodTable()
     standing = _standing(scenario, flare_up.as_of, table)
-    arcs = _Arcs(_how_alliances_stand_by(scenario, flare_up, standing.arcs, table))
+    arcs = Arcs(how_alliances_stand_by(scenario, flare_up, standing.arcs, table))
     fighting = [b for b, _ in flare_up.fighting]
     for power in scenario.actors.values():
         if not power.major_power or power.id in fighting:
@@ -153,46 +137,6 @@ def leaning(partners: Mapping[str, frozenset[str]], flare_up: FlareUp) -> dict[s
     }
 
 
-def _how_alliances_stand_by(
-    scenario: Scenario, flare_up: FlareUp, arcs: tuple[Arc, ...], table: LikelihoodTable
-) -> tuple[Arc, ...]:
-    """How an alliance may stand by members that attacked depends on the flare-up.
-
-    - An alliance with members fighting on both sides never stands by the one that attacked.
-      It may still act for a member that is attacked (in 1990 the Arab League's members came
-      to Kuwait's aid against Iraq, a member too).
-    - An alliance two or more of whose members attacked together acts for them as a coalition,
-      with ``stand_by.coalition`` instead of ``stand_by.alliance`` (Kosovo 1999, Libya 2011).
-
-    The ties keep their places and coins (at likelihood 0, no coin is asked).
-    """
-    sides: dict[str, set[int]] = defaultdict(set)
-    for belligerent, side in flare_up.fighting:
-        sides[belligerent].add(side)
-    split: set[str] = set()
-    coalitions: set[str] = set()
-    for alliance in scenario.actors.values():
-        if not alliance.members:
-            continue
-        if len(set().union(*(sides.get(m, set()) for m in alliance.members))) == 2:
-            split.add(alliance.id)
-        elif sum(flare_up.attacks(m) for m in alliance.members) >= COALITION:
-            coalitions.add(alliance.id)
-    if not split and not coalitions:
-        return arcs
-    coalition = table.values["stand_by.coalition"]
-    return tuple(
-        arc
-        if not (arc.offensive and arc.role is Role.ALLIANCE)  # only an alliance's standing by
-        else dataclasses.replace(arc, likelihood=0.0)
-        if arc.target in split
-        else dataclasses.replace(arc, likelihood=coalition, key="stand_by.coalition")
-        if arc.target in coalitions
-        else arc
-        for arc in arcs
-    )
-
-
 def _standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Standing:
     """The standing ties of ``scenario`` on ``as_of`` under ``table``, reusing the last when the same."""
     values = dict(table.values)
@@ -206,7 +150,7 @@ def _standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Sta
 
 
 def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Standing:
-    arcs = _Arcs()
+    arcs = Arcs()
     pacts: list[tuple[str, str, float, str | None]] = []
     neighbours: dict[str, set[str]] = defaultdict(set)
     for r in scenario.relations:
@@ -215,7 +159,7 @@ def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable)
     for actor in scenario.actors.values():
         _alliance_arcs(actor, arcs, table)
     # Last, so that the coins of every other tie keep their numbers (and samples their draws).
-    _standing_by_attackers(scenario, as_of, arcs, table)
+    standing_by_arcs(scenario, as_of, arcs, table)
     located_in = {a.id: a.located_in for a in scenario.actors.values() if a.located_in is not None}
     neighbours_ = {a: frozenset(n) for a, n in neighbours.items()}
     return _Standing(tuple(arcs), tuple(pacts), neighbours_, located_in, _partners(scenario, as_of))
@@ -237,7 +181,7 @@ def _partners(scenario: Scenario, as_of: object) -> dict[str, frozenset[str]]:
 
 def _relation_arcs(
     r: Relation,
-    arcs: _Arcs,
+    arcs: Arcs,
     pacts: list[tuple[str, str, float, str | None]],
     neighbours: dict[str, set[str]],
     table: LikelihoodTable,
@@ -271,7 +215,7 @@ def _relation_arcs(
             pacts.append((r.origin, r.targets[0], p, key))
 
 
-#: ``_Arcs.add`` with the relation, its likelihood and its key already given.
+#: ``Arcs.add`` with the relation, its likelihood and its key already given.
 _Tie = Callable[..., None]
 
 
@@ -328,41 +272,7 @@ def _mutual_arcs(r: Relation, tie: _Tie, neighbours: dict[str, set[str]]) -> Non
             neighbours[other].add(r.origin)
 
 
-def _standing_by_attackers(scenario: Scenario, as_of: object, arcs: _Arcs, table: LikelihoodTable) -> None:
-    """Defence partners, and alliances, may stand by a belligerent that attacked: no casus foederis.
-
-    One chance per pact (``stand_by.pact``, from the table whatever the pact's own
-    likelihood, which is the chance of honouring the obligation) and one per alliance
-    (``stand_by.alliance``; its members then fight with ``collective_defense.member``).
-    """
-    p = table.values["stand_by.pact"]
-    for r in scenario.relations:
-        if r.type not in (RelationType.DEFENSE_PACT, RelationType.GUARANTEE):
-            continue
-        if not r.in_force(as_of):  # type: ignore[arg-type]
-            continue
-        (other,) = r.targets
-        pairs = (
-            [(other, r.origin)]
-            if r.type is RelationType.GUARANTEE
-            else [(r.origin, other), (other, r.origin)]
-        )
-        shared = len(arcs)
-        for attacker, partner in pairs:
-            arcs.add(attacker, partner, r, p, Strength.MILITARY, Role.ALLY, coin=shared,
-                     key="stand_by.pact", offensive=True)  # fmt: skip
-    acts = table.values["stand_by.alliance"]
-    for alliance in scenario.actors.values():
-        call = alliance.collective_defense_relation()
-        if call is None:
-            continue
-        shared = len(arcs)
-        for member in alliance.members:
-            arcs.add(member, alliance.id, call, acts, Strength.MILITARY, Role.ALLIANCE, coin=shared,
-                     key="stand_by.alliance", offensive=True)  # fmt: skip
-
-
-def _alliance_arcs(alliance: Actor, arcs: _Arcs, table: LikelihoodTable) -> None:
+def _alliance_arcs(alliance: Actor, arcs: Arcs, table: LikelihoodTable) -> None:
     """An alliance with collective defence decides as one: a shared coin to act, then each member's."""
     call = alliance.collective_defense_relation()
     if call is None:

@@ -110,12 +110,24 @@ class Arc:
     #: The arc needs ``source`` to be a belligerent of the attacking side (a defence partner
     #: standing by an attacker, where no casus foederis arises).
     offensive: bool = False
+    #: The arc needs ``source`` to have joined the fighting rather than begun it (a defence
+    #: partner following a party that joined of its own accord, where no casus foederis arises).
+    follows: bool = False
     #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
     #: to the side it leans to (see :attr:`Compiled.leaning`), or else to the defending
     #: side, which is ``source``'s own unless ``source`` attacked.
     toward_defender: bool = False
     #: The likelihood table's key behind ``likelihood`` (None when the relation sets its own).
     key: str | None = None
+
+    def idle_in(self, flare_up: FlareUp) -> bool:
+        """Whether the arc can never fire in ``flare_up``.
+
+        It stands by a source that did not attack, or follows a source that began the fighting.
+        """
+        if self.offensive:
+            return not flare_up.attacks(self.source)
+        return self.follows and self.source in flare_up.side_by_belligerent
 
     @property
     def cost(self) -> int:
@@ -134,6 +146,21 @@ class Arc:
         if not self.same_side or (self.toward_defender and source_side == attacking):
             return 1 - source_side
         return source_side
+
+
+class Arcs(list[Arc]):
+    """The arcs being compiled, each numbered by its place (its coin unless it shares one)."""
+
+    def add(self, source: str, target: str, relation: Relation, p: float, strength: Strength,
+            role: Role, same_side: bool = True, covers: tuple[str, ...] | None = None,
+            coin: int | None = None, toward_defender: bool = False,
+            key: str | None = None, offensive: bool = False, follows: bool = False) -> None:  # fmt: skip
+        """Add an arc numbered by its place; its coin is that number unless ``coin`` shares one."""
+        index = len(self)
+        coin = index if coin is None else coin
+        self.append(Arc(index, source, target, relation, coin, p, strength, role, same_side, covers,
+                        defensive=covers is not None, offensive=offensive, follows=follows,
+                        toward_defender=toward_defender, key=key))  # fmt: skip
 
 
 @dataclass(frozen=True)
