@@ -83,7 +83,7 @@ ENTRIES: tuple[Entry, ...] = (
           "A party bound to defend a belligerent that joined the fighting of its own accord: no "
           "casus foederis (its partner was not attacked), but partners follow each other into wars "
           "(one decision per pact).",
-          "Fitted; Korea 1950, Vietnam 1965, the Gulf 1991: allies of the United States joined after it"),
+          "Fitted; Korea 1950, Vietnam 1965: allies of the United States joined after it, unattacked"),
     Entry("follow.alliance", 0.02, True,
           "An alliance one of whose members joined the fighting of its own accord acts for it as one "
           "all the same (one decision per flare-up); its members then fight with their own chance.",

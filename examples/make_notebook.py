@@ -37,7 +37,7 @@ CELLS = [
         "with_turkey"
     ),
     new_markdown_cell("## Into pandas, networkx and Gephi"),
-    new_code_cell("frame = result.to_frame()\nframe[['actor', 'side', 'role', 'probability']]"),
+    new_code_cell('frame = result.to_frame()\nframe[["actor", "side", "role", "probability"]]'),
     new_code_cell("G = scenario.to_networkx()\nG.number_of_nodes(), G.number_of_edges()"),
     new_code_cell(
         "import pathlib\nimport tempfile\n\n"

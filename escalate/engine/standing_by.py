@@ -7,8 +7,8 @@ A defence obligation binds only when the party it protects is attacked (see
   per alliance, ``stand_by.coalition`` for an alliance several of whose members attacked
   together: Kosovo 1999, Libya 2011);
 - they *follow* a party that joined the fighting of its own accord (``follow.pact`` per pact,
-  ``follow.alliance`` per alliance): Korea 1950, Vietnam 1965 and the Gulf 1991 drew the
-  allies of the United States in after it, none of them attacked.
+  ``follow.alliance`` per alliance): Korea 1950 and Vietnam 1965 drew the allies of the United
+  States in after it, none of them attacked.
 
 Each is one decision per pact or alliance, with the table's likelihood whatever the pact's
 own (which is the chance of honouring the obligation once it binds); an alliance's members
