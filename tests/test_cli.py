@@ -106,6 +106,12 @@ def test_graphs_lists_bundled(runner):
 def test_likelihoods_command_shows_reasons(runner):
     result = runner.invoke(app, ["likelihoods"])
     assert "defense_pact" in result.stdout and "Leeds" in result.stdout
+    # The columns line up whatever a value's width (0.000313 once pushed its row one place right),
+    # and the literature sits under the reason.
+    rows = [line for line in result.stdout.splitlines()[1:] if line and not line.startswith(" ")]
+    basis = {max(line.find(" fitted "), line.find(" reasoned ")) for line in rows}
+    literature = {line.index("Literature:") for line in result.stdout.splitlines() if "Literature:" in line}
+    assert len(rows) > 20 and len(basis) == 1 and literature == {basis.pop() + 11}
 
 
 def test_every_command_has_help(runner):

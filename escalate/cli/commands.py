@@ -238,7 +238,7 @@ def likelihoods_cmd(
         table_ = load_likelihoods(likelihoods) if likelihoods else LikelihoodTable()
     lines = [f"Fitted values: {fitted_on()}\n"] if likelihoods is None else []
     for key, value, reason in table_.rows():
-        lines.append(f"{key:<26} {value:<7.3g} {table_.basis(key):<9} {reason}")
+        lines.append(f"{key:<26} {value:<8.3g} {table_.basis(key):<9} {reason}")  # 0.000313 fits
         if table_.literature(key):
-            lines.append(f"{'':<44}Literature: {table_.literature(key)}")
+            lines.append(f"{'':<46}Literature: {table_.literature(key)}")
     emit("\n".join(lines))
