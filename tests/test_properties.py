@@ -9,11 +9,12 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from escalate import build_scenario, escalation_paths
+from escalate import LikelihoodTable, build_scenario, escalation_paths
 from escalate.analysis.paths import make_flare_up
 from escalate.engine.coins import python_sample
 from escalate.engine.compile import compile_scenario
 from escalate.engine.sampling import sample_cascade
+from escalate.likelihoods import FITTED_KEYS
 
 NAMES = ["A", "B", "C", "D", "E", "F"]
 ALIGNED = ["defense_pact", "guarantee", "backing", "entente"]
@@ -188,16 +189,22 @@ def _as_dict(r):
     return data
 
 
+#: Every fitted key at one half: standing by, following and strikes fire often (the defaults
+#: leave some near zero, where a sample would rarely exercise them).
+EVEN_ODDS = LikelihoodTable().updated(dict.fromkeys(FITTED_KEYS, 0.5))
+
+
 @SETTINGS
 @given(
     scenarios(max_relations=8, majors=True, alliance=True),
     st.sampled_from([None, "A", "B"]),
     st.sampled_from([None, 1, 2]),
     st.integers(0, 2**31),
+    st.sampled_from([None, EVEN_ODDS]),
 )
-def test_vectorised_sampler_replays_the_python_cascade_outcome_by_outcome(s, initiator, hops, seed):
+def test_vectorised_sampler_replays_the_python_cascade_outcome_by_outcome(s, initiator, hops, seed, table):
     flare = make_flare_up(s, "A", "B", initiator=initiator, max_hops=hops)
-    compiled = compile_scenario(s, flare)
+    compiled = compile_scenario(s, flare, table)
     vectorised, reference = (
         sample_cascade(compiled, samples=200, seed=seed),
         python_sample(compiled, 200, seed),
