@@ -34,8 +34,6 @@ import numpy as np
 GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))
 #: A candidate that joined is never given less than this (a joiner no sample reached).
 FLOOR = 1e-4
-#: Cells of the (values x pairs) blocks a fit works on at once: 32 million, 256 MB.
-ENTRY_CELLS = 2**25
 
 
 @dataclass
@@ -177,8 +175,9 @@ class Stack:
         fought = np.bincount(
             groups.pair_of_entry, weights=scaled[groups.entry], minlength=len(groups.pair_group)
         )
-        # A few values at a time, a part a job at least: (values x pairs) would take gigabytes.
-        step = min(max(1, ENTRY_CELLS // max(len(groups.pair_group), 1)), -(-len(moves) // jobs))
+        # A part a job: a part holds (values x groups) and (candidates x values) arrays, a layer
+        # of pairs at a time (not (values x pairs), which took 256 MB at a time for 1,725 disputes).
+        step = -(-len(moves) // jobs)
         parts = [moves[low : low + step] for low in range(0, len(moves), step)]
         score = functools.partial(groups.score, top, mass, fought)
         result = np.concatenate(list(threads.map(score, parts) if threads else map(score, parts)))
@@ -202,11 +201,10 @@ class Groups:
     war_of_group: Any  # (groups,): its war among those kept
     entry: Any  # (entries,): for each (row, candidate) where it fought, the row's place in ``rows``
     pair_of_entry: Any  # (entries,)
-    pair_group: Any  # (pairs,): pairs are by candidate
-    heads: Any  # (candidates that fought,): each one's first pair
-    sharing: Any  # (candidates that fought,): their places among the candidates
-    joined: Any  # (candidates,): of the wars kept, joined in fact
-    missed: float  # log-likelihood of the joiners no sample reached
+    pair_group: Any  # (pairs,): pairs are in layers (see :func:`_layers`)
+    layers: Any  # (layers + 1,): where each layer of pairs begins, and the end
+    joined: Any  # (candidates that fought,): joined in fact, in the order of the first layer
+    missed: float  # log-likelihood of the joiners no sample reached, and of who fought in no row kept
 
     @classmethod
     def of(cls, stack: Stack, key: int | None) -> Groups:
@@ -221,7 +219,8 @@ class Groups:
         width = int(unfired.max(initial=0)) + 1
         code = fired * width + unfired
         span = int(code.max(initial=0)) + 1
-        found, group_of_row = np.unique(stack.war_of_row[rows] * span + code, return_inverse=True)
+        war = np.cumsum(wars_in) - 1  # each war's place among those kept
+        found, group_of_row = _unique(war[stack.war_of_row[rows]] * span + code, int(wars_in.sum()) * span)
         group_war, group_code = np.divmod(found, span)
         starts = np.flatnonzero(np.r_[True, np.diff(group_war) != 0])
         position = np.full(len(stack.war_of_row), -1)
@@ -229,10 +228,13 @@ class Groups:
         kept = wars_in[stack.war_of_row[stack.entry_row]]
         entry = position[stack.entry_row[kept]]
         candidate = stack.entry_candidate[kept]
-        pairs, pair_of_entry = np.unique(candidate * len(found) + group_of_row[entry], return_inverse=True)
-        pair_candidate, pair_group = np.divmod(pairs, len(found))
-        heads = np.flatnonzero(np.r_[True, np.diff(pair_candidate) != 0]) if len(pairs) else pairs
+        pair_candidate, pair_group, pair_of_entry = _pairs(stack, wars_in, starts, len(found), candidate,
+                                                           group_of_row[entry])  # fmt: skip
         candidates = np.flatnonzero(wars_in[stack.war_of_candidate])
+        layered, layers, slot = _layers(pair_candidate)
+        fought_by = np.searchsorted(candidates, pair_candidate[layered[: layers[1]]])  # layer 0's
+        joined = stack.joined[candidates]  # who fought in no row kept has a chance of FLOOR:
+        never = np.bincount(joined, minlength=2) - np.bincount(joined[fought_by], minlength=2)
         small = functools.partial(np.asarray, dtype=np.int32)  # indices: a fit keeps them for every key
         return cls(
             rows=small(rows),
@@ -241,35 +243,100 @@ class Groups:
             starts=starts,
             war_of_group=np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(found)])),
             entry=small(entry),
-            pair_of_entry=small(pair_of_entry),
-            pair_group=small(pair_group),
-            heads=heads,
-            sharing=np.searchsorted(candidates, pair_candidate[heads]),
-            joined=stack.joined[candidates],
-            missed=float(stack.missed[wars_in].sum() * np.log(FLOOR)),
+            pair_of_entry=small(slot[pair_of_entry]),
+            pair_group=small(pair_group[layered]),
+            layers=layers,
+            joined=joined[fought_by],
+            missed=float(
+                (stack.missed[wars_in].sum() + never[1]) * np.log(FLOOR) + never[0] * np.log1p(-FLOOR)
+            ),
         )
 
     def score(self, top: Any, mass: Any, fought: Any, moves: Any) -> Any:
         """The log-likelihood for each of ``moves`` (shape (values, 2)), the log weights being scaled.
 
         ``top`` is each group's largest log weight, ``mass`` its rows' weights over that, and
-        ``fought`` each pair's.
+        ``fought`` each pair's. Candidates' chances are summed a layer of pairs at a time (see
+        :func:`_layers`), in another order than pair by pair: the scores' last bits change
+        (by 3e-14 of them at most on the disputes before 1990), not the fitted tables.
         """
-        level = (top + np.log(mass)) + moves @ self.counts  # (values, groups): log weight of each
+        level = moves @ self.counts  # (values, groups): log weight of each, in place below
+        level += top + np.log(mass)
         peak = np.maximum.reduceat(level, self.starts, axis=1)  # (values, wars)
-        log_total = peak + np.log(
-            np.add.reduceat(np.exp(level - peak[:, self.war_of_group]), self.starts, axis=1)
-        )
+        spread = np.take(peak, self.war_of_group, axis=1)
+        np.exp(np.subtract(level, spread, out=spread), out=spread)
+        log_total = peak + np.log(np.add.reduceat(spread, self.starts, axis=1))
         # A scaled unit's share of its war; a war of one group gets exactly 1 / mass whatever the
         # value (level - log_total is 0), so a key that moves nothing leaves the scores flat.
-        per_unit = np.exp(level - log_total[:, self.war_of_group] - np.log(mass))
-        share = np.take(per_unit, self.pair_group, axis=1)
-        share *= fought
-        p = np.zeros((len(moves), len(self.joined)))  # (values, candidates): none where it never fought
-        if len(self.heads):
-            p[:, self.sharing] = np.add.reduceat(share, self.heads, axis=1)
+        per_unit = np.subtract(level, np.take(log_total, self.war_of_group, axis=1), out=spread)
+        per_unit -= np.log(mass)
+        # By group, values along: a pair's row is then one run of memory, and so is a layer's.
+        by_group = np.exp(per_unit.T, order="C")
+        p = np.zeros((len(self.joined), len(moves)))  # (candidates that fought, values)
+        for low, high in zip(self.layers[:-1], self.layers[1:], strict=False):
+            share = np.take(by_group, self.pair_group[low:high], axis=0)
+            share *= fought[low:high, None]
+            p[: high - low] += share  # the layer's candidates are the first ones
         np.clip(p, FLOOR, 1 - 1e-9, out=p)
-        return np.where(self.joined, np.log(p), np.log1p(-p)).sum(axis=1) + self.missed
+        # The log of the chance of those who joined (few), of the others' chance not to join, by
+        # value: numpy sums a run of memory pairwise (closer to exact than row after row).
+        joiners = np.log(p[self.joined])
+        terms = np.log1p(np.negative(p, out=p).T, order="C")  # (values, candidates that fought)
+        terms[:, self.joined] = joiners.T
+        return terms.sum(axis=1) + self.missed
+
+
+def _unique(keys: Any, size: int) -> tuple[Any, Any]:
+    """``np.unique(keys, return_inverse=True)`` for keys in ``[0, size)``: the same arrays.
+
+    The keys are marked in a table instead of sorted when ``size`` is small enough (sorting
+    some million rows and entries for each key took most of the time spent finding groups).
+    """
+    if size > 8 * len(keys) + 4096:
+        return np.unique(keys, return_inverse=True)
+    seen = np.zeros(size, dtype=bool)
+    seen[keys] = True
+    found = np.flatnonzero(seen)
+    index = np.empty(size, dtype=np.intp)
+    index[found] = np.arange(len(found))
+    return found, index[keys]
+
+
+def _pairs(stack: Stack, wars_in: Any, starts: Any, groups: int, candidate: Any, group: Any) -> Any:
+    """Each pair's candidate and group (by candidate and group), and each entry's pair.
+
+    A candidate's pairs are numbered in a block of its war's groups, small enough for :func:`_unique`.
+    """
+    breadth, first = np.zeros((2, len(wars_in)), dtype=np.int64)  # of each war kept: groups, first
+    breadth[wars_in], first[wars_in] = np.diff(np.r_[starts, groups]), starts
+    sizes = breadth[stack.war_of_candidate]  # each candidate's block (none in the wars left out)
+    begin = np.cumsum(sizes) - sizes
+    origin = begin - first[stack.war_of_candidate]  # a group's number in the block, less its own
+    found, pair_of_entry = _unique(origin[candidate] + group, int(sizes.sum()))
+    owner = np.searchsorted(begin, found, side="right") - 1  # the last of equal begins has a block
+    return owner, found - origin[owner], pair_of_entry
+
+
+def _layers(pair_candidate: Any) -> tuple[Any, Any, Any]:
+    """The pairs (by candidate) in layers: each candidate's first pair, then its second, ...
+
+    Candidates are put in order of how many pairs they have, most first, so that layer
+    ``j``'s pairs belong to the first candidates, in that order: a candidate's chance is
+    then the sum of one run of rows a layer, added in place (no sum over ragged runs, which
+    costs numpy a call a run and value). Returns the pairs' order, where each layer begins
+    (and the end), and each pair's place in that order.
+    """
+    heads = np.flatnonzero(np.r_[True, np.diff(pair_candidate) != 0])
+    many = np.diff(np.r_[heads, len(pair_candidate)])
+    rank = np.empty(len(heads), dtype=np.int64)
+    rank[np.argsort(-many, kind="stable")] = np.arange(len(heads))
+    which = np.repeat(np.arange(len(heads)), many)
+    nth = np.arange(len(pair_candidate)) - heads[which]  # the pair's place among its candidate's
+    layers = np.r_[0, np.cumsum(np.bincount(nth, minlength=1))]  # one layer at least, maybe empty
+    slot = layers[nth] + rank[which]  # a layer's candidates are the first ones, by rank
+    layered = np.empty_like(slot)
+    layered[slot] = np.arange(len(slot))
+    return layered, layers, slot
 
 
 #: With a warm start, a key's value is sought this many grid steps either side of where it is

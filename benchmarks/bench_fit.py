@@ -1,0 +1,79 @@
+"""One calibration fit, timed against the fit of another checkout in the same process.
+
+The 1,725 disputes before 1990 are sampled once at the shipped table (2,000 samples each),
+then :func:`~escalate.world.reweighting.fit_draws` of this checkout and of the baseline's
+``escalate/world/reweighting.py`` (another worktree, e.g. at the commit before a change)
+fit the same draws in turn, each ``--runs`` times alternately (this host's speed swings,
+so the two are measured side by side); the fitted tables must be identical.
+
+    python benchmarks/bench_fit.py --baseline ../escalate-old [--data DIR] [--runs 2] [--jobs 2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import statistics
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+HERE = Path(__file__).resolve().parent
+
+
+def baseline_fit(checkout: Path) -> Callable[..., Any]:
+    """``fit_draws`` of the other checkout's reweighting module, loaded under another name."""
+    spec = importlib.util.spec_from_file_location(
+        "baseline_reweighting", checkout / "escalate" / "world" / "reweighting.py"
+    )
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[spec.name] = module  # dataclasses look their module up
+    spec.loader.exec_module(module)
+    fit: Callable[..., Any] = module.fit_draws
+    return fit
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--baseline", type=Path, required=True, help="another checkout of escalate")
+    parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
+    parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--jobs", type=int, default=None, help="threads a fit scores with (default: cores)")
+    args = parser.parse_args()
+    from escalate.likelihoods import FITTED_KEYS, LikelihoodTable
+    from escalate.world.atop import WorldData
+    from escalate.world.calibrate import History
+    from escalate.world.conflicts import conflicts
+    from escalate.world.parallel import Workers, default_jobs
+    from escalate.world.reweighting import fit_draws
+
+    before = [c for c in conflicts(args.data, "mids") if c.start.year < 1990]
+    table = LikelihoodTable()
+    with Workers(WorldData(args.data)) as workers:
+        history = History(workers, before)
+        history.sample(table)
+    drawn = [history.draws[c.number] for c in before if c.number in history.draws]
+    start = [table.values[k] for k in FITTED_KEYS]
+    jobs = args.jobs or default_jobs()
+    fits = {"baseline": baseline_fit(args.baseline), "this checkout": fit_draws}
+    times: dict[str, list[float]] = {name: [] for name in fits}
+    tables = {}
+    for _ in range(args.runs):
+        for name, fit in fits.items():
+            began = time.perf_counter()
+            tables[name] = fit(drawn, start, jobs=jobs).tolist()
+            times[name].append(time.perf_counter() - began)
+    for name, seconds in times.items():
+        print(f"{name}: {', '.join(f'{s:.2f}' for s in seconds)} s (median {statistics.median(seconds):.2f})")
+    ratio = statistics.median(times["this checkout"]) / statistics.median(times["baseline"])
+    print(f"ratio {ratio:.2f} on {jobs} threads, {len(drawn):,} disputes; "
+          f"same table: {tables['this checkout'] == tables['baseline']}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()
