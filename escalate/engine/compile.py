@@ -9,10 +9,10 @@ Examples
 >>> s = build_scenario(actors={"A": {}, "B": {}, "C": {}},
 ...     relations=[{"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5}])
 >>> compiled = compile_scenario(s, FlareUp(("A", "B"), theatre=frozenset({"A", "B"})))
->>> [(arc.source, arc.target, arc.likelihood) for arc in compiled.arcs if not arc.offensive]
+>>> [(arc.source, arc.target, arc.likelihood) for arc in compiled.arcs if arc.defensive]
 [('A', 'C', 0.5), ('C', 'A', 0.5)]
->>> [(arc.source, arc.target, arc.key) for arc in compiled.arcs if arc.offensive][:1]
-[('A', 'C', 'stand_by.pact')]
+>>> [(arc.source, arc.target, arc.key) for arc in compiled.arcs if arc.offensive or arc.follows][::2]
+[('A', 'C', 'stand_by.pact'), ('A', 'C', 'follow.pact')]
 """
 
 from __future__ import annotations
