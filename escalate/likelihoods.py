@@ -80,12 +80,12 @@ ENTRIES: tuple[Entry, ...] = (
           "Fitted; Afghanistan 2001, Libya 2011. In MID 5.0, 14 of 26 such alliances drew other "
           "members in after 1990, none of 23 before"),
     Entry("follow.pact", 0.02, True,
-          "A party bound to defend a belligerent that joined the fighting of its own accord: no "
+          "A party bound to defend a party that joined the fighting (by whatever tie): no "
           "casus foederis (its partner was not attacked), but partners follow each other into wars "
           "(one decision per pact).",
           "Fitted; Korea 1950, Vietnam 1965: allies of the United States joined after it, unattacked"),
     Entry("follow.alliance", 0.02, True,
-          "An alliance one of whose members joined the fighting of its own accord acts for it as one "
+          "An alliance one of whose members joined the fighting (by whatever tie) acts for it as one "
           "all the same (one decision per flare-up); its members then fight with their own chance.",
           "Fitted; SEATO and ANZUS members followed the United States into Vietnam"),
     Entry("offense_pact", 0.05, True,

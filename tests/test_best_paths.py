@@ -125,3 +125,21 @@ def test_equal_chains_are_explained_alike_whatever_the_hash_seed():
         for seed in range(6)
     }
     assert len(outputs) == 1 and "Bigpower" in outputs.pop()
+
+
+def test_an_attackers_pact_never_makes_a_chain_only_its_standing_by_does():
+    # A attacks B; A's pact with C cannot bind C (A is not attacked): C's only way in is standing
+    # by A (0.2). The chains once offered the pact (0.5), which sampled results then showed.
+    relations = [
+        {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.5},
+        {"type": "defense_pact", "between": ["B", "E"], "likelihood": 0.5},
+    ]
+    table = STRUCK.updated({"stand_by.pact": 0.2})
+    c = compiled(relations, initiator="A", likelihoods=table)
+    ((bound, (arc,)),) = best_chains(c, "C", 3)
+    assert bound == pytest.approx(0.2) and c.arcs[arc].key == "stand_by.pact"
+    s = build_scenario(actors={n: {} for n in "ABCDE"}, relations=relations)
+    sampled = escalation_paths(
+        s, "A", "B", initiator="A", method="monte-carlo", samples=2000, likelihoods=table
+    )
+    assert all("stands by A" in path.explanation for path in sampled.party("C").paths)

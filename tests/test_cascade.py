@@ -161,8 +161,7 @@ def test_a_joiner_is_followed_by_its_partner_not_stood_by():
         assert prob(result, "E", "A") == pytest.approx(expected)
     following = escalation_paths(s, "A", "B", initiator="A", likelihoods=table.updated({"follow.pact": 0.3}))
     assert following.party("E").paths[0].steps[-1].explanation == (
-        "E follows D, its defense pact partner, although D joined the fighting of its own accord "
-        "(no casus foederis)"
+        "E follows D, its defense pact partner, into the fighting D joined (no casus foederis)"
     )
 
 
@@ -193,7 +192,7 @@ def test_an_alliance_may_follow_a_member_that_joined_as_one_decision():
     )
     r = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
     assert [prob(r, m, "A") for m in ("Pact", "M", "N")] == pytest.approx([0.2, 0.1, 0.1])
-    assert "Pact acts for its member D although D joined the fighting of its own accord" in (
+    assert "Pact follows its member D into the fighting D joined (no casus foederis)" in (
         r.party("M").paths[0].explanation
     )
     compiled = compile_scenario(s, make_flare_up(s, "A", "B", initiator="A"), table)

@@ -32,8 +32,8 @@ def explain_step(
     it may stand by ``source`` all the same. ``coalition``: ``target`` is an alliance
     several of whose members attacked together. ``bound_to``: the belligerent to whose side
     ``target``'s ties bind it, when a tie with no side of its own (a border, a major power's
-    reach) draws it there. ``follower``: ``source`` joined the fighting of its own accord, so
-    a defence obligation does not bind ``target``; it may follow ``source`` in all the same.
+    reach) draws it there. ``follower``: ``source`` joined the fighting (by whatever tie), and
+    ``target`` may follow it in: a chance apart from any obligation that binds ``target``.
 
     >>> from escalate import build_scenario
     >>> s = build_scenario(actors={"Iraq": {}, "France": {"major_power": True}})
@@ -94,13 +94,19 @@ def _why(scenario: Scenario, relation: Relation, *, source: str, target: str) ->
 
 
 def _standing_by(scenario: Scenario, relation: Relation, *, source: str, target: str, follower: bool) -> str:
-    """A partner coming in with no casus foederis: ``source`` attacked, or joined of its own accord."""
-    why = f"{source} joined the fighting of its own accord" if follower else f"{source} attacked"
-    if relation.type is RelationType.COLLECTIVE_DEFENSE and scenario.actors[target].kind == "alliance":
-        return f"{target} acts for its member {source} although {why} (no casus foederis)"
+    """A partner coming in with no casus foederis: ``source`` attacked, or joined."""
+    alliance = relation.type is RelationType.COLLECTIVE_DEFENSE and scenario.actors[target].kind == "alliance"
+    if follower:  # ``source`` joined rather than began the fighting, whatever brought it in
+        whom = (
+            f"its member {source}"
+            if alliance
+            else f"{source}, its {relation.type.value.replace('_', ' ')} partner,"
+        )
+        return f"{target} follows {whom} into the fighting {source} joined (no casus foederis)"
+    if alliance:
+        return f"{target} acts for its member {source} although {source} attacked (no casus foederis)"
     kind = relation.type.value.replace("_", " ")
-    verb = "follows" if follower else "stands by"
-    return f"{target} {verb} {source}, its {kind} partner, although {why} (no casus foederis)"
+    return f"{target} stands by {source}, its {kind} partner, although {source} attacked (no casus foederis)"
 
 
 def cite(scenario: Scenario, relation: Relation) -> str:

@@ -59,7 +59,8 @@ class TieArrays:
         self.strength, self.role, self.same = columns.strength, columns.role, columns.same
         self.defender, self.defensive = columns.defender, columns.defensive
         #: Ties that cannot fire in this flare-up (:meth:`Arc.idle_in`): standing by a source
-        #: that did not attack, following a source that began the fighting.
+        #: that did not attack, following a source that began the fighting. (A defence
+        #: obligation of an attacker, idle too, is listed: :attr:`pull_of` blocks it.)
         attacks = np.array([compiled.flare_up.attacks(a) for a in self.actors], dtype=bool)
         began = np.array([a in compiled.flare_up.side_by_belligerent for a in self.actors], dtype=bool)
         self.idle = (columns.offensive & ~attacks[self.source]) | (columns.follows & began[self.source])

@@ -12,6 +12,9 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
   not by that alone invoke its allies: whether its territory is struck is a chance event
   of its own (likelier when it borders a belligerent of the other side), and only then
   does its territory enter the theatre.
+- Where no casus foederis arises, partners may still come in, each pact or alliance with one
+  chance of its own (:mod:`~escalate.engine.standing_by`): they *stand by* a belligerent that
+  attacked, and *follow* a party that joined (never one that began the fighting).
 - An alliance with collective defence decides as one: when a member's casus foederis
   arises, the alliance acts or not with one chance per flare-up, and each other member
   then fights with its own chance given that the alliance acts.

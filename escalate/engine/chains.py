@@ -177,8 +177,9 @@ def _graph(edges: Edges) -> Any:
 def _strike_bound(compiled: Compiled, arc: Arc, belligerents: set[str]) -> float:
     """A joiner invokes its allies only once struck: the chance on its likelier side (else 1).
 
-    0 for a tie that can never fire: a partner's standing by an attacker needs a belligerent
-    of the attacking side.
+    0 for a tie that can never fire (:meth:`~escalate.engine.ties.Arc.idle_in`): a partner's
+    standing by an attacker needs a belligerent of the attacking side, its following a joiner
+    a source that did not begin the fighting, a defence obligation one of an attacker.
     """
     if arc.idle_in(compiled.flare_up):
         return 0.0

@@ -6,7 +6,7 @@ A defence obligation binds only when the party it protects is attacked (see
 - they *stand by* a belligerent that attacked (``stand_by.pact`` per pact, ``stand_by.alliance``
   per alliance, ``stand_by.coalition`` for an alliance several of whose members attacked
   together: Kosovo 1999, Libya 2011);
-- they *follow* a party that joined the fighting of its own accord (``follow.pact`` per pact,
+- they *follow* a party that joined the fighting, by whatever tie (``follow.pact`` per pact,
   ``follow.alliance`` per alliance): Korea 1950 and Vietnam 1965 drew the allies of the United
   States in after it, none of them attacked.
 

@@ -111,7 +111,7 @@ class Arc:
     #: standing by an attacker, where no casus foederis arises).
     offensive: bool = False
     #: The arc needs ``source`` to have joined the fighting rather than begun it (a defence
-    #: partner following a party that joined of its own accord, where no casus foederis arises).
+    #: partner following a party that joined, by whatever tie, where no casus foederis arises).
     follows: bool = False
     #: A tie with no side of its own (a border, a major power's reach): it draws ``target``
     #: to the side it leans to (see :attr:`Compiled.leaning`), or else to the defending
@@ -123,10 +123,13 @@ class Arc:
     def idle_in(self, flare_up: FlareUp) -> bool:
         """Whether the arc can never fire in ``flare_up``.
 
-        It stands by a source that did not attack, or follows a source that began the fighting.
+        It stands by a source that did not attack, follows a source that began the fighting, or
+        binds the partner of a belligerent that attacked (no casus foederis arises for it).
         """
         if self.offensive:
             return not flare_up.attacks(self.source)
+        if self.defensive and flare_up.attacks(self.source):
+            return True
         return self.follows and self.source in flare_up.side_by_belligerent
 
     @property
