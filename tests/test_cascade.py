@@ -214,6 +214,24 @@ def test_an_alliance_may_act_for_a_member_that_attacked_as_one_decision():
     assert prob(result, "N", "A") == pytest.approx(0.1)
 
 
+def test_an_alliance_with_members_on_both_sides_never_follows_a_member_that_joined():
+    # I attacks K, both in AL; J, in AL too, backs I and joins its side. AL would follow J
+    # (0.5) and bring M in against its own member K: split, it neither follows nor stands by.
+    s = scenario(
+        [{"type": "backing", "from": "J", "to": "I", "level": "military", "likelihood": 1.0}],
+        actors={"I": {}, "K": {}, "J": {}, "M": {},
+                "AL": {"kind": "alliance", "members": ["I", "K", "J", "M"], "collective_defense": True}},
+    )  # fmt: skip
+    table = LikelihoodTable().updated(
+        {"follow.alliance": 0.5, "stand_by.alliance": 0.5, "collective_defense.member": 1.0,
+         "collective_defense.acts": 0.0, "struck.bordering": 0, "struck.distant": 0}
+    )  # fmt: skip
+    for method in ("exact", "monte-carlo"):
+        r = escalation_paths(s, "I", "K", initiator="I", likelihoods=table, method=method, samples=5000)
+        assert prob(r, "J", "I") == pytest.approx(1.0)
+        assert prob(r, "AL", "I") == 0.0 and prob(r, "M", "I") == 0.0
+
+
 def test_an_alliance_two_of_whose_members_attacked_together_acts_as_a_coalition():
     s = build_scenario(
         actors={"A": {}, "A2": {}, "B": {}, "M": {}, "N": {},

@@ -64,9 +64,10 @@ def how_alliances_stand_by(
 ) -> tuple[Arc, ...]:
     """How an alliance may stand by members that attacked depends on the flare-up.
 
-    - An alliance with members fighting on both sides never stands by the one that attacked.
-      It may still act for a member that is attacked (in 1990 the Arab League's members came
-      to Kuwait's aid against Iraq, a member too).
+    - An alliance with members fighting on both sides never stands by the one that attacked,
+      nor follows a member that joined (onto either side, against a member of its own). It may
+      still act for a member that is attacked (in 1990 the Arab League's members came to
+      Kuwait's aid against Iraq, a member too).
     - An alliance two or more of whose members attacked together acts for them as a coalition,
       with ``stand_by.coalition`` instead of ``stand_by.alliance`` (Kosovo 1999, Libya 2011).
 
@@ -89,9 +90,11 @@ def how_alliances_stand_by(
     coalition = table.values["stand_by.coalition"]
     return tuple(
         arc
-        if not (arc.offensive and arc.role is Role.ALLIANCE)  # only an alliance's standing by
+        if not ((arc.offensive or arc.follows) and arc.role is Role.ALLIANCE)  # an alliance's own call
         else dataclasses.replace(arc, likelihood=0.0)
         if arc.target in split
+        else arc
+        if arc.follows
         else dataclasses.replace(arc, likelihood=coalition, key="stand_by.coalition")
         if arc.target in coalitions
         else arc
