@@ -58,12 +58,14 @@ class TieArrays:
         self.source, self.target, self.coin, self.p = columns.source, columns.target, columns.coin, columns.p
         self.strength, self.role, self.same = columns.strength, columns.role, columns.same
         self.defender, self.defensive = columns.defender, columns.defensive
-        #: Ties that cannot fire in this flare-up (:meth:`Arc.idle_in`): standing by a source
-        #: that did not attack, following a source that began the fighting. (A defence
-        #: obligation of an attacker, idle too, is listed: :attr:`pull_of` blocks it.)
-        attacks = np.array([compiled.flare_up.attacks(a) for a in self.actors], dtype=bool)
+        #: Ties that cannot fire in this flare-up, as :meth:`Arc.idle_in` says, for every tie at once.
+        attacks = np.array([compiled.flare_up.attacks(a) for a in self.actors], dtype=bool)[self.source]
         began = np.array([a in compiled.flare_up.side_by_belligerent for a in self.actors], dtype=bool)
-        self.idle = (columns.offensive & ~attacks[self.source]) | (columns.follows & began[self.source])
+        self.idle = np.where(
+            columns.offensive,
+            ~attacks,
+            (columns.defensive & attacks) | (columns.follows & began[self.source]),
+        )
         #: The side each actor leans to (-1: none), where a tie with no side of its own draws it.
         self.leaning = np.full(len(self.actors), -1, dtype=np.int64)
         for actor, side in compiled.leaning.items():

@@ -23,37 +23,33 @@ from collections import defaultdict
 
 from escalate.engine.ties import Arc, Arcs, FlareUp, Strength
 from escalate.likelihoods import LikelihoodTable
-from escalate.model import RelationType, Role, Scenario
+from escalate.model import Relation, RelationType, Role, Scenario
 
 #: How many of an alliance's members must attack together for it to act as a coalition.
 COALITION = 2
 
 
 def standing_by_arcs(scenario: Scenario, as_of: object, arcs: Arcs, table: LikelihoodTable) -> None:
-    """Add the arcs by which defence partners and alliances stand by an attacker or follow a joiner."""
-    for offensive, kind in ((True, "stand_by"), (False, "follow")):
-        p = table.values[f"{kind}.pact"]
-        for r in scenario.relations:
-            if r.type not in (RelationType.DEFENSE_PACT, RelationType.GUARANTEE):
-                continue
-            if not r.in_force(as_of):  # type: ignore[arg-type]
-                continue
+    """Add the arcs by which defence partners and alliances stand by an attacker or follow a joiner.
+
+    Every stand-by arc comes first, then every follow arc, in the same order of pacts and alliances.
+    """
+    pacts: list[tuple[Relation, list[tuple[str, str]]]] = []  # each pact in force, (partner, ally) pairs
+    for r in scenario.relations:
+        if r.type in (RelationType.DEFENSE_PACT, RelationType.GUARANTEE) and r.in_force(as_of):  # type: ignore[arg-type]
             (other,) = r.targets
-            pairs = (
-                [(other, r.origin)]
-                if r.type is RelationType.GUARANTEE
-                else [(r.origin, other), (other, r.origin)]
-            )
-            shared = len(arcs)
+            guarantee = r.type is RelationType.GUARANTEE
+            pacts.append((r, [(other, r.origin)] if guarantee else [(r.origin, other), (other, r.origin)]))
+    alliances = [(a, call) for a in scenario.actors.values() if (call := a.collective_defense_relation())]
+    for offensive, kind in ((True, "stand_by"), (False, "follow")):
+        p, acts = table.values[f"{kind}.pact"], table.values[f"{kind}.alliance"]
+        for r, pairs in pacts:
+            shared = len(arcs)  # one decision per pact, whichever partner fights
             for partner, ally in pairs:
                 arcs.add(partner, ally, r, p, Strength.MILITARY, Role.ALLY, coin=shared,
                          key=f"{kind}.pact", offensive=offensive, follows=not offensive)  # fmt: skip
-        acts = table.values[f"{kind}.alliance"]
-        for alliance in scenario.actors.values():
-            call = alliance.collective_defense_relation()
-            if call is None:
-                continue
-            shared = len(arcs)
+        for alliance, call in alliances:
+            shared = len(arcs)  # one decision per alliance, whichever member fights
             for member in alliance.members:
                 arcs.add(member, alliance.id, call, acts, Strength.MILITARY, Role.ALLIANCE, coin=shared,
                          key=f"{kind}.alliance", offensive=offensive, follows=not offensive)  # fmt: skip
@@ -88,15 +84,14 @@ def how_alliances_stand_by(
     if not split and not coalitions:
         return arcs
     coalition = table.values["stand_by.coalition"]
-    return tuple(
-        arc
-        if not ((arc.offensive or arc.follows) and arc.role is Role.ALLIANCE)  # an alliance's own call
-        else dataclasses.replace(arc, likelihood=0.0)
-        if arc.target in split
-        else arc
-        if arc.follows
-        else dataclasses.replace(arc, likelihood=coalition, key="stand_by.coalition")
-        if arc.target in coalitions
-        else arc
-        for arc in arcs
-    )
+
+    def restated(arc: Arc) -> Arc:
+        if arc.role is not Role.ALLIANCE or not (arc.offensive or arc.follows):
+            return arc  # not an alliance's own call to stand by or follow
+        if arc.target in split:
+            return dataclasses.replace(arc, likelihood=0.0)
+        if arc.offensive and arc.target in coalitions:
+            return dataclasses.replace(arc, likelihood=coalition, key="stand_by.coalition")
+        return arc
+
+    return tuple(map(restated, arcs))
