@@ -449,6 +449,36 @@ def test_neutrality_pact_damps_joining_against_partner():
     assert prob(escalation_paths(scenario(relations), "A", "B"), "C", "B") == pytest.approx(0.2)
 
 
+@pytest.mark.parametrize("kind", ["neutrality_pact", "nonaggression_pact"])
+@pytest.mark.parametrize("method", ["exact", "monte-carlo"])
+def test_a_neutrality_promise_protects_a_partner_that_is_attacked_not_one_that_attacks(kind, method):
+    # Neutrality is a promise not to aid whoever attacks the partner; non-aggression binds either way.
+    against_attacker = 1.0 if kind == "neutrality_pact" else 0.2
+    relations = [
+        {"type": "hostility", "between": ["A", "C"], "likelihood": 1.0},
+        {"type": kind, "between": ["C", "A"], "likelihood": 0.8},
+    ]
+    s = scenario(relations)
+    attacks = escalation_paths(s, "A", "B", initiator="A", method=method, samples=4000)
+    assert prob(attacks, "C", "B") == pytest.approx(against_attacker, abs=0.03)  # A attacked
+    attacked = escalation_paths(s, "A", "B", initiator="B", method=method, samples=4000)
+    assert prob(attacked, "C", "B") == pytest.approx(0.2, abs=0.03)  # A is attacked: it holds
+    # A partner that joined the attacked side is protected; one that joined the attack is not (neutrality).
+    relations.append({"type": "defense_pact", "between": ["A", "D"], "likelihood": 1.0})
+    relations[0] = {"type": "hostility", "between": ["D", "C"], "likelihood": 1.0}
+    relations[1] = {"type": kind, "between": ["C", "D"], "likelihood": 0.8}
+    s = scenario(relations)
+    joined_attacked = escalation_paths(s, "A", "B", initiator="B", method=method, samples=4000,
+                                       likelihoods={"struck.distant": 0})  # fmt: skip
+    assert prob(joined_attacked, "D", "A") == pytest.approx(1.0)
+    assert prob(joined_attacked, "C", "B") == pytest.approx(0.2, abs=0.03)
+    relations[-1] = {"type": "backing", "from": "D", "to": "A", "level": "military", "likelihood": 1.0}
+    joined_attack = escalation_paths(scenario(relations), "A", "B", initiator="A", method=method,
+                                     samples=4000)  # fmt: skip
+    assert prob(joined_attack, "D", "A") == pytest.approx(1.0)
+    assert prob(joined_attack, "C", "B") == pytest.approx(against_attacker, abs=0.03)
+
+
 def test_cross_pressured_strongest_pull_wins():
     s = scenario(
         [

@@ -304,15 +304,19 @@ def test_real_war_list_matches_the_protocol():
 
 def test_calibrate_fits_and_writes_a_table_that_loads(runner, history, tmp_path):
     from escalate import load_likelihoods
+    from escalate.likelihoods import reasoned_values
     from escalate.world.calibrate import calibrate
 
     table = calibrate(history, samples=300)
-    assert table.get("offense_pact") >= 0.5  # the one joiner came in through its offence pact
+    # The one joiner came in through its offence pact: the fit raises the key above its reasoned
+    # value (0.05), which weighs as ten events against that one (see test_the_prior_...).
+    reasoned = reasoned_values()["offense_pact"]
+    assert table.get("offense_pact") > reasoned
     assert table.origin == "fitted"
     out = tmp_path / "fitted.toml"
     result = runner.invoke(app, ["calibrate", "--data", str(history), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    assert load_likelihoods(out).get("offense_pact") >= 0.5
+    assert load_likelihoods(out).get("offense_pact") > reasoned
     assert "fitted_on" in out.read_text()
     # The fixture's one war began in 2001: nothing before it to fit on.
     result = runner.invoke(app, ["backtest", "--data", str(history), "--calibrate-before", "2001", "--json"])
@@ -335,6 +339,34 @@ def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
                               joins=fired[:, None].astype(float), joined=np.array([joined])))  # fmt: skip
     (fitted,) = fit_draws(wars_, [0.5])
     assert fitted == pytest.approx(0.3, abs=0.03)
+
+
+def test_the_prior_keeps_a_key_that_history_hardly_informs_near_its_reasoned_value():
+    import numpy as np
+
+    from escalate.world.calibrate import log_prior
+    from escalate.world.reweighting import GRID, WarDraws, fit_draws
+
+    # One war, one candidate that joined and fights exactly when the key's event fires: alone,
+    # the likelihood is v and the fit runs to the top of the grid. With a prior of 10 events
+    # centred on 0.3 the posterior is v^4 (1 - v)^7, whose mode is 4/11.
+    war = WarDraws(keys=("border",), proposal=np.array([0.5]), fired=np.array([[1.0], [0.0]]),
+                   unfired=np.array([[0.0], [1.0]]), joins=np.array([[True], [False]]),
+                   joined=np.array([True]))  # fmt: skip
+    assert fit_draws([war], [0.5]).tolist() == [GRID[-1]]
+
+    def prior(key, values):
+        return 10 * (0.3 * np.log(values) + 0.7 * np.log1p(-values))
+
+    (fitted,) = fit_draws([war], [0.5], prior=prior)
+    assert fitted == GRID[np.argmax(4 * np.log(GRID) + 7 * np.log1p(-GRID))]
+    assert 0.3 < fitted < 0.45
+    # The shipped prior is that one, centred on each key's reasoned value.
+    from escalate.likelihoods import FITTED_KEYS, reasoned_values
+
+    center = reasoned_values()[FITTED_KEYS[3]]
+    expected = 10 * (center * np.log(GRID) + (1 - center) * np.log1p(-GRID))
+    assert np.allclose(log_prior(3, GRID), expected)
 
 
 def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():

@@ -87,7 +87,8 @@ class TieArrays:
         for i, chain in enumerate(chains):
             self.above[i, : len(chain)] = chain
         promises = reuse.promise_columns(compiled.damping, self.actors, self.index)
-        self.damp_start, self.damp_partner, self.damp_owner, self.damp_coin, self.damp_p = promises
+        (self.damp_start, self.damp_partner, self.damp_owner, self.damp_coin, self.damp_p,
+         self.damp_binds) = promises  # fmt: skip
         # A strike on each party's territory when it joins side 0 or 1: its coin and likelihoods.
         strikes = [[compiled.strike(a, side) for side in (0, 1)] for a in self.actors]
         self.strike_coin = np.array([[pair[0][0], pair[1][0]] for pair in strikes], dtype=np.int64)
@@ -257,7 +258,7 @@ class _StandingColumns:
     def promise_columns(
         self, damping: Mapping[str, Any], actors: list[str], index: Mapping[str, int]
     ) -> tuple[Any, ...]:
-        """``(start, partner, owner, coin, likelihood)`` of the actors' promises, actor after actor.
+        """``(start, partner, owner, coin, likelihood, binds)`` of the actors' promises, actor after actor.
 
         The flare-ups of one graph mostly share one ``damping`` mapping (see
         :func:`~escalate.engine.compile.compile_scenario`): its columns are made once.
@@ -265,12 +266,14 @@ class _StandingColumns:
         found = self._promises
         if found is None or found[0] is not damping or found[1] != actors:
             each = [damping.get(a, ()) for a in actors]
+            flat = [promise for promises in each for promise in promises]
             columns = (
                 np.cumsum([0] + [len(d) for d in each]),
-                np.array([index[x] for d in each for x, _, _, _ in d], dtype=np.int64),
+                np.array([index[p.partner] for p in flat], dtype=np.int64),
                 np.repeat(np.arange(len(actors)), [len(d) for d in each]),
-                np.array([c for d in each for _, c, _, _ in d], dtype=np.int64),
-                np.array([p for d in each for _, _, p, _ in d], dtype=np.float64),
+                np.array([p.coin for p in flat], dtype=np.int64),
+                np.array([p.likelihood for p in flat], dtype=np.float64),
+                np.array([p.binds_against_attacker for p in flat], dtype=bool),
             )
             found = self._promises = (damping, list(actors), columns)
         return found[2]

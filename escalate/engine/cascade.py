@@ -32,7 +32,10 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
 - ``neutrality_pact`` and ``nonaggression_pact`` keep a party from joining the side
   opposite its partner: when that would happen the promise holds with its likelihood.
   It binds toward a partner already in the fight before the round; two partners who
-  join opposite sides in the same round were not yet facing each other.
+  join opposite sides in the same round were not yet facing each other. A neutrality
+  promise, like a defence obligation, protects a partner that is attacked (ATOP codes it as
+  a promise not to aid whoever attacks the partner): it never holds a party back from
+  fighting a partner on the side that attacked. A non-aggression promise binds either way.
 - Propagation runs in rounds. A party pulled several ways in one round follows its
   strongest tie (obligation > military backing > hostility > border or major power >
   material backing > diplomatic backing > entente > mediation): every call to fight
@@ -251,10 +254,13 @@ def _held_back(
     ask: Coin,
 ) -> bool:
     """Whether a neutrality or non-aggression promise keeps ``target`` off ``side``."""
-    for partner, index, p, _ in compiled.damping.get(target, ()):
-        joined = state.get(partner)
+    attacking = compiled.flare_up.attacking_side
+    for promise in compiled.damping.get(target, ()):
+        joined = state.get(promise.partner)
         if joined is None or joined.side in (NO_SIDE, side):
             continue
-        if joined.role in (Role.BELLIGERENT, Role.ALLY) and ask(index, p):
+        if joined.side == attacking and not promise.binds_against_attacker:
+            continue  # a neutrality promise does not protect an attack
+        if joined.role in (Role.BELLIGERENT, Role.ALLY) and ask(promise.coin, promise.likelihood):
             return True
     return False

@@ -24,11 +24,13 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 
 from escalate.engine.standing_by import how_alliances_stand_by, standing_by_arcs
-from escalate.engine.ties import Arc, Arcs, Compiled, FlareUp, Strength
+from escalate.engine.ties import Arc, Arcs, Compiled, FlareUp, Promise, Strength
 from escalate.likelihoods import LikelihoodTable, key_of
 from escalate.model import Actor, BackingLevel, Relation, RelationType, Role, Scenario
 
-_Promises = dict[str, tuple[tuple[str, int, float, str | None], ...]]  # as Compiled.damping
+_Promises = dict[str, tuple[Promise, ...]]  # as Compiled.damping
+#: A promise between two parties, as a relation makes it: ``(x, y, likelihood, key, binds_against_attacker)``.
+_Pact = tuple[str, str, float, str | None, bool]
 
 
 @dataclass(frozen=True)
@@ -37,7 +39,7 @@ class _Standing:
 
     arcs: tuple[Arc, ...]
     #: Neutrality and non-aggression promises: ``(party, partner, likelihood, key)``.
-    pacts: tuple[tuple[str, str, float, str | None], ...]
+    pacts: tuple[_Pact, ...]
     neighbours: dict[str, frozenset[str]]
     located_in: dict[str, str]
     #: Each party's partners by a binding tie (see :data:`BINDING`) or a shared alliance.
@@ -106,10 +108,10 @@ BINDING = frozenset(
 def _promises(standing: _Standing, *, first: int) -> _Promises:
     """Each party's pacts, coins numbered from ``first``: made once a ``first`` (flare-ups share them)."""
     if first not in standing.promises:
-        damping: dict[str, list[tuple[str, int, float, str | None]]] = defaultdict(list)
-        for number, (x, y, p, key) in enumerate(standing.pacts, start=first):
-            damping[x].append((y, number, p, key))
-            damping[y].append((x, number, p, key))
+        damping: dict[str, list[Promise]] = defaultdict(list)
+        for number, (x, y, p, key, binds) in enumerate(standing.pacts, start=first):
+            damping[x].append(Promise(y, number, p, key, binds))
+            damping[y].append(Promise(x, number, p, key, binds))
         standing.promises[first] = {k: tuple(v) for k, v in damping.items()}
     return standing.promises[first]
 
@@ -151,7 +153,7 @@ def _standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Sta
 
 def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable) -> _Standing:
     arcs = Arcs()
-    pacts: list[tuple[str, str, float, str | None]] = []
+    pacts: list[_Pact] = []
     neighbours: dict[str, set[str]] = defaultdict(set)
     for r in scenario.relations:
         if r.in_force(as_of):  # type: ignore[arg-type]
@@ -182,7 +184,7 @@ def _partners(scenario: Scenario, as_of: object) -> dict[str, frozenset[str]]:
 def _relation_arcs(
     r: Relation,
     arcs: Arcs,
-    pacts: list[tuple[str, str, float, str | None]],
+    pacts: list[_Pact],
     neighbours: dict[str, set[str]],
     table: LikelihoodTable,
 ) -> None:
@@ -212,7 +214,7 @@ def _relation_arcs(
             for party in r.targets:
                 tie(party, r.origin, strength=Strength.MEDIATION, role=Role.MEDIATOR, coin=shared)
         case RelationType.NEUTRALITY_PACT | RelationType.NONAGGRESSION_PACT:
-            pacts.append((r.origin, r.targets[0], p, key))
+            pacts.append((r.origin, r.targets[0], p, key, r.type is RelationType.NONAGGRESSION_PACT))
 
 
 #: ``Arcs.add`` with the relation, its likelihood and its key already given.

@@ -252,7 +252,7 @@ def _choose(
 ) -> Any:  # fmt: skip
     """One pull per (sample, party): promises first, then the strongest tie; torn ones stay out."""
     target = g.target[a_idx]
-    held = _held_back(g, side, role, s_idx, target, pull, seed, first, draws)
+    held = _held_back(g, side, role, s_idx, target, pull, seed, first, attack, draws)
     s_idx, a_idx, pull, target = s_idx[~held], a_idx[~held], pull[~held], target[~held]
     if not len(a_idx):
         return s_idx, a_idx, pull
@@ -275,7 +275,7 @@ def _choose(
 
 def _held_back(
     g: TieArrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
-    draws: Draws | None = None,
+    attack: int, draws: Draws | None = None,
 ) -> Any:  # fmt: skip
     """Which pulls a neutrality or non-aggression promise toward a fighting partner stops."""
     held = np.zeros(len(target), dtype=bool)
@@ -292,7 +292,8 @@ def _held_back(
     # rows, so that a dense web of promises cannot take memory without bound.
     for part in chunks(counts[candidates], PROMISE_ROWS):  # never an empty part
         chunk = candidates[part]
-        _hold(g, side, role, s_idx, target, pull, seed, first, draws, held, chunk, live, starts, counts)
+        _hold(g, side, role, s_idx, target, pull, seed, first, attack, draws, held, chunk, live, starts,
+              counts)  # fmt: skip
     return held
 
 
@@ -302,15 +303,19 @@ PROMISE_ROWS = 1_000_000
 
 def _hold(
     g: TieArrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
-    draws: Draws | None, held: Any, rows: Any, live: Any, starts: Any, counts: Any,
+    attack: int, draws: Draws | None, held: Any, rows: Any, live: Any, starts: Any, counts: Any,
 ) -> None:  # fmt: skip
-    """Mark in ``held`` the pulls of ``rows`` that a promise toward a facing partner stops."""
+    """Mark in ``held`` the pulls of ``rows`` that a promise toward a facing partner stops.
+
+    A partner on the side that attacked (``attack``) is protected by a non-aggression promise only.
+    """
     owner, position = expand_ranges(starts[target[rows]], counts[rows])
     rows, entry = rows[owner], live[position]
     cell = s_idx[rows] * side.shape[1] + g.damp_partner[entry]
     partner_role, partner_side = role.ravel()[cell], side.ravel()[cell]
     facing = (partner_role >= 0) & (partner_role <= ROLE_CODE[Role.ALLY])
     facing &= (partner_side != NO_SIDE) & (partner_side != pull[rows])
+    facing &= (partner_side != attack) | g.damp_binds[entry]
     rows, entry = rows[facing], entry[facing]  # only then ask the promises' coins
     holds = uniform(seed, g.damp_coin[entry], s_idx[rows] + first) < g.damp_p[entry]
     held[rows[holds]] = True

@@ -11,6 +11,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from enum import IntEnum
 from functools import cached_property
+from typing import NamedTuple
 
 from escalate.model import Relation, Role
 
@@ -166,14 +167,26 @@ class Arcs(list[Arc]):
                         toward_defender=toward_defender, key=key))  # fmt: skip
 
 
+class Promise(NamedTuple):
+    """A neutrality or non-aggression promise toward ``partner``, as one party holds it."""
+
+    partner: str
+    coin: int
+    likelihood: float
+    key: str | None  # the table's key; None when the relation gives its own likelihood
+    #: A non-aggression promise binds against a partner that attacked as well; a neutrality
+    #: promise (not to aid whoever attacks the partner) protects an attacked partner only.
+    binds_against_attacker: bool
+
+
 @dataclass(frozen=True)
 class Compiled:
     """A scenario turned into arcs for one flare-up: what the cascade runs on."""
 
     flare_up: FlareUp
     arcs: tuple[Arc, ...]
-    #: Neutrality and non-aggression promises: ``actor -> ((partner, coin, likelihood, key), ...)``.
-    damping: dict[str, tuple[tuple[str, int, float, str | None], ...]]
+    #: Neutrality and non-aggression promises: ``actor -> (promise, ...)``.
+    damping: dict[str, tuple[Promise, ...]]
     #: Each region's ``located_in``: what a strike on a territory reaches is read from it.
     located_in: dict[str, str]
     actors: tuple[str, ...]
@@ -205,7 +218,7 @@ class Compiled:
         """The likelihood table key behind each coin that takes its likelihood from the table."""
         keys = {arc.coin: arc.key for arc in self.arcs if arc.key is not None}
         for promises in self.damping.values():
-            keys.update({coin: key for _, coin, _, key in promises if key is not None})
+            keys.update({p.coin: p.key for p in promises if p.key is not None})
         keys.update({coin: key for coin, _, key in self.strikes.values()})
         return keys
 

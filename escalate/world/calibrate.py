@@ -5,7 +5,8 @@ the engine's compiled ties (the same graph and flare-up the backtest scores), sa
 a *proposal* table, and every sample records the chance events it consulted with the table
 key behind each (:meth:`~escalate.engine.ties.Compiled.coin_keys`);
 :mod:`escalate.world.reweighting` finds the table under which who joined (every COW system
-member of the war's year that did not start it) is most likely. The cascade is then sampled
+member of the war's year that did not start it) is most likely, the reasoned values weighing
+as a few events of their own (:data:`PRIOR_EVENTS`). The cascade is then sampled
 again at the fitted table and refitted, so that the proposal sits at the optimum and the
 weights stay even. The first round, from the reasoned values, samples fewer cascades where
 there are many conflicts (:data:`FIRST_LOOK_CASCADES`).
@@ -50,7 +51,28 @@ FIRST_LOOK_CASCADES = 500_000
 #: The proposal never sits near 0 or 1, where a chance event is (almost) never answered one way.
 PROPOSAL_RANGE = (0.01, 0.95)
 
+#: The reasoned values weigh in every fit as this many chance events, answered in the
+#: reasoned proportion (a beta prior). Where history says much, they change little; where it
+#: says little (a key that few conflicts ask), the fit stays near them instead of running to
+#: 0 or 1. Fitted on the wars before 1946 without it, alliances followed a joining member
+#: with 0.62 and their members fought with 0.99: 683 joiners expected after 1945, 44 in fact.
+PRIOR_EVENTS = 10.0
+
 _ALLY = ROLES.index(Role.ALLY)
+
+
+def log_prior(key: int, values: Any, *, events: float = PRIOR_EVENTS) -> Any:
+    """The log prior density (up to a constant) of each of ``values`` for the ``key``-th fitted key.
+
+    Examples
+    --------
+    >>> center = reasoned_values()[FITTED_KEYS[0]]
+    >>> values = np.array([center / 10, center, min(3 * center, 0.99)])
+    >>> int(np.argmax(log_prior(0, values)))  # the reasoned value is the likeliest a priori
+    1
+    """
+    center = reasoned_values()[FITTED_KEYS[key]]
+    return events * (center * np.log(values) + (1 - center) * np.log1p(-values))
 
 
 def draw_war(
@@ -135,6 +157,7 @@ class History:
             sweeps=sweeps,
             window_from=0 if near else None,
             jobs=self.workers.jobs,
+            prior=log_prior,
         )
         return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
 
@@ -275,7 +298,8 @@ def save_table(table: LikelihoodTable, path: Path, *, kind: str = "wars", before
     scope = f"the {what} begun before {before}" if before is not None else f"all {what}"
     note = (
         f"escalate calibrate --conflicts {kind} on {scope}, with ATOP 5.1, COW contiguity "
-        "3.2 and MID 5.0 (maximum likelihood under the whole cascade)"
+        f"3.2 and MID 5.0 (maximum likelihood under the whole cascade, the reasoned values "
+        f"weighing as {PRIOR_EVENTS:g} events)"
     )
     with atomic_write(path) as handle:
         handle.write(table.to_toml(note).encode())
