@@ -2,8 +2,10 @@
 
 One table serves hand-made scenarios and world graphs alike. Where history can tell (the
 ties the world data records, whose effect shows in who joined the COW wars) the value is
-*fitted*: ``escalate calibrate`` found it by maximum likelihood under the whole cascade, and
-it is stored with what it was fitted on in ``fitted_likelihoods.toml`` beside this module.
+*fitted*: ``escalate calibrate`` found it by maximum likelihood under the whole cascade (the
+reasoned value below weighing as a few events of its own: where history says little, the
+fit stays near it), and it is stored with what it was fitted on in ``fitted_likelihoods.toml``
+beside this module.
 Where it cannot (diplomatic and material backing, entente, mediation: they make
 supporters and mediators, which the war data does not record, and a patron's military
 backing of a client, which ATOP does not code) the value is *reasoned*, and says so.
@@ -79,6 +81,10 @@ ENTRIES: tuple[Entry, ...] = (
           "coalition; one decision per flare-up); its members then fight with their own chance.",
           "Fitted; Afghanistan 2001, Libya 2011. In MID 5.0, 14 of 26 such alliances drew other "
           "members in after 1990, none of 23 before"),
+    Entry("stand_by.coalition_member", 0.5, True,
+          "Each member fights, given that its alliance acts as a coalition: members that chose war "
+          "together, not members called on by a treaty (collective_defense.member).",
+          "Fitted; Kosovo 1999, Afghanistan 2001, Libya 2011: coalitions drew in many members at once"),
     Entry("follow.pact", 0.02, True,
           "A party bound to defend a party that joined the fighting (by whatever tie): no "
           "casus foederis (its partner was not attacked), but partners follow each other into wars "

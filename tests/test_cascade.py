@@ -239,12 +239,16 @@ def test_an_alliance_two_of_whose_members_attacked_together_acts_as_a_coalition(
     )  # fmt: skip
     table = LikelihoodTable().updated(
         {"stand_by.alliance": 0.2, "stand_by.coalition": 0.6, "collective_defense.member": 0.5,
-         "struck.bordering": 0, "struck.distant": 0}
+         "stand_by.coalition_member": 0.4, "struck.bordering": 0, "struck.distant": 0}
     )  # fmt: skip
     together = escalation_paths(s, "A", "B", initiator="A", with_a=["A2"], likelihoods=table)
-    # A and A2 attack together: the alliance acts once with 0.6, then each other member with 0.5.
-    assert prob(together, "M", "A") == pytest.approx(0.3)
-    assert prob(together, "N", "A") == pytest.approx(0.3)
+    # A and A2 attack together: the alliance acts once with 0.6, then each other member, as a
+    # coalition's, with 0.4.
+    assert prob(together, "M", "A") == pytest.approx(0.24)
+    assert prob(together, "N", "A") == pytest.approx(0.24)
+    sampled = escalation_paths(s, "A", "B", initiator="A", with_a=["A2"], likelihoods=table,
+                               method="monte-carlo", samples=8000)  # fmt: skip
+    assert prob(sampled, "M", "A") == pytest.approx(0.24, abs=0.02)
     assert together.party("Pact").paths[0].probability == pytest.approx(0.6)
     assert "as a coalition" in together.party("M").paths[0].explanation
     # A alone attacks: the lone member's chance, 0.2 x 0.5.

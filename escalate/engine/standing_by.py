@@ -12,8 +12,9 @@ A defence obligation binds only when the party it protects is attacked (see
 
 Each is one decision per pact or alliance, with the table's likelihood whatever the pact's
 own (which is the chance of honouring the obligation once it binds); an alliance's members
-then fight with ``collective_defense.member``. These arcs come last among a graph's standing
-ties, so that the coins of every other tie keep their numbers.
+then fight with ``collective_defense.member`` (a coalition's with ``stand_by.coalition_member``).
+These arcs come last among a graph's standing ties, so that the coins of every other tie keep
+their numbers.
 """
 
 from __future__ import annotations
@@ -65,7 +66,10 @@ def how_alliances_stand_by(
       still act for a member that is attacked (in 1990 the Arab League's members came to
       Kuwait's aid against Iraq, a member too).
     - An alliance two or more of whose members attacked together acts for them as a coalition,
-      with ``stand_by.coalition`` instead of ``stand_by.alliance`` (Kosovo 1999, Libya 2011).
+      with ``stand_by.coalition`` instead of ``stand_by.alliance`` (Kosovo 1999, Libya 2011),
+      and its members then fight with ``stand_by.coalition_member``: members that chose war
+      together, not members called on by a treaty. (With its members attacking on one side,
+      the treaty's own call cannot arise for them in this flare-up.)
 
     The ties keep their places and coins (at likelihood 0, no coin is asked).
     """
@@ -84,8 +88,11 @@ def how_alliances_stand_by(
     if not split and not coalitions:
         return arcs
     coalition = table.values["stand_by.coalition"]
+    coalition_member = table.values["stand_by.coalition_member"]
 
     def restated(arc: Arc) -> Arc:
+        if arc.key == "collective_defense.member" and arc.source in coalitions:
+            return dataclasses.replace(arc, likelihood=coalition_member, key="stand_by.coalition_member")
         if arc.role is not Role.ALLIANCE or not (arc.offensive or arc.follows):
             return arc  # not an alliance's own call to stand by or follow
         if arc.target in split:
