@@ -249,6 +249,13 @@ def test_an_alliance_two_of_whose_members_attacked_together_acts_as_a_coalition(
     sampled = escalation_paths(s, "A", "B", initiator="A", with_a=["A2"], likelihoods=table,
                                method="monte-carlo", samples=8000)  # fmt: skip
     assert prob(sampled, "M", "A") == pytest.approx(0.24, abs=0.02)
+    # Calibration reads each coin's key: the members' chances count under the coalition's key.
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B", initiator="A", with_a=["A2"]), table)
+    member_keys = {compiled.coin_keys()[arc.coin] for arc in compiled.arcs if arc.source == "Pact"}
+    assert member_keys == {"stand_by.coalition_member"}
+    alone_compiled = compile_scenario(s, make_flare_up(s, "A", "B", initiator="A"), table)
+    alone_keys = {alone_compiled.coin_keys()[arc.coin] for arc in alone_compiled.arcs if arc.source == "Pact"}
+    assert alone_keys == {"collective_defense.member"}
     assert together.party("Pact").paths[0].probability == pytest.approx(0.6)
     assert "as a coalition" in together.party("M").paths[0].explanation
     # A alone attacks: the lone member's chance, 0.2 x 0.5.

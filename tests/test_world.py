@@ -309,14 +309,15 @@ def test_calibrate_fits_and_writes_a_table_that_loads(runner, history, tmp_path)
 
     table = calibrate(history, samples=300)
     # The one joiner came in through its offence pact: the fit raises the key above its reasoned
-    # value (0.05), which weighs as ten events against that one (see test_the_prior_...).
+    # value (0.05), which weighs as ten events against that one (see test_the_prior_...); without
+    # the prior the one joiner runs it to the top of the grid (0.99).
     reasoned = reasoned_values()["offense_pact"]
-    assert table.get("offense_pact") > reasoned
+    assert reasoned < table.get("offense_pact") < 0.3
     assert table.origin == "fitted"
     out = tmp_path / "fitted.toml"
     result = runner.invoke(app, ["calibrate", "--data", str(history), "-o", str(out)])
     assert result.exit_code == 0, result.stderr
-    assert load_likelihoods(out).get("offense_pact") > reasoned
+    assert reasoned < load_likelihoods(out).get("offense_pact") < 0.3
     assert "fitted_on" in out.read_text()
     # The fixture's one war began in 2001: nothing before it to fit on.
     result = runner.invoke(app, ["backtest", "--data", str(history), "--calibrate-before", "2001", "--json"])
@@ -361,12 +362,17 @@ def test_the_prior_keeps_a_key_that_history_hardly_informs_near_its_reasoned_val
     (fitted,) = fit_draws([war], [0.5], prior=prior)
     assert fitted == GRID[np.argmax(4 * np.log(GRID) + 7 * np.log1p(-GRID))]
     assert 0.3 < fitted < 0.45
-    # The shipped prior is that one, centred on each key's reasoned value.
+    # The shipped prior is one of ten events, each key's centred on its own reasoned value.
     from escalate.likelihoods import FITTED_KEYS, reasoned_values
 
-    center = reasoned_values()[FITTED_KEYS[3]]
-    expected = 10 * (center * np.log(GRID) + (1 - center) * np.log1p(-GRID))
-    assert np.allclose(log_prior(3, GRID), expected)
+    fine = np.linspace(0.0005, 0.9995, 2000)
+    for index, key in enumerate(FITTED_KEYS):
+        center = reasoned_values()[key]
+        assert abs(fine[np.argmax(log_prior(index, fine))] - center) < 0.001, key
+        # Halving the value costs ten events' worth: 10 (c log 2 + (1 - c) log((1 - c) / (1 - c/2))).
+        at, half = log_prior(index, np.array([center, 0.5 * center]))
+        cost = 10 * (center * np.log(2) + (1 - center) * np.log((1 - center) / (1 - 0.5 * center)))
+        assert at - half == pytest.approx(cost, rel=1e-9)
 
 
 def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():

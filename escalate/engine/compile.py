@@ -38,7 +38,7 @@ class _Standing:
     """What a scenario compiles to whoever fights: the ties of relations and alliances."""
 
     arcs: tuple[Arc, ...]
-    #: Neutrality and non-aggression promises: ``(party, partner, likelihood, key)``.
+    #: Neutrality and non-aggression promises: ``(party, partner, likelihood, key, binds_against_attacker)``.
     pacts: tuple[_Pact, ...]
     neighbours: dict[str, frozenset[str]]
     located_in: dict[str, str]

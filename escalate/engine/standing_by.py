@@ -68,8 +68,10 @@ def how_alliances_stand_by(
     - An alliance two or more of whose members attacked together acts for them as a coalition,
       with ``stand_by.coalition`` instead of ``stand_by.alliance`` (Kosovo 1999, Libya 2011),
       and its members then fight with ``stand_by.coalition_member``: members that chose war
-      together, not members called on by a treaty. (With its members attacking on one side,
-      the treaty's own call cannot arise for them in this flare-up.)
+      together, not members called on by a treaty. The member ties are restated for the whole
+      flare-up, so the coalition's likelihood serves too when the alliance comes in otherwise
+      (a rarer way: the treaty's call for a member whose territory the other side strikes, or
+      following a member that joined): one likelihood per alliance and flare-up.
 
     The ties keep their places and coins (at likelihood 0, no coin is asked).
     """
