@@ -146,7 +146,7 @@ def calibrate_cmd(
     ] = Conflicts.WARS,
     jobs: JobsOpt = None,
 ) -> None:
-    """Fit the likelihood table to history (the reasoned values weigh as ten events); use it with --likelihoods.
+    """Fit the likelihood table to history (reasoned values weigh as ten events); use it with --likelihoods.
 
     \b
     Example: escalate calibrate --data ../shared/data --before 1946 -o fitted.toml
