@@ -201,15 +201,45 @@ EVEN_ODDS = LikelihoodTable().updated(dict.fromkeys(FITTED_KEYS, 0.5))
     st.sampled_from([None, 1, 2]),
     st.integers(0, 2**31),
     st.sampled_from([None, EVEN_ODDS]),
+    st.sampled_from([(), ("C",), ("C", "D")]),
 )
-def test_vectorised_sampler_replays_the_python_cascade_outcome_by_outcome(s, initiator, hops, seed, table):
-    flare = make_flare_up(s, "A", "B", initiator=initiator, max_hops=hops)
+def test_vectorised_sampler_replays_the_python_cascade_outcome_by_outcome(
+    s, initiator, hops, seed, table, with_a
+):
+    # Others beside A from the start: with A attacking and two of them in the Pact, a coalition.
+    flare = make_flare_up(s, "A", "B", initiator=initiator, max_hops=hops, with_a=with_a)
     compiled = compile_scenario(s, flare, table)
     vectorised, reference = (
         sample_cascade(compiled, samples=200, seed=seed),
         python_sample(compiled, 200, seed),
     )
     assert vectorised.probabilities.keys() == reference.probabilities.keys()
+    assert vectorised.roles == pytest.approx(reference.roles, abs=1e-9)
+    for key, chains in reference.chains.items():
+        assert vectorised.chains[key] == pytest.approx(chains, abs=1e-9)
+
+
+@st.composite
+def coalitions(draw):
+    """A attacks B with C beside it, both members of a Pact with up to three other members."""
+    others = draw(st.sets(st.sampled_from(["B", *NAMES[3:]]), max_size=3))
+    rels = unique(draw(st.lists(relations(), min_size=1, max_size=7)))
+    actors = {n: {} for n in NAMES} | {
+        "Pact": {"kind": "alliance", "members": sorted({"A", "C", *others}), "collective_defense": True}
+    }
+    return build_scenario(actors=actors, relations=rels)
+
+
+@SETTINGS
+@given(coalitions(), st.integers(0, 2**31), st.sampled_from([None, EVEN_ODDS]))
+def test_both_engines_agree_where_an_alliance_acts_as_a_coalition(s, seed, table):
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B", initiator="A", with_a=["C"]), table)
+    if "B" not in s.actors["Pact"].members:  # with B a member, the Pact is split, no coalition
+        assert any(arc.key == "stand_by.coalition_member" for arc in compiled.arcs)
+    vectorised, reference = (
+        sample_cascade(compiled, samples=200, seed=seed),
+        python_sample(compiled, 200, seed),
+    )
     assert vectorised.roles == pytest.approx(reference.roles, abs=1e-9)
     for key, chains in reference.chains.items():
         assert vectorised.chains[key] == pytest.approx(chains, abs=1e-9)
