@@ -11,6 +11,7 @@ from hypothesis import strategies as st
 
 from escalate import LikelihoodTable, build_scenario, escalation_paths
 from escalate.analysis.paths import make_flare_up
+from escalate.engine.arrays import TieArrays
 from escalate.engine.coins import python_sample
 from escalate.engine.compile import compile_scenario
 from escalate.engine.sampling import sample_cascade
@@ -209,6 +210,9 @@ def test_vectorised_sampler_replays_the_python_cascade_outcome_by_outcome(
     # Others beside A from the start: with A attacking and two of them in the Pact, a coalition.
     flare = make_flare_up(s, "A", "B", initiator=initiator, max_hops=hops, with_a=with_a)
     compiled = compile_scenario(s, flare, table)
+    # The sampler's idle column restates Arc.idle_in for every tie at once (a loop per flare-up
+    # would cost the world's thousands of ties): the two must agree tie by tie.
+    assert TieArrays(compiled).idle.tolist() == [arc.idle_in(flare) for arc in compiled.arcs]
     vectorised, reference = (
         sample_cascade(compiled, samples=200, seed=seed),
         python_sample(compiled, 200, seed),

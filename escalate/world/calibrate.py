@@ -61,7 +61,7 @@ PRIOR_EVENTS = 10.0
 _ALLY = ROLES.index(Role.ALLY)
 
 
-def log_prior(key: int, values: Any, *, events: float = PRIOR_EVENTS) -> Any:
+def log_prior(key: int, values: Any) -> Any:
     """The log prior density (up to a constant) of each of ``values`` for the ``key``-th fitted key.
 
     Examples
@@ -72,7 +72,7 @@ def log_prior(key: int, values: Any, *, events: float = PRIOR_EVENTS) -> Any:
     1
     """
     center = reasoned_values()[FITTED_KEYS[key]]
-    return events * (center * np.log(values) + (1 - center) * np.log1p(-values))
+    return PRIOR_EVENTS * (center * np.log(values) + (1 - center) * np.log1p(-values))
 
 
 def draw_war(
