@@ -366,3 +366,51 @@ def test_errors_cross_from_a_worker_process_intact(error):
     # A worker's error comes back pickled: it must rebuild as itself, message and all.
     again = pickle.loads(pickle.dumps(error))
     assert type(again) is type(error) and str(again) == str(error) and vars(again) == vars(error)
+
+
+@pytest.fixture
+def unification(data):
+    """The fixture world with a Federal Republic (260) that united Germany (255) carries on in 1990.
+
+    In 1989 the Federal Republic and Alpha defend each other, it sits in alliance 9200 with
+    Beta and Gamma, and it fought Gamma in 1985; the data start Germany's own rows in 1990.
+    """
+    states = (data / "cow_state_system_v2016/states2016.csv").read_text()
+    write(data, "cow_state_system_v2016/states2016.csv", states + "GFR,260,Westland,1955,5,5,1990,10,2,2016\n"
+          "GMY,255,Unionland,1990,10,3,2016,12,31,2016\n")  # fmt: skip
+    system = (data / "cow_state_system_v2016/system2016.csv").read_text()
+    write(data, "cow_state_system_v2016/system2016.csv", system + "".join(
+        f"X,{c},{year},2016\n" for year, codes in ((1989, (1, 2, 3, 260)), (1990, (1, 2, 3, 260, 255)))
+        for c in codes))  # fmt: skip
+    atop = (data / "atop_v5.1/atop5_1_ddyr_obligations.csv").read_text()
+    write(
+        data, "atop_v5.1/atop5_1_ddyr_obligations.csv", atop + "260,1,1989,1,0,0,0,0\n1,260,1989,1,0,0,0,0\n"
+    )
+    members = (data / "atop_v4.01/atop-member-level.csv").read_text()
+    write(data, "atop_v4.01/atop-member-level.csv", members + "".join(
+        f"9200,{c},1980,{last},1,0,0,0,0,0\n" for c, last in ((2, 0), (3, 0), (260, 1990))))  # fmt: skip
+    mids = (data / "cow_mid_v5.0/MIDB 5.0.csv").read_text()
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", mids + "".join(
+        mid(11, c, 1, 1, 1985, side, 1) + mid(12, c, 1, 6, 1990, side, 1) for c, side in ((260, 1), (3, 0))))  # fmt: skip
+    return data
+
+
+def test_united_germany_carries_on_the_federal_republics_ties_in_1990(unification):
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts, war_graph
+    from escalate.world.features import Facts
+
+    data = WorldData(unification)
+    assert data.heirs(1990) == {255: (260,)} and data.heirs(1991) == {}
+    dispute = next(c for c in conflicts(unification, "mids") if c.start.year == 1990)
+    graph, names = war_graph(data, dispute)
+    ties = {(r.type.value, *sorted(r.actors)) for r in graph.relations if names[255] in r.actors}
+    # The Federal Republic's pact of 1989 and its dispute of 1985, now Germany's too.
+    assert ("defense_pact", "Alpha", "Unionland") in ties and ("hostility", "Gamma", "Unionland") in ties
+    assert not any("Westland" in t for t in ties)  # no tie between a state and its own heir
+    (alliance,) = [a for a in graph.actors.values() if a.kind == "alliance" and "Beta" in a.members]
+    assert {"Westland", "Unionland"} <= set(alliance.members)
+    # The peers and the rules read the same facts.
+    facts = Facts(data)(1990)
+    assert "defense" in facts.obligations[255][1] and "defense" in facts.obligations[1][255]
+    assert 3 in facts.rivals[255] and 255 in facts.rivals[3]

@@ -74,6 +74,12 @@ ALLIANCE_NAMES = {
     4220: "Collective Security Treaty (CSTO)",
 }
 
+#: States that COW lists anew but that carried on the treaties of states it ends the same
+#: year: united Germany (255) the Federal Republic's (260) in October 1990, united Yemen (679)
+#: both Yemens' (678, 680) in May 1990. ATOP starts the heir's rows in its first year, so in
+#: the year before, read for a conflict of that year, the heir would have no ties at all.
+CONTINUATIONS: dict[int, tuple[int, ...]] = {255: (260,), 679: (678, 680)}
+
 
 class WorldData:
     """The COW and ATOP tables of a data folder, read once (what a backtest reuses).
@@ -154,6 +160,16 @@ class WorldData:
             for low, high, kind, begin, end in self.borders
             if kind == 1 and begin <= year * 100 + 12 and end >= year * 100 + 1
         }
+
+    def heirs(self, year: int) -> dict[int, tuple[int, ...]]:
+        """States new in ``year`` that carry on states of the year before (:data:`CONTINUATIONS`)."""
+        before = self.system.get(year - 1, set())
+        found = {}
+        for heir, predecessors in CONTINUATIONS.items():
+            carried = tuple(p for p in predecessors if p in before)
+            if heir in self.system.get(year, set()) and heir not in before and carried:
+                found[heir] = carried
+        return found
 
     def major_powers(self, year: int) -> set[int]:
         """COW major powers at some time in ``year``."""

@@ -122,7 +122,44 @@ def _war_graph(data: WorldData, year: int) -> Any:
                 "aliases": [abbreviation, str(c)],
                 "source": "cow_states",
             }
+    _carry_on(graph, data.heirs(year))
     return scenario_from_data(graph, path=None)
+
+
+def _carry_on(graph: dict[str, Any], heirs: dict[int, tuple[int, ...]]) -> None:
+    """Give each heir of the year its predecessors' treaties, alliances and disputes.
+
+    See :data:`~escalate.world.atop.CONTINUATIONS`: in 1990 united Germany is new, and the
+    year before holds only the Federal Republic's ties. Where two predecessors hold the same
+    kind of tie with one party (the two Yemens), the heir takes the first.
+    """
+    by_code = {int(a["aliases"][1]): name for name, a in graph["actors"].items() if a["kind"] == "state"}
+    for heir, predecessors in heirs.items():
+        if heir not in by_code:
+            continue
+        renamed = {by_code[p]: by_code[heir] for p in predecessors if p in by_code}
+        seen = {_ends(relation) for relation in graph["relations"]}
+        for relation in list(graph["relations"]):
+            if relation.get("source") not in ("atop", "mid") or not set(_ends(relation)[1]) & set(renamed):
+                continue
+            copy = dict(relation)
+            if "between" in copy:
+                copy["between"] = [renamed.get(n, n) for n in copy["between"]]
+            else:
+                copy["from"], copy["to"] = (renamed.get(copy[end], copy[end]) for end in ("from", "to"))
+            if len(set(_ends(copy)[1])) == 2 and _ends(copy) not in seen:  # never a tie with itself
+                seen.add(_ends(copy))
+                graph["relations"].append(copy)
+        for actor in graph["actors"].values():
+            if actor["kind"] == "alliance" and set(actor["members"]) & set(renamed):
+                actor["members"] = [*actor["members"], by_code[heir]]
+
+
+def _ends(relation: dict[str, Any]) -> tuple[str, tuple[str, ...]]:
+    """A relation's type and ends (``between`` sorted, ``from`` then ``to`` as they are)."""
+    if "between" in relation:
+        return relation["type"], tuple(sorted(relation["between"]))
+    return relation["type"], (relation["from"], relation["to"])
 
 
 def war_flare_up(graph: Any, war: War, names: dict[int, str]) -> FlareUp | None:

@@ -67,11 +67,17 @@ class YearFacts:
                 if value and kind in OBLIGATIONS:
                     obligations[a][b].add(kind)
         first, last = year - RIVALRY_YEARS, year - 1
+        heirs = data.heirs(year)  # united Germany carries on the Federal Republic's ties
+        for heir, predecessors in heirs.items():
+            held = [(a, b, duties) for a, ties in obligations.items() for b, duties in ties.items()]
+            for a, b, duties in held:
+                if {a, b} & set(predecessors) and not {a, b} <= {heir, *predecessors}:
+                    obligations[heir if a in predecessors else a][heir if b in predecessors else b] |= duties
         return cls(
             obligations={a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()},
             borders=_neighbours(data.land_borders(year)),
-            rivals=_neighbours(data.rivalry_grades(first, last)),
-            comrades=_neighbours(data.comrades(first, last)),
+            rivals=_inherited(_neighbours(data.rivalry_grades(first, last)), heirs),
+            comrades=_inherited(_neighbours(data.comrades(first, last)), heirs),
             majors=frozenset(data.major_powers(year - 1)),
         )
 
@@ -83,6 +89,19 @@ def _neighbours(pairs: Any) -> dict[int, frozenset[int]]:
             a, b = pair
             found[a].add(b)
             found[b].add(a)
+    return {a: frozenset(b) for a, b in found.items()}
+
+
+def _inherited(
+    neighbours: dict[int, frozenset[int]], heirs: dict[int, tuple[int, ...]]
+) -> dict[int, frozenset[int]]:
+    """``neighbours`` with each heir given its predecessors' (and named among theirs)."""
+    found = {a: set(b) for a, b in neighbours.items()}
+    for heir, predecessors in heirs.items():
+        for predecessor in predecessors:
+            for other in neighbours.get(predecessor, frozenset()) - {heir, *predecessors}:
+                found.setdefault(heir, set()).add(other)
+                found[other].add(heir)
     return {a: frozenset(b) for a, b in found.items()}
 
 
