@@ -414,3 +414,18 @@ def test_united_germany_carries_on_the_federal_republics_ties_in_1990(unificatio
     facts = Facts(data)(1990)
     assert "defense" in facts.obligations[255][1] and "defense" in facts.obligations[1][255]
     assert 3 in facts.rivals[255] and 255 in facts.rivals[3]
+
+
+@pytest.mark.parametrize("how", [["--calibrate-before", "2001"], ["--calibrate-before", "2001", "--rolling"]])
+def test_the_seed_draws_the_fits_as_well_as_the_scoring(disputes, runner, monkeypatch, how):
+    """Rerunning with other seeds shows the whole Monte Carlo spread, the fits' included."""
+    import escalate.world.backtest as backtest
+
+    seen = []
+    for name in ("calibrate", "rolling_tables"):
+        fit = getattr(backtest, name)
+        monkeypatch.setattr(backtest, name, lambda *a, _fit=fit, **k: seen.append(k["seed"]) or _fit(*a, **k))
+    result = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids", *how,
+                                 "--samples", "50", "--seed", "7", "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert seen == [7]

@@ -635,3 +635,16 @@ def test_a_header_only_war_file_and_a_states_file_cut_short_are_errors(history, 
     )
     assert result.exit_code == 1 and "no name for the system members" in result.stderr
     assert not (history / "w.toml").exists()
+
+
+def test_leave_one_out_fits_draw_with_the_backtests_seed(history, runner, monkeypatch):
+    import escalate.world.backtest as backtest
+
+    seen = []
+    fit = backtest.leave_one_out
+    monkeypatch.setattr(backtest, "leave_one_out", lambda *a, **k: seen.append(k["seed"]) or fit(*a, **k))
+    result = runner.invoke(
+        app, ["backtest", "--data", str(history), "--samples", "50", "--seed", "7", "--json"]
+    )
+    assert result.exit_code == 0, result.stderr
+    assert seen == [7]

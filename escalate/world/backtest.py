@@ -184,7 +184,7 @@ def backtest(
     progress = stderr_progress("backtest")
     with Workers(data, jobs, progress) as workers:
         threads = workers.jobs  # for the bootstrap, once the workers are done
-        fit = _fitted(folder, kind, likelihoods, year, workers, rolling=rolling)
+        fit = _fitted(folder, kind, likelihoods, year, workers, rolling=rolling, seed=seed)
         predictions = predict(folder, likelihoods=fit.tables, samples=samples, seed=seed, only=fit.scored,
                               kind=kind, workers=workers, features=features)  # fmt: skip
     if progress is not None:
@@ -217,9 +217,9 @@ class Fitted:
 
 def _fitted(
     folder: str | os.PathLike[str], kind: str, likelihoods: LikelihoodTable | None, year: int | None,
-    workers: Workers, *, rolling: bool = False,
+    workers: Workers, *, rolling: bool = False, seed: int = 0,
 ) -> Fitted:  # fmt: skip
-    """The tables to score with, which conflicts they score, and how they were fitted."""
+    """The tables to score with, which conflicts they score, and how they were fitted (drawn with seed)."""
     noun, nouns = KIND_NOUNS[kind]
     if likelihoods is not None:
         how = f"one table for every conflict ({likelihoods.origin})"
@@ -231,16 +231,16 @@ def _fitted(
             return c.start.year >= first
 
         if rolling:
-            tables = rolling_tables(folder, first, kind=kind, workers=workers)
+            tables = rolling_tables(folder, first, kind=kind, workers=workers, seed=seed)
             how = f"fitted on the {nouns} before each year from {first} on, scored on that year's (rolling)"
             return Fitted(
                 tables, how, later, lambda t, c: t.start.year < c.start.year, lambda c: c.start.year
             )
-        table = calibrate(folder, only=lambda c: c.start.year < first, kind=kind, workers=workers)
+        table = calibrate(folder, only=lambda c: c.start.year < first, kind=kind, workers=workers, seed=seed)
         how = f"fitted on the {nouns} before {first}, scored on the later ones"
         return Fitted(table, how, later, lambda t, c: t.start.year < first, lambda c: None)
     how = f"fitted on the other {nouns} for each {noun} (leave one out)"
-    tables_ = leave_one_out(folder, kind=kind, workers=workers)
+    tables_ = leave_one_out(folder, kind=kind, workers=workers, seed=seed)
     return Fitted(tables_, how, None, lambda t, c: t.number != c.number, lambda c: c.number)
 
 
