@@ -379,9 +379,9 @@ def unification(data):
     write(data, "cow_state_system_v2016/states2016.csv", states + "GFR,260,Westland,1955,5,5,1990,10,2,2016\n"
           "GMY,255,Unionland,1990,10,3,2016,12,31,2016\n")  # fmt: skip
     system = (data / "cow_state_system_v2016/system2016.csv").read_text()
+    years = ((1989, (1, 2, 3, 260)), (1990, (1, 2, 3, 260, 255)), (1991, (1, 2, 3, 255)))
     write(data, "cow_state_system_v2016/system2016.csv", system + "".join(
-        f"X,{c},{year},2016\n" for year, codes in ((1989, (1, 2, 3, 260)), (1990, (1, 2, 3, 260, 255)))
-        for c in codes))  # fmt: skip
+        f"X,{c},{year},2016\n" for year, codes in years for c in codes))  # fmt: skip
     atop = (data / "atop_v5.1/atop5_1_ddyr_obligations.csv").read_text()
     write(
         data, "atop_v5.1/atop5_1_ddyr_obligations.csv", atop + "260,1,1989,1,0,0,0,0\n1,260,1989,1,0,0,0,0\n"
@@ -408,6 +408,7 @@ def test_united_germany_carries_on_the_federal_republics_ties_in_1990(unificatio
     # The Federal Republic's pact of 1989 and its dispute of 1985, now Germany's too.
     assert ("defense_pact", "Alpha", "Unionland") in ties and ("hostility", "Gamma", "Unionland") in ties
     assert not any("Westland" in t for t in ties)  # no tie between a state and its own heir
+    # It shares the alliance: both stand in 1990, and COW lists both as candidates that year.
     (alliance,) = [a for a in graph.actors.values() if a.kind == "alliance" and "Beta" in a.members]
     assert {"Westland", "Unionland"} <= set(alliance.members)
     # The peers and the rules read the same facts.
@@ -429,3 +430,35 @@ def test_the_seed_draws_the_fits_as_well_as_the_scoring(disputes, runner, monkey
                                  "--samples", "50", "--seed", "7", "--json"])  # fmt: skip
     assert result.exit_code == 0, result.stderr
     assert seen == [7]
+
+
+def test_an_heir_of_two_takes_both_ties_the_worse_grade_and_none_between_them(data):
+    """United Yemen: two predecessors that defend each other, both in disputes with Gamma."""
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import _war_graph
+    from escalate.world.features import Facts
+
+    states = (data / "cow_state_system_v2016/states2016.csv").read_text()
+    write(data, "cow_state_system_v2016/states2016.csv", states + "".join(
+        f"{abbreviation},{c},{name},1960,1,1,2016,12,31,2016\n"
+        for abbreviation, c, name in (("YAR", 678, "Northland"), ("YPR", 680, "Southland"), ("YEM", 679, "Unity"))))  # fmt: skip
+    system = (data / "cow_state_system_v2016/system2016.csv").read_text()
+    write(data, "cow_state_system_v2016/system2016.csv", system + "".join(
+        f"X,{c},{year},2016\n" for year, codes in ((1989, (1, 2, 3, 678, 680)), (1990, (1, 2, 3, 679)))
+        for c in codes))  # fmt: skip
+    atop = (data / "atop_v5.1/atop5_1_ddyr_obligations.csv").read_text()
+    write(data, "atop_v5.1/atop5_1_ddyr_obligations.csv", atop
+          + "678,680,1989,1,0,0,0,0\n680,678,1989,1,0,0,0,0\n"  # the two defend each other
+          + "2,678,1989,1,0,0,0,0\n")  # Beta guarantees the north  # fmt: skip
+    mids = (data / "cow_mid_v5.0/MIDB 5.0.csv").read_text()
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", mids
+          + mid(21, 678, 1, 1, 1985, 1, 1, hostility=3) + mid(21, 3, 1, 1, 1985, 0, 1, hostility=3)
+          + mid(22, 680, 1, 1, 1986, 1, 1, hostility=5) + mid(22, 3, 1, 1, 1986, 0, 1, hostility=5))  # fmt: skip
+    data_ = WorldData(data)
+    assert data_.heirs(1990) == {679: (678, 680)}
+    graph = _war_graph(data_, 1990)  # loads: no tie of Unity with itself
+    ties = {(r.type.value, r.origin, *r.targets): r.level for r in graph.relations if "Unity" in r.actors}
+    assert ties == {("guarantee", "Beta", "Unity"): None, ("hostility", "Gamma", "Unity"): "war"}
+    facts = Facts(data_)(1990)
+    assert facts.obligations[2][679] == {"defense"} and 679 not in facts.obligations.get(679, {})
+    assert facts.rivals[679] == {3} and 679 not in facts.rivals.get(678, set())

@@ -77,7 +77,8 @@ ALLIANCE_NAMES = {
 #: States that COW lists anew but that carried on the treaties of states it ends the same
 #: year: united Germany (255) the Federal Republic's (260) in October 1990, united Yemen (679)
 #: both Yemens' (678, 680) in May 1990. ATOP starts the heir's rows in its first year, so in
-#: the year before, read for a conflict of that year, the heir would have no ties at all.
+#: the year before, read for a conflict of that year, the heir would have no ties at all. COW
+#: lists heir and predecessors alike in that year, so a conflict of the year asks both.
 CONTINUATIONS: dict[int, tuple[int, ...]] = {255: (260,), 679: (678, 680)}
 
 

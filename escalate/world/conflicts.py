@@ -19,6 +19,7 @@ from escalate.errors import GraphFileError
 from escalate.model import scenario_from_data
 from escalate.world.atop import WorldData
 from escalate.world.data import checked_start, data_file, rows, text_rows
+from escalate.world.naming import GRADES
 
 #: Disputes of the years before a conflict that make its rivalries and co-belligerents.
 RIVALRY_YEARS = 10
@@ -131,14 +132,15 @@ def _carry_on(graph: dict[str, Any], heirs: dict[int, tuple[int, ...]]) -> None:
 
     See :data:`~escalate.world.atop.CONTINUATIONS`: in 1990 united Germany is new, and the
     year before holds only the Federal Republic's ties. Where two predecessors hold the same
-    kind of tie with one party (the two Yemens), the heir takes the first.
+    kind of tie with one party (the two Yemens), the heir takes one, a hostility at the worse
+    grade. No tie joins an heir and its predecessors, but they share their alliances.
     """
     by_code = {int(a["aliases"][1]): name for name, a in graph["actors"].items() if a["kind"] == "state"}
     for heir, predecessors in heirs.items():
         if heir not in by_code:
             continue
         renamed = {by_code[p]: by_code[heir] for p in predecessors if p in by_code}
-        seen = {_ends(relation) for relation in graph["relations"]}
+        kept: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {_ends(r): r for r in graph["relations"]}
         for relation in list(graph["relations"]):
             if relation.get("source") not in ("atop", "mid") or not set(_ends(relation)[1]) & set(renamed):
                 continue
@@ -147,9 +149,16 @@ def _carry_on(graph: dict[str, Any], heirs: dict[int, tuple[int, ...]]) -> None:
                 copy["between"] = [renamed.get(n, n) for n in copy["between"]]
             else:
                 copy["from"], copy["to"] = (renamed.get(copy[end], copy[end]) for end in ("from", "to"))
-            if len(set(_ends(copy)[1])) == 2 and _ends(copy) not in seen:  # never a tie with itself
-                seen.add(_ends(copy))
+            ends = _ends(copy)
+            if len(set(ends[1])) < 2:
+                continue  # a tie between predecessors, or with the heir: never a tie with itself
+            if ends not in kept:
+                kept[ends] = copy
                 graph["relations"].append(copy)
+            elif copy["type"] == "hostility" and GRADES.index(copy["level"]) > GRADES.index(
+                kept[ends]["level"]
+            ):
+                kept[ends].update(copy)
         for actor in graph["actors"].values():
             if actor["kind"] == "alliance" and set(actor["members"]) & set(renamed):
                 actor["members"] = [*actor["members"], by_code[heir]]
