@@ -462,3 +462,23 @@ def test_an_heir_of_two_takes_both_ties_the_worse_grade_and_none_between_them(da
     facts = Facts(data_)(1990)
     assert facts.obligations[2][679] == {"defense"} and 679 not in facts.obligations.get(679, {})
     assert facts.rivals[679] == {3} and 679 not in facts.rivals.get(678, set())
+
+
+def test_a_state_new_in_the_start_year_has_its_borders_of_that_year(data):
+    """Borders are those in force in the start year, a newcomer's as every state's (the features' too)."""
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import _war_graph
+    from escalate.world.features import Facts
+
+    states = (data / "cow_state_system_v2016/states2016.csv").read_text()
+    write(data, "cow_state_system_v2016/states2016.csv", states + "NEW,6,Newland,2001,1,1,2016,12,31,2016\n")
+    add_system_year(data, 2001)
+    system = (data / "cow_state_system_v2016/system2016.csv").read_text()
+    write(data, "cow_state_system_v2016/system2016.csv", system + "NEW,6,2001,2016\n")
+    borders = (data / "cow_contiguity_v3.2/contdir_v3.2_master_records.csv").read_text()
+    write(data, "cow_contiguity_v3.2/contdir_v3.2_master_records.csv", borders + "2,6,1,200101,201612\n")
+    world = WorldData(data)
+    graph = _war_graph(world, 2001)  # the obligations of 2000, when Newland was not yet a state
+    assert {tuple(sorted(r.actors)) for r in graph.relations if r.type.value == "border"} == {
+        ("Beta", "Delta"), ("Beta", "Newland")}  # fmt: skip
+    assert 6 in Facts(world)(2001).borders[2]

@@ -112,10 +112,15 @@ def conflicts(folder: str | os.PathLike[str], kind: str = "wars") -> list[War]:
 
 
 def _war_graph(data: WorldData, year: int) -> Any:
-    """The system before a war of ``year``: last year's obligations, this year's states."""
+    """The system before a war of ``year``: last year's obligations, this year's states and borders.
+
+    A state new in ``year`` has no ties of the year before, but its land borders of ``year``
+    (in force in the start year, as every state's) and, if it carries on another, that one's ties.
+    """
     scenario_year = year - 1 if year - 1 in data.system else year
     graph = data.scenario_data(scenario_year, rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year)
     codes = {actor["aliases"][1] for actor in graph["actors"].values() if actor["kind"] == "state"}
+    newcomers = set()
     for c, (title, abbreviation) in data.members(year).items():
         if str(c) not in codes and title not in graph["actors"]:
             graph["actors"][title] = {
@@ -123,6 +128,14 @@ def _war_graph(data: WorldData, year: int) -> Any:
                 "aliases": [abbreviation, str(c)],
                 "source": "cow_states",
             }
+            newcomers.add(c)
+    name = {int(a["aliases"][1]): n for n, a in graph["actors"].items() if a["kind"] == "state"}
+    for a, b in sorted(
+        sorted(pair) for pair in data.land_borders(year) if pair & newcomers and pair <= name.keys()
+    ):
+        graph["relations"].append(
+            {"type": "border", "between": [name[a], name[b]], "source": "cow_contiguity"}
+        )
     _carry_on(graph, data.heirs(year))
     return scenario_from_data(graph, path=None)
 
