@@ -82,6 +82,22 @@ ALLIANCE_NAMES = {
 CONTINUATIONS: dict[int, tuple[int, ...]] = {255: (260,), 679: (678, 680)}
 
 
+def carried_over(a: int, b: int, heir: int, predecessors: tuple[int, ...]) -> tuple[int, int] | None:
+    """The tie between ``a`` and ``b`` as ``heir`` takes it over, each predecessor renamed to it.
+
+    None when neither is a predecessor, or when the tie would join the heir to itself (a tie
+    between two predecessors, or between a predecessor and the heir).
+
+    >>> carried_over(260, 2, 255, (260,)), carried_over(678, 680, 679, (678, 680))
+    ((255, 2), None)
+    >>> carried_over(2, 3, 255, (260,)) is None
+    True
+    """
+    if not {a, b} & set(predecessors) or {a, b} <= {heir, *predecessors}:
+        return None
+    return (heir if a in predecessors else a, heir if b in predecessors else b)
+
+
 class WorldData:
     """The COW and ATOP tables of a data folder, read once (what a backtest reuses).
 

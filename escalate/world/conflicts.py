@@ -17,7 +17,7 @@ from typing import Any
 from escalate.engine.ties import FlareUp
 from escalate.errors import GraphFileError
 from escalate.model import scenario_from_data
-from escalate.world.atop import WorldData
+from escalate.world.atop import WorldData, carried_over
 from escalate.world.data import checked_start, data_file, rows, text_rows
 from escalate.world.naming import GRADES
 
@@ -119,62 +119,61 @@ def _war_graph(data: WorldData, year: int) -> Any:
     """
     scenario_year = year - 1 if year - 1 in data.system else year
     graph = data.scenario_data(scenario_year, rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year)
-    codes = {actor["aliases"][1] for actor in graph["actors"].values() if actor["kind"] == "state"}
+    name = {int(a["aliases"][1]): n for n, a in graph["actors"].items() if a["kind"] == "state"}
     newcomers = set()
     for c, (title, abbreviation) in data.members(year).items():
-        if str(c) not in codes and title not in graph["actors"]:
+        if c not in name and title not in graph["actors"]:
             graph["actors"][title] = {
                 "kind": "state",
                 "aliases": [abbreviation, str(c)],
                 "source": "cow_states",
             }
+            name[c] = title
             newcomers.add(c)
-    name = {int(a["aliases"][1]): n for n, a in graph["actors"].items() if a["kind"] == "state"}
     for a, b in sorted(
         sorted(pair) for pair in data.land_borders(year) if pair & newcomers and pair <= name.keys()
     ):
         graph["relations"].append(
             {"type": "border", "between": [name[a], name[b]], "source": "cow_contiguity"}
         )
-    _carry_on(graph, data.heirs(year))
+    _carry_on(graph, name, data.heirs(year))
     return scenario_from_data(graph, path=None)
 
 
-def _carry_on(graph: dict[str, Any], heirs: dict[int, tuple[int, ...]]) -> None:
-    """Give each heir of the year its predecessors' treaties, alliances and disputes.
+def _carry_on(graph: dict[str, Any], name: dict[int, str], heirs: dict[int, tuple[int, ...]]) -> None:
+    """Give each heir of the year its predecessors' treaties, alliances and disputes (:func:`carried_over`).
 
     See :data:`~escalate.world.atop.CONTINUATIONS`: in 1990 united Germany is new, and the
     year before holds only the Federal Republic's ties. Where two predecessors hold the same
     kind of tie with one party (the two Yemens), the heir takes one, a hostility at the worse
     grade. No tie joins an heir and its predecessors, but they share their alliances.
     """
-    by_code = {int(a["aliases"][1]): name for name, a in graph["actors"].items() if a["kind"] == "state"}
+    code = {n: c for c, n in name.items()}
     for heir, predecessors in heirs.items():
-        if heir not in by_code:
+        if heir not in name:
             continue
-        renamed = {by_code[p]: by_code[heir] for p in predecessors if p in by_code}
         kept: dict[tuple[str, tuple[str, ...]], dict[str, Any]] = {_ends(r): r for r in graph["relations"]}
         for relation in list(graph["relations"]):
-            if relation.get("source") not in ("atop", "mid") or not set(_ends(relation)[1]) & set(renamed):
+            if relation.get("source") not in ("atop", "mid"):  # treaties and disputes, not borders
+                continue
+            ends = relation.get("between") or [relation["from"], relation["to"]]
+            if (pair := carried_over(code[ends[0]], code[ends[1]], heir, predecessors)) is None:
                 continue
             copy = dict(relation)
             if "between" in copy:
-                copy["between"] = [renamed.get(n, n) for n in copy["between"]]
+                copy["between"] = [name[c] for c in pair]
             else:
-                copy["from"], copy["to"] = (renamed.get(copy[end], copy[end]) for end in ("from", "to"))
-            ends = _ends(copy)
-            if len(set(ends[1])) < 2:
-                continue  # a tie between predecessors, or with the heir: never a tie with itself
-            if ends not in kept:
-                kept[ends] = copy
+                copy["from"], copy["to"] = (name[c] for c in pair)
+            if _ends(copy) not in kept:
+                kept[_ends(copy)] = copy
                 graph["relations"].append(copy)
             elif copy["type"] == "hostility" and GRADES.index(copy["level"]) > GRADES.index(
-                kept[ends]["level"]
+                kept[_ends(copy)]["level"]
             ):
-                kept[ends].update(copy)
+                kept[_ends(copy)].update(copy)
         for actor in graph["actors"].values():
-            if actor["kind"] == "alliance" and set(actor["members"]) & set(renamed):
-                actor["members"] = [*actor["members"], by_code[heir]]
+            if actor["kind"] == "alliance" and any(code.get(m) in predecessors for m in actor["members"]):
+                actor["members"] = [*actor["members"], name[heir]]
 
 
 def _ends(relation: dict[str, Any]) -> tuple[str, tuple[str, ...]]:

@@ -26,7 +26,7 @@ from typing import Any
 
 import numpy as np
 
-from escalate.world.atop import WorldData
+from escalate.world.atop import WorldData, carried_over
 from escalate.world.conflicts import RIVALRY_YEARS, War
 
 #: ATOP obligation kinds, as the data name them, and as the features do.
@@ -71,8 +71,8 @@ class YearFacts:
         for heir, predecessors in heirs.items():
             held = [(a, b, duties) for a, ties in obligations.items() for b, duties in ties.items()]
             for a, b, duties in held:
-                if {a, b} & set(predecessors) and not {a, b} <= {heir, *predecessors}:
-                    obligations[heir if a in predecessors else a][heir if b in predecessors else b] |= duties
+                if pair := carried_over(a, b, heir, predecessors):
+                    obligations[pair[0]][pair[1]] |= duties
         return cls(
             obligations={a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()},
             borders=_neighbours(data.land_borders(year)),
@@ -98,10 +98,10 @@ def _inherited(
     """``neighbours`` with each heir given its predecessors' (and named among theirs)."""
     found = {a: set(b) for a, b in neighbours.items()}
     for heir, predecessors in heirs.items():
-        for predecessor in predecessors:
-            for other in neighbours.get(predecessor, frozenset()) - {heir, *predecessors}:
-                found.setdefault(heir, set()).add(other)
-                found[other].add(heir)
+        for a, b in [(a, b) for a, others in neighbours.items() for b in others]:
+            if pair := carried_over(a, b, heir, predecessors):
+                found.setdefault(pair[0], set()).add(pair[1])
+                found.setdefault(pair[1], set()).add(pair[0])
     return {a: frozenset(b) for a, b in found.items()}
 
 
