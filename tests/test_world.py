@@ -417,6 +417,81 @@ def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
     assert np.allclose(by_value - by_value[0], np.array(expected) - expected[0], rtol=0, atol=1e-9)
 
 
+def test_a_war_weighing_a_quarter_adds_a_quarter_of_its_log_likelihood_floors_included():
+    import dataclasses
+
+    import numpy as np
+
+    from escalate.world.reweighting import FLOOR, Stack, WarDraws
+
+    # War a: candidate 0 fights when the key fires (it joined), candidate 1 never fought in
+    # a sample (it joined: the floor), and a joiner no sample reached (missed: the floor).
+    # War b: one candidate that fights when the key fires and did not join.
+    a = WarDraws(keys=("border",), proposal=np.array([0.5]), fired=np.array([[1.0], [0.0]]),
+                 unfired=np.array([[0.0], [1.0]]), joins=np.array([[True, False], [False, False]]),
+                 joined=np.array([True, True]), missed=1)  # fmt: skip
+    b = WarDraws(keys=("border",), proposal=np.array([0.5]), fired=np.array([[1.0], [0.0]]),
+                 unfired=np.array([[0.0], [1.0]]), joins=np.array([[True], [False]]),
+                 joined=np.array([False]))  # fmt: skip
+    quarter = dataclasses.replace(a, weight=0.25)
+    for value in (0.1, 0.6):
+        a_alone = np.log(value) + 2 * np.log(FLOOR)
+        b_alone = np.log1p(-value)
+        table = np.array([value])
+        assert Stack([a]).log_likelihood(table) == pytest.approx(a_alone)
+        assert Stack([quarter, b]).log_likelihood(table) == pytest.approx(0.25 * a_alone + b_alone)
+    # Scored by value (as the fit scores a key), the same sums.
+    values = np.array([0.1, 0.6])
+    by_value = Stack([quarter, b]).log_likelihood(np.array([0.3]), 0, values)
+    expected = 0.25 * (np.log(values) + 2 * np.log(FLOOR)) + np.log1p(-values)
+    assert by_value == pytest.approx(expected)
+
+
+def test_a_fit_with_a_half_life_weighs_each_war_by_its_distance_in_years_from_the_era(monkeypatch):
+    from types import SimpleNamespace
+
+    import numpy as np
+
+    from escalate.likelihoods import LikelihoodTable
+    from escalate.world import calibrate
+    from escalate.world.reweighting import WarDraws
+
+    seen = []
+    monkeypatch.setattr(calibrate, "fit_draws", lambda drawn, start, **_: seen.append(
+        [d.weight for d in drawn]) or np.array(start))  # fmt: skip
+    wars_ = [SimpleNamespace(number=n, start=SimpleNamespace(year=y)) for n, y in
+             [(1, 1910), (2, 1950), (3, 1990), (4, 2010)]]  # fmt: skip
+    draws = WarDraws(keys=("border",), proposal=np.array([0.5]), fired=np.ones((1, 1)),
+                     unfired=np.zeros((1, 1)), joins=np.ones((1, 1), dtype=bool), joined=np.array([True]))  # fmt: skip
+    workers = SimpleNamespace(jobs=1, progress=None)
+    for half_life, expected in [(None, [1, 1, 1]), (40, [0.25, 0.5, 1])]:
+        history = calibrate.History(workers, wars_, half_life=half_life)
+        history.draws = dict.fromkeys((1, 2, 3, 4), draws)
+        # By default the era is the latest war fitted on (1990 here: 4 is not chosen).
+        history.fit(LikelihoodTable(), chosen=lambda w: w.number != 4)
+        assert seen.pop() == expected
+    # Around a war left out (as leave one out fits), on both sides of it.
+    history.fit(LikelihoodTable(), chosen=lambda w: w.number != 2, era=1950)
+    assert seen.pop() == pytest.approx([0.5, 0.5, 0.5**1.5])  # 40, 40 and 60 years away
+    assert history.draws[1].weight == 1.0  # the draws kept are not changed
+
+
+def test_backtest_and_calibrate_take_a_half_life(runner, history, tmp_path):
+    import json
+
+    result = runner.invoke(app, ["backtest", "--data", str(history), "--samples", "50", "--half-life", "40",
+                                 "--json"])  # fmt: skip
+    assert result.exit_code == 0, result.stderr
+    assert "each counting half as much every 40 years away" in json.loads(result.stdout)["likelihoods"]
+    out = tmp_path / "t.toml"
+    result = runner.invoke(app, ["calibrate", "--data", str(history), "-o", str(out), "--half-life", "25"])
+    assert result.exit_code == 0, result.stderr
+    assert "half as much every 25 years before the latest" in out.read_text()
+    for bad in ("0", "-3", "soon"):
+        result = runner.invoke(app, ["backtest", "--data", str(history), "--half-life", bad])
+        assert result.exit_code == 2 and "--half-life" in result.stderr, bad
+
+
 def test_the_fit_scores_keys_no_sample_moves_and_wars_where_no_candidate_fought():
     import numpy as np
 

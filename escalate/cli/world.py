@@ -81,6 +81,17 @@ RollingOpt = Annotated[
 ]
 
 
+HalfLifeOpt = Annotated[
+    float | None,
+    typer.Option(
+        min=1,
+        help="Weigh the conflicts fitted on by their distance in years from those scored (or, "
+        "for calibrate, from the latest): half as much every this many years. Default: all alike.",
+        show_default=False,
+    ),
+]
+
+
 def backtest_cmd(
     data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW, ATOP, MID files).")],
     conflicts: Annotated[
@@ -92,6 +103,7 @@ def backtest_cmd(
     samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per conflict.")] = 5000,
     seed: SeedOpt = 0,
     jobs: JobsOpt = None,
+    half_life: HalfLifeOpt = None,
     plot: Annotated[
         Path | None,
         typer.Option(
@@ -124,7 +136,7 @@ def backtest_cmd(
         table_ = load_likelihoods(likelihoods) if likelihoods else None
         figures = backtest(
             data, likelihoods=table_, calibrate_before=calibrate_before, samples=samples, seed=seed,
-            kind=conflicts.value, jobs=jobs, rolling=rolling,
+            kind=conflicts.value, jobs=jobs, rolling=rolling, half_life=half_life,
         )  # fmt: skip
         if plot is not None:
             from escalate.render.backtest_plot import save_backtest_plot
@@ -145,6 +157,7 @@ def calibrate_cmd(
         Conflicts, typer.Option(help="Fit on COW wars, militarized disputes (MID 5.0), or all of them.")
     ] = Conflicts.WARS,
     jobs: JobsOpt = None,
+    half_life: HalfLifeOpt = None,
 ) -> None:
     """Fit the likelihood table to history (reasoned values weigh as ten events); use it with --likelihoods.
 
@@ -157,8 +170,8 @@ def calibrate_cmd(
     with user_errors():
         check_output(output)  # a bad output is refused before the work
         only = None if before is None else (lambda war: war.start.year < before)
-        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs)
-        save_table(table_, output, kind=conflicts.value, before=before)
+        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs, half_life=half_life)
+        save_table(table_, output, kind=conflicts.value, before=before, half_life=half_life)
     for key, value, _ in table_.rows():
         typer.echo(f"{key:<26} {value:.4g}", err=True)
     typer.echo(f"Wrote {output}", err=True)

@@ -160,6 +160,7 @@ def backtest(
     jobs: int | None = None,
     peers: bool = True,
     rolling: bool = False,
+    half_life: float | None = None,
 ) -> dict[str, Any]:
     """The whole protocol: fit out of sample, score every conflict, summarise (see :func:`summary`).
 
@@ -169,7 +170,8 @@ def backtest(
     from ``calibrate_before`` (default :data:`DISPUTES_SPLIT`) on is scored with a table
     fitted on every conflict before it. A given ``likelihoods`` table scores every conflict
     as it is, and the figures are then not out of sample. The peers are trained on the same
-    conflicts the likelihoods are fitted on.
+    conflicts the likelihoods are fitted on. With ``half_life``, the fits weigh each conflict by
+    its distance in years from those scored (:func:`~escalate.world.calibrate.era_weight`).
     """
     every = conflicts(folder, kind)
     if (kind != "wars" or rolling) and likelihoods is None and calibrate_before is None:
@@ -184,7 +186,9 @@ def backtest(
     progress = stderr_progress("backtest")
     with Workers(data, jobs, progress) as workers:
         threads = workers.jobs  # for the bootstrap, once the workers are done
-        fit = _fitted(folder, kind, likelihoods, year, workers, rolling=rolling, seed=seed)
+        fit = _fitted(
+            folder, kind, likelihoods, year, workers, rolling=rolling, seed=seed, half_life=half_life
+        )
         predictions = predict(folder, likelihoods=fit.tables, samples=samples, seed=seed, only=fit.scored,
                               kind=kind, workers=workers, features=features)  # fmt: skip
     if progress is not None:
@@ -217,10 +221,12 @@ class Fitted:
 
 def _fitted(
     folder: str | os.PathLike[str], kind: str, likelihoods: LikelihoodTable | None, year: int | None,
-    workers: Workers, *, rolling: bool = False, seed: int = 0,
+    workers: Workers, *, rolling: bool = False, seed: int = 0, half_life: float | None = None,
 ) -> Fitted:  # fmt: skip
     """The tables to score with, which conflicts they score, and how they were fitted (drawn with seed)."""
     noun, nouns = KIND_NOUNS[kind]
+    # How far back a fit looks, where it weighs conflicts by their distance in time.
+    span = f" (each counting half as much every {half_life:g} years away)" if half_life else ""
     if likelihoods is not None:
         how = f"one table for every conflict ({likelihoods.origin})"
         return Fitted(likelihoods, how, None, lambda train, c: True, lambda c: None)
@@ -231,16 +237,18 @@ def _fitted(
             return c.start.year >= first
 
         if rolling:
-            tables = rolling_tables(folder, first, kind=kind, workers=workers, seed=seed)
-            how = f"fitted on the {nouns} before each year from {first} on, scored on that year's (rolling)"
+            tables = rolling_tables(folder, first, kind=kind, workers=workers, seed=seed, half_life=half_life)
+            how = f"fitted on the {nouns}{span} before each year from {first} on, scored on that year's"
+            how += " (rolling)"
             return Fitted(
                 tables, how, later, lambda t, c: t.start.year < c.start.year, lambda c: c.start.year
             )
-        table = calibrate(folder, only=lambda c: c.start.year < first, kind=kind, workers=workers, seed=seed)
-        how = f"fitted on the {nouns} before {first}, scored on the later ones"
+        table = calibrate(folder, only=lambda c: c.start.year < first, kind=kind, workers=workers, seed=seed,
+                          half_life=half_life)  # fmt: skip
+        how = f"fitted on the {nouns}{span} before {first}, scored on the later ones"
         return Fitted(table, how, later, lambda t, c: t.start.year < first, lambda c: None)
-    how = f"fitted on the other {nouns} for each {noun} (leave one out)"
-    tables_ = leave_one_out(folder, kind=kind, workers=workers, seed=seed)
+    how = f"fitted on the other {nouns}{span} for each {noun} (leave one out)"
+    tables_ = leave_one_out(folder, kind=kind, workers=workers, seed=seed, half_life=half_life)
     return Fitted(tables_, how, None, lambda t, c: t.number != c.number, lambda c: c.number)
 
 
@@ -285,12 +293,9 @@ def auc_difference(
     labels = [p.joined for p in predictions]
     model = Ranked([p.probability for p in predictions], labels)
     other = Ranked([p.baselines[baseline] for p in predictions], labels)
-    (low, high) = cluster_intervals(
-        [p.war for p in predictions],
-        {"lead": _lead(model, other)},
-        resamples=resamples,
-        seed=seed,
-    )["lead"]
+    wars_ = [p.war for p in predictions]
+    found = cluster_intervals(wars_, {"lead": _lead(model, other)}, resamples=resamples, seed=seed)
+    low, high = found["lead"]
     return {"difference": model.auc() - other.auc(), "low_90": low, "high_90": high}
 
 

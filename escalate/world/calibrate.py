@@ -18,6 +18,7 @@ the others keep their reasoned values.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -59,6 +60,20 @@ PROPOSAL_RANGE = (0.01, 0.95)
 PRIOR_EVENTS = 10.0
 
 _ALLY = ROLES.index(Role.ALLY)
+
+
+def era_weight(year: int, era: int, half_life: float | None) -> float:
+    """How much a conflict begun in ``year`` counts in a fit for ``era``: half per ``half_life`` years.
+
+    Without a half-life every conflict counts once. A fit with one leans toward its era's
+    habits (alliances after 1945 were larger and honoured less often per member than before).
+
+    Examples
+    --------
+    >>> era_weight(1950, 1990, 40), era_weight(2030, 1990, 20), era_weight(1816, 1990, None)
+    (0.5, 0.25, 1.0)
+    """
+    return 1.0 if half_life is None else 0.5 ** (abs(era - year) / half_life)
 
 
 def log_prior(key: int, values: Any) -> Any:
@@ -125,8 +140,9 @@ class History:
     """The wars' draws under a proposal table, resampled at each fit (what calibration reuses)."""
 
     def __init__(self, workers: Workers, war_list: Sequence[War], *, samples: int = SAMPLES,
-                 seed: int = 0) -> None:  # fmt: skip
+                 seed: int = 0, half_life: float | None = None) -> None:  # fmt: skip
         self.workers, self.wars, self.samples, self.seed = workers, list(war_list), samples, seed
+        self.half_life = half_life  # see :func:`era_weight`
         self.draws: dict[int, WarDraws] = {}
 
     def sample(self, table: LikelihoodTable, *, samples: int | None = None) -> None:
@@ -137,20 +153,23 @@ class History:
 
     def fit(
         self, start: LikelihoodTable, *, chosen: Callable[[War], bool] | None = None, sweeps: int = 3,
-        near: bool = False,
+        near: bool = False, era: int | None = None,
     ) -> LikelihoodTable:  # fmt: skip
         """The fitted table on the current draws of the wars ``chosen`` (all by default).
 
         With ``near``, ``start`` is taken to lie near the fit (a warm start): every sweep
-        searches around each value (see :func:`~escalate.world.reweighting.fit_draws`).
+        searches around each value (see :func:`~escalate.world.reweighting.fit_draws`). With
+        the history's half-life, each war counts by its distance in years from ``era`` (by
+        default the latest start among those chosen; see :func:`era_weight`).
         """
-        drawn = [
-            self.draws[w.number]
-            for w in self.wars
-            if w.number in self.draws and (chosen is None or chosen(w))
-        ]
-        if not drawn:
+        wars_ = [w for w in self.wars if w.number in self.draws and (chosen is None or chosen(w))]
+        if not wars_:
             return LikelihoodTable()  # nothing to fit on: the defaults, never ``start``
+        era = max(w.start.year for w in wars_) if era is None else era
+        drawn = [
+            dataclasses.replace(self.draws[w.number], weight=era_weight(w.start.year, era, self.half_life))
+            for w in wars_
+        ]
         vector = fit_draws(
             drawn,
             [start.values[k] for k in FITTED_KEYS],
@@ -173,11 +192,14 @@ def calibrate(
     kind: str = "wars",
     jobs: int | None = None,
     workers: Workers | None = None,
+    half_life: float | None = None,
 ) -> LikelihoodTable:
     """Fit the table on the conflicts ``only`` selects (all by default), under the whole cascade.
 
     ``kind`` is ``"wars"`` (COW inter-state wars), ``"mids"`` (militarized disputes) or
     ``"all"``; ``jobs`` processes sample them (all cores by default), or the given ``workers``.
+    With ``half_life``, a conflict counts half as much for every ``half_life`` years it began
+    before the latest one fitted on (:func:`era_weight`).
     """
     chosen = [w for w in conflicts(folder, kind) if only is None or only(w)]
     if not chosen:
@@ -185,7 +207,8 @@ def calibrate(
             f"no {KIND_NOUNS[kind][1]} to fit on: choose a later year (the data begin in 1816)"
         )
     with _workers(folder, data, jobs, workers) as pool:
-        return fit_history(History(pool, chosen, samples=samples, seed=seed), rounds=rounds)
+        history = History(pool, chosen, samples=samples, seed=seed, half_life=half_life)
+        return fit_history(history, rounds=rounds)
 
 
 @contextlib.contextmanager
@@ -220,19 +243,21 @@ def fit_history(history: History, *, rounds: int = ROUNDS) -> LikelihoodTable:
 def leave_one_out(
     folder: str | os.PathLike[str], *, data: WorldData | None = None, samples: int = SAMPLES, seed: int = 0,
     kind: str = "wars", jobs: int | None = None, workers: Workers | None = None,
+    half_life: float | None = None,
 ) -> dict[int, LikelihoodTable]:  # fmt: skip
     """One table per conflict, fitted on every other conflict: ``conflict number -> table``.
 
     The cascade is sampled at the table fitted on all of them (a proposal only: it moves no
-    weight), then each conflict's table is refitted from there on the draws of the others.
+    weight), then each conflict's table is refitted from there on the draws of the others
+    (with ``half_life``, each counting by its distance in years from the conflict left out).
     """
     with _workers(folder, data, jobs, workers) as pool:
-        history = History(pool, conflicts(folder, kind), samples=samples, seed=seed)
+        history = History(pool, conflicts(folder, kind), samples=samples, seed=seed, half_life=half_life)
         full = fit_history(history)
         history.sample(full)  # draws at the full fit; each conflict's own draws are left out below
         tables = {}
         for war in history.wars:
-            fitted = history.fit(full, chosen=_other_than(war), sweeps=1)
+            fitted = history.fit(full, chosen=_other_than(war), sweeps=1, era=war.start.year)
             tables[war.number] = fitted.updated({}, origin=f"fitted without war {war.number}")
     return tables
 
@@ -240,6 +265,7 @@ def leave_one_out(
 def rolling(
     folder: str | os.PathLike[str], first_year: int, *, data: WorldData | None = None, samples: int = SAMPLES,
     seed: int = 0, kind: str = "mids", jobs: int | None = None, workers: Workers | None = None,
+    half_life: float | None = None,
 ) -> dict[int, LikelihoodTable]:  # fmt: skip
     """A table for each conflict begun in ``first_year`` or later, fitted on all begun before its year.
 
@@ -254,8 +280,9 @@ def rolling(
         if not before or not years:
             side = "before" if not before else "in or after"
             raise FlareUpError(f"no {KIND_NOUNS[kind][1]} began {side} {first_year}; choose another year")
-        table = fit_history(History(pool, before, samples=samples, seed=seed))
-        history = History(pool, [c for c in every if c.start.year < years[-1]], samples=samples, seed=seed)
+        table = fit_history(History(pool, before, samples=samples, seed=seed, half_life=half_life))
+        earlier = [c for c in every if c.start.year < years[-1]]
+        history = History(pool, earlier, samples=samples, seed=seed, half_life=half_life)
         history.sample(table)
         tables: dict[int, LikelihoodTable] = {}
         for year in years:
@@ -283,7 +310,10 @@ KIND_SOURCES = {
 }
 
 
-def save_table(table: LikelihoodTable, path: Path, *, kind: str = "wars", before: int | None = None) -> None:
+def save_table(
+    table: LikelihoodTable, path: Path, *, kind: str = "wars", before: int | None = None,
+    half_life: float | None = None,
+) -> None:  # fmt: skip
     """Write a fitted table atomically, with a note saying what it was fitted on.
 
     Examples
@@ -299,7 +329,12 @@ def save_table(table: LikelihoodTable, path: Path, *, kind: str = "wars", before
     note = (
         f"escalate calibrate --conflicts {kind} on {scope}, with ATOP 5.1, COW contiguity "
         f"3.2 and MID 5.0 (maximum likelihood under the whole cascade, the reasoned values "
-        f"weighing as {PRIOR_EVENTS:g} events)"
+        f"weighing as {PRIOR_EVENTS:g} events"
+        + (
+            f"; a conflict counting half as much every {half_life:g} years before the latest)"
+            if half_life
+            else ")"
+        )
     )
     with atomic_write(path) as handle:
         handle.write(table.to_toml(note).encode())

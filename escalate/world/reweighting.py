@@ -8,7 +8,8 @@ often it fired and did not fire the chance events of each table key. Under anoth
 
 so the chance that a candidate joins under ``t`` is the reweighted share of the samples in
 which it fought (self-normalised importance sampling). :func:`fit_draws` maximises the
-log-likelihood of who joined (with a prior, the log posterior) by coordinate ascent on :data:`GRID`.
+log-likelihood of who joined (each war counting as its ``weight``; with a prior, the log
+posterior) by coordinate ascent on :data:`GRID`.
 
 Examples
 --------
@@ -29,6 +30,8 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
+from escalate.world.pairs import layers_of, pairs_of, unique_keys
 
 #: Candidate values of each likelihood: dense near zero, where most of them lie.
 GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))
@@ -52,6 +55,8 @@ class WarDraws:
     #: Joiners in fact that no sample brought in (they count ``log FLOOR`` whatever the table).
     missed: int = 0
     copies: Any = None  # (samples,): how many samples had this record; one each when None
+    #: How much the war counts in the log-likelihood (a recent war more, see ``calibrate``'s half-life).
+    weight: float = 1.0
 
     def __post_init__(self) -> None:
         if self.copies is None:
@@ -121,6 +126,7 @@ class Stack:
         self.entry_row = np.concatenate(rows)[order]  # (row, candidate) where it fought, by candidate
         self.entry_candidate = np.concatenate(candidates)[order]
         self.war_of_candidate = np.concatenate(war_of_candidate).astype(np.int64)
+        self.war_weight = np.array([w.weight for w in wars_], dtype=np.float64)
         self.joined = np.concatenate([w.joined for w in wars_]).astype(bool)
         self.missed = np.array([w.missed for w in wars_])  # per war
         self._groups: dict[int | None, Groups] = {}  # made when a key is first scored
@@ -201,9 +207,10 @@ class Groups:
     war_of_group: Any  # (groups,): its war among those kept
     entry: Any  # (entries,): for each (row, candidate) where it fought, the row's place in ``rows``
     pair_of_entry: Any  # (entries,)
-    pair_group: Any  # (pairs,): pairs are in layers (see :func:`_layers`)
+    pair_group: Any  # (pairs,): pairs are in layers (see :func:`~escalate.world.pairs.layers_of`)
     layers: Any  # (layers + 1,): where each layer of pairs begins, and the end
     joined: Any  # (candidates that fought,): joined in fact, in the order of the first layer
+    weights: Any  # (candidates that fought,): how much each counts, its war's weight
     missed: float  # log-likelihood of the joiners no sample reached, and of who fought in no row kept
 
     @classmethod
@@ -220,7 +227,8 @@ class Groups:
         code = fired * width + unfired
         span = int(code.max(initial=0)) + 1
         war = np.cumsum(wars_in) - 1  # each war's place among those kept
-        found, group_of_row = _unique(war[stack.war_of_row[rows]] * span + code, int(wars_in.sum()) * span)
+        keys = war[stack.war_of_row[rows]] * span + code
+        found, group_of_row = unique_keys(keys, int(wars_in.sum()) * span)
         group_war, group_code = np.divmod(found, span)
         starts = np.flatnonzero(np.r_[True, np.diff(group_war) != 0])
         position = np.full(len(stack.war_of_row), -1)
@@ -228,13 +236,17 @@ class Groups:
         kept = wars_in[stack.war_of_row[stack.entry_row]]
         entry = position[stack.entry_row[kept]]
         candidate = stack.entry_candidate[kept]
-        pair_candidate, pair_group, pair_of_entry = _pairs(stack, wars_in, starts, len(found), candidate,
-                                                           group_of_row[entry])  # fmt: skip
+        pair_candidate, pair_group, pair_of_entry = pairs_of(
+            stack.war_of_candidate, wars_in, starts, len(found), candidate, group_of_row[entry]
+        )
         candidates = np.flatnonzero(wars_in[stack.war_of_candidate])
-        layered, layers, slot = _layers(pair_candidate)
+        layered, layers, slot = layers_of(pair_candidate)
         fought_by = np.searchsorted(candidates, pair_candidate[layered[: layers[1]]])  # layer 0's
         joined = stack.joined[candidates]  # who fought in no row kept has a chance of FLOOR:
-        never = np.bincount(joined, minlength=2) - np.bincount(joined[fought_by], minlength=2)
+        counts = stack.war_weight[stack.war_of_candidate[candidates]]  # each candidate's war's weight
+        never = np.bincount(joined, counts, minlength=2) - np.bincount(
+            joined[fought_by], counts[fought_by], minlength=2
+        )
         small = functools.partial(np.asarray, dtype=np.int32)  # indices: a fit keeps them for every key
         return cls(
             rows=small(rows),
@@ -247,8 +259,10 @@ class Groups:
             pair_group=small(pair_group[layered]),
             layers=layers,
             joined=joined[fought_by],
+            weights=counts[fought_by],
             missed=float(
-                (stack.missed[wars_in].sum() + never[1]) * np.log(FLOOR) + never[0] * np.log1p(-FLOOR)
+                ((stack.missed * stack.war_weight)[wars_in].sum() + never[1]) * np.log(FLOOR)
+                + never[0] * np.log1p(-FLOOR)
             ),
         )
 
@@ -257,8 +271,8 @@ class Groups:
 
         ``top`` is each group's largest log weight, ``mass`` its rows' weights over that, and
         ``fought`` each pair's. Candidates' chances are summed a layer of pairs at a time (see
-        :func:`_layers`), in another order than pair by pair: the scores' last bits change
-        (by 3e-14 of them at most on the disputes before 1990), not the fitted tables.
+        :func:`~escalate.world.pairs.layers_of`), in another order than pair by pair: the scores'
+        last bits change (by 3e-14 of them at most on the disputes before 1990), not the tables.
         """
         level = moves @ self.counts  # (values, groups): log weight of each, in place below
         level += top + np.log(mass)
@@ -283,60 +297,8 @@ class Groups:
         joiners = np.log(p[self.joined])
         terms = np.log1p(np.negative(p, out=p).T, order="C")  # (values, candidates that fought)
         terms[:, self.joined] = joiners.T
+        terms *= self.weights  # (exact where every war weighs 1)
         return terms.sum(axis=1) + self.missed
-
-
-def _unique(keys: Any, size: int) -> tuple[Any, Any]:
-    """``np.unique(keys, return_inverse=True)`` for keys in ``[0, size)``: the same arrays.
-
-    The keys are marked in a table instead of sorted when ``size`` is small enough (sorting
-    some million rows and entries for each key took most of the time spent finding groups).
-    """
-    if size > 8 * len(keys) + 4096:
-        return np.unique(keys, return_inverse=True)
-    seen = np.zeros(size, dtype=bool)
-    seen[keys] = True
-    found = np.flatnonzero(seen)
-    index = np.empty(size, dtype=np.intp)
-    index[found] = np.arange(len(found))
-    return found, index[keys]
-
-
-def _pairs(stack: Stack, wars_in: Any, starts: Any, groups: int, candidate: Any, group: Any) -> Any:
-    """Each pair's candidate and group (by candidate and group), and each entry's pair.
-
-    A candidate's pairs are numbered in a block of its war's groups, small enough for :func:`_unique`.
-    """
-    breadth, first = np.zeros((2, len(wars_in)), dtype=np.int64)  # of each war kept: groups, first
-    breadth[wars_in], first[wars_in] = np.diff(np.r_[starts, groups]), starts
-    sizes = breadth[stack.war_of_candidate]  # each candidate's block (none in the wars left out)
-    begin = np.cumsum(sizes) - sizes
-    origin = begin - first[stack.war_of_candidate]  # a group's number in the block, less its own
-    found, pair_of_entry = _unique(origin[candidate] + group, int(sizes.sum()))
-    owner = np.searchsorted(begin, found, side="right") - 1  # the last of equal begins has a block
-    return owner, found - origin[owner], pair_of_entry
-
-
-def _layers(pair_candidate: Any) -> tuple[Any, Any, Any]:
-    """The pairs (by candidate) in layers: each candidate's first pair, then its second, ...
-
-    Candidates are put in order of how many pairs they have, most first, so that layer
-    ``j``'s pairs belong to the first candidates, in that order: a candidate's chance is
-    then the sum of one run of rows a layer, added in place (no sum over ragged runs, which
-    costs numpy a call a run and value). Returns the pairs' order, where each layer begins
-    (and the end), and each pair's place in that order.
-    """
-    heads = np.flatnonzero(np.r_[True, np.diff(pair_candidate) != 0])
-    many = np.diff(np.r_[heads, len(pair_candidate)])
-    rank = np.empty(len(heads), dtype=np.int64)
-    rank[np.argsort(-many, kind="stable")] = np.arange(len(heads))
-    which = np.repeat(np.arange(len(heads)), many)
-    nth = np.arange(len(pair_candidate)) - heads[which]  # the pair's place among its candidate's
-    layers = np.r_[0, np.cumsum(np.bincount(nth, minlength=1))]  # one layer at least, maybe empty
-    slot = layers[nth] + rank[which]  # a layer's candidates are the first ones, by rank
-    layered = np.empty_like(slot)
-    layered[slot] = np.arange(len(slot))
-    return layered, layers, slot
 
 
 #: With a warm start, a key's value is sought this many grid steps either side of where it is
