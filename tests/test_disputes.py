@@ -87,6 +87,18 @@ def test_out_of_time_backtest_fits_before_and_scores_after(disputes, runner, tmp
     assert text.startswith("2 (dispute, state) pairs in 1 disputes, 1 joiners")
 
 
+def test_a_fit_before_a_year_weighs_the_earlier_disputes_by_era_unless_told_not_to(disputes, runner):
+    def likelihoods(*options):
+        result = runner.invoke(app, ["backtest", "--data", str(disputes), "--conflicts", "mids", "--samples", "50",
+                                     "--calibrate-before", "2001", "--json", *options])  # fmt: skip
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)["likelihoods"]
+
+    assert "each counting half as much every 40 years away" in likelihoods()
+    assert "every 10 years away" in likelihoods("--half-life", "10")
+    assert "half as much" not in likelihoods("--half-life", "0")
+
+
 @pytest.fixture
 def three_years(disputes):
     """The two disputes, and MID 11 (2002): Alpha (side A) against Delta again; Gamma joins Alpha.

@@ -476,18 +476,29 @@ def test_a_fit_with_a_half_life_weighs_each_war_by_its_distance_in_years_from_th
     assert history.draws[1].weight == 1.0  # the draws kept are not changed
 
 
-def test_backtest_and_calibrate_take_a_half_life(runner, history, tmp_path):
+def test_backtest_and_calibrate_weigh_conflicts_by_era_unless_the_half_life_is_zero(
+    runner, history, tmp_path
+):
     import json
 
-    result = runner.invoke(app, ["backtest", "--data", str(history), "--samples", "50", "--half-life", "40",
-                                 "--json"])  # fmt: skip
-    assert result.exit_code == 0, result.stderr
-    assert "each counting half as much every 40 years away" in json.loads(result.stdout)["likelihoods"]
-    out = tmp_path / "t.toml"
-    result = runner.invoke(app, ["calibrate", "--data", str(history), "-o", str(out), "--half-life", "25"])
-    assert result.exit_code == 0, result.stderr
-    assert "half as much every 25 years before the latest" in out.read_text()
-    for bad in ("0", "-3", "soon"):
+    def backtest(folder, *options):
+        result = runner.invoke(
+            app, ["backtest", "--data", str(folder), "--samples", "50", "--json", *options]
+        )
+        assert result.exit_code == 0, result.stderr
+        return json.loads(result.stdout)["likelihoods"]
+
+    # By default leaving one war out weighs all alike (a split weighs by era: test_disputes).
+    assert "half as much" not in backtest(history)
+    assert "every 15 years away" in backtest(history, "--half-life", "15")
+    for half_life, note in [(None, "every 40 years before the latest"), ("25", "every 25 years before the latest"),
+                            ("0", None)]:  # fmt: skip
+        out = tmp_path / "t.toml"
+        options = ["--half-life", half_life] if half_life else []
+        result = runner.invoke(app, ["calibrate", "--data", str(history), "-o", str(out), *options])
+        assert result.exit_code == 0, result.stderr
+        assert (note in out.read_text()) if note else ("half as much" not in out.read_text())
+    for bad in ("-3", "soon"):
         result = runner.invoke(app, ["backtest", "--data", str(history), "--half-life", bad])
         assert result.exit_code == 2 and "--half-life" in result.stderr, bad
 

@@ -15,6 +15,7 @@ import typer
 
 from escalate.cli.options import LikelihoodsOpt, SeedOpt, emit, image_path, user_errors
 from escalate.io import load_likelihoods
+from escalate.likelihoods import HALF_LIFE
 from escalate.model import Scenario
 
 import_app = typer.Typer(
@@ -82,11 +83,23 @@ RollingOpt = Annotated[
 
 
 HalfLifeOpt = Annotated[
+    float,
+    typer.Option(
+        min=0,
+        help="Weigh the conflicts fitted on by their distance in years from the latest: half as "
+        "much every this many years; 0: all alike.",
+    ),
+]
+
+
+ScoredHalfLifeOpt = Annotated[
     float | None,
     typer.Option(
-        min=1,
-        help="Weigh the conflicts fitted on by their distance in years from those scored (or, "
-        "for calibrate, from the latest): half as much every this many years. Default: all alike.",
+        "--half-life",
+        min=0,
+        help="Weigh the conflicts fitted on by their distance in years from those scored: half "
+        f"as much every this many years; 0: all alike. Default: {HALF_LIFE:g} for fits before a "
+        "year (--calibrate-before, --rolling, the disputes), all alike when leaving one war out.",
         show_default=False,
     ),
 ]
@@ -103,7 +116,7 @@ def backtest_cmd(
     samples: Annotated[int, typer.Option(min=1, help="Monte Carlo samples per conflict.")] = 5000,
     seed: SeedOpt = 0,
     jobs: JobsOpt = None,
-    half_life: HalfLifeOpt = None,
+    half_life: ScoredHalfLifeOpt = None,
     plot: Annotated[
         Path | None,
         typer.Option(
@@ -157,7 +170,7 @@ def calibrate_cmd(
         Conflicts, typer.Option(help="Fit on COW wars, militarized disputes (MID 5.0), or all of them.")
     ] = Conflicts.WARS,
     jobs: JobsOpt = None,
-    half_life: HalfLifeOpt = None,
+    half_life: HalfLifeOpt = HALF_LIFE,
 ) -> None:
     """Fit the likelihood table to history (reasoned values weigh as ten events); use it with --likelihoods.
 
@@ -170,8 +183,8 @@ def calibrate_cmd(
     with user_errors():
         check_output(output)  # a bad output is refused before the work
         only = None if before is None else (lambda war: war.start.year < before)
-        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs, half_life=half_life)
-        save_table(table_, output, kind=conflicts.value, before=before, half_life=half_life)
+        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs, half_life=half_life or None)
+        save_table(table_, output, kind=conflicts.value, before=before, half_life=half_life or None)
     for key, value, _ in table_.rows():
         typer.echo(f"{key:<26} {value:.4g}", err=True)
     typer.echo(f"Wrote {output}", err=True)

@@ -43,7 +43,7 @@ from escalate.engine.compile import compile_scenario
 from escalate.engine.exact import run_cascade
 from escalate.engine.ties import NO_SIDE
 from escalate.errors import FlareUpError
-from escalate.likelihoods import LikelihoodTable
+from escalate.likelihoods import HALF_LIFE, LikelihoodTable
 from escalate.model import Role
 from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
@@ -170,8 +170,8 @@ def backtest(
     from ``calibrate_before`` (default :data:`DISPUTES_SPLIT`) on is scored with a table
     fitted on every conflict before it. A given ``likelihoods`` table scores every conflict
     as it is, and the figures are then not out of sample. The peers are trained on the same
-    conflicts the likelihoods are fitted on. With ``half_life``, the fits weigh each conflict by
-    its distance in years from those scored (:func:`~escalate.world.calibrate.era_weight`).
+    conflicts the likelihoods are fitted on. Fits weigh conflicts by era (``half_life``, 0: alike;
+    by default :data:`~escalate.likelihoods.HALF_LIFE` before a year, alike leaving one out).
     """
     every = conflicts(folder, kind)
     if (kind != "wars" or rolling) and likelihoods is None and calibrate_before is None:
@@ -225,8 +225,9 @@ def _fitted(
 ) -> Fitted:  # fmt: skip
     """The tables to score with, which conflicts they score, and how they were fitted (drawn with seed)."""
     noun, nouns = KIND_NOUNS[kind]
-    # How far back a fit looks, where it weighs conflicts by their distance in time.
+    half_life = (HALF_LIFE if year is not None else 0) if half_life is None else half_life  # by protocol
     span = f" (each counting half as much every {half_life:g} years away)" if half_life else ""
+    half_life = half_life or None
     if likelihoods is not None:
         how = f"one table for every conflict ({likelihoods.origin})"
         return Fitted(likelihoods, how, None, lambda train, c: True, lambda c: None)
@@ -238,8 +239,7 @@ def _fitted(
 
         if rolling:
             tables = rolling_tables(folder, first, kind=kind, workers=workers, seed=seed, half_life=half_life)
-            how = f"fitted on the {nouns}{span} before each year from {first} on, scored on that year's"
-            how += " (rolling)"
+            how = f"fitted on the {nouns}{span} before each year from {first} on, scored by year (rolling)"
             return Fitted(
                 tables, how, later, lambda t, c: t.start.year < c.start.year, lambda c: c.start.year
             )

@@ -32,7 +32,7 @@ from escalate.engine.compile import compile_scenario
 from escalate.engine.sampling import sample_outcomes
 from escalate.errors import FlareUpError
 from escalate.io.files import atomic_write
-from escalate.likelihoods import FITTED_KEYS, LikelihoodTable, reasoned_values
+from escalate.likelihoods import FITTED_KEYS, HALF_LIFE, LikelihoodTable, reasoned_values
 from escalate.model import Role
 from escalate.world.atop import WorldData
 from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
@@ -58,6 +58,7 @@ PROPOSAL_RANGE = (0.01, 0.95)
 #: 0 or 1. Fitted on the wars before 1946 without it, alliances followed a joining member
 #: with 0.62 and their members fought with 0.99: 683 joiners expected after 1945, 44 in fact.
 PRIOR_EVENTS = 10.0
+
 
 _ALLY = ROLES.index(Role.ALLY)
 
@@ -192,14 +193,14 @@ def calibrate(
     kind: str = "wars",
     jobs: int | None = None,
     workers: Workers | None = None,
-    half_life: float | None = None,
+    half_life: float | None = HALF_LIFE,
 ) -> LikelihoodTable:
     """Fit the table on the conflicts ``only`` selects (all by default), under the whole cascade.
 
     ``kind`` is ``"wars"`` (COW inter-state wars), ``"mids"`` (militarized disputes) or
     ``"all"``; ``jobs`` processes sample them (all cores by default), or the given ``workers``.
-    With ``half_life``, a conflict counts half as much for every ``half_life`` years it began
-    before the latest one fitted on (:func:`era_weight`).
+    A conflict counts half as much for every ``half_life`` years it began before the latest
+    one fitted on (:func:`era_weight`; ``None``: every conflict alike).
     """
     chosen = [w for w in conflicts(folder, kind) if only is None or only(w)]
     if not chosen:
@@ -265,7 +266,7 @@ def leave_one_out(
 def rolling(
     folder: str | os.PathLike[str], first_year: int, *, data: WorldData | None = None, samples: int = SAMPLES,
     seed: int = 0, kind: str = "mids", jobs: int | None = None, workers: Workers | None = None,
-    half_life: float | None = None,
+    half_life: float | None = HALF_LIFE,
 ) -> dict[int, LikelihoodTable]:  # fmt: skip
     """A table for each conflict begun in ``first_year`` or later, fitted on all begun before its year.
 
