@@ -11,6 +11,9 @@ again at the fitted table and refitted, so that the proposal sits at the optimum
 weights stay even. The first round, from the reasoned values, samples fewer cascades where
 there are many conflicts (:data:`FIRST_LOOK_CASCADES`).
 
+A conflict counts by its distance in time from the era the table is for, half as much every
+:data:`~escalate.likelihoods.HALF_LIFE` years by default (:func:`era_weight`).
+
 Only keys the world data can inform are fitted (:data:`~escalate.likelihoods.FITTED_KEYS`);
 the others keep their reasoned values.
 """
@@ -58,7 +61,6 @@ PROPOSAL_RANGE = (0.01, 0.95)
 #: 0 or 1. Fitted on the wars before 1946 without it, alliances followed a joining member
 #: with 0.62 and their members fought with 0.99: 683 joiners expected after 1945, 44 in fact.
 PRIOR_EVENTS = 10.0
-
 
 _ALLY = ROLES.index(Role.ALLY)
 
