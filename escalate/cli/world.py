@@ -129,7 +129,8 @@ def backtest_cmd(
     """Replay history and score the model against simple rules and fitted peers.
 
     Wars: each is scored with likelihoods fitted on all the other wars (leave one war out).
-    Disputes: fitted on those begun before 1990, scored on the later ones. --calibrate-before
+    Disputes: fitted on those begun before 1990 (the earlier weighing less: --half-life),
+    scored on the later ones. --calibrate-before
     sets that year; --rolling refits for each later year on everything before it; --likelihoods
     scores every conflict with one table (not out of sample).
     The peers (logistic regression, gradient-boosted trees) need `pip install 'escalate[research]'`.
@@ -172,7 +173,10 @@ def calibrate_cmd(
     jobs: JobsOpt = None,
     half_life: HalfLifeOpt = HALF_LIFE,
 ) -> None:
-    """Fit the likelihood table to history (reasoned values weigh as ten events); use it with --likelihoods.
+    """Fit the likelihood table to history; use it with --likelihoods.
+
+    The reasoned values weigh as ten events; a conflict counts half as much for every
+    --half-life years before the latest.
 
     \b
     Example: escalate calibrate --data ../shared/data --before 1946 -o fitted.toml
