@@ -112,10 +112,11 @@ def test_monte_carlo_agrees_with_exact(s, initiator):
     for key in set(exact) | set(probabilities(sampled)):
         p = exact.get(key, 0.0)
         q = probabilities(sampled).get(key, 0.0)
-        # Five standard errors, and three samples for the discreteness of rare events: where
-        # p x 4000 is near zero a count of two is not rare (p = 3.2e-5 gives two with 0.8%),
-        # while a count beyond five standard errors and three is (below 1e-6 for any p).
-        tolerance = 5 * (p * (1 - p) / 4000) ** 0.5 + 3 / 4000
+        # An impossible outcome is never sampled. Otherwise five standard errors, and three
+        # samples for the discreteness of rare events: where p x 4000 is near zero a count of two
+        # is not rare (p = 3.2e-5 gives two with 0.8%), while a count beyond five standard
+        # errors and three is (below 1e-6 for any p).
+        tolerance = 5 * (p * (1 - p) / 4000) ** 0.5 + 3 / 4000 if p > 0 else 0.0
         assert abs(p - q) <= tolerance, (key, p, q)
 
 

@@ -503,6 +503,47 @@ def test_backtest_and_calibrate_weigh_conflicts_by_era_unless_the_half_life_is_z
         assert result.exit_code == 2 and "--half-life" in result.stderr, bad
 
 
+@pytest.mark.parametrize(
+    "options, fitter, expected",
+    [
+        ((), "leave_one_out", None),  # leaving one war out weighs all alike
+        (("--half-life", "15"), "leave_one_out", 15),
+        (("--calibrate-before", "2001"), "calibrate", 40),
+        (("--calibrate-before", "2001", "--half-life", "0"), "calibrate", None),
+        (("--rolling", "--calibrate-before", "2001"), "rolling_tables", 40),
+    ],
+)
+def test_a_backtest_passes_its_half_life_to_the_fit_by_protocol(runner, history, monkeypatch, options, fitter,
+                                                                  expected):  # fmt: skip
+    import escalate.world.backtest as backtest
+
+    seen = []
+
+    def recorded(*args, **kwargs):
+        seen.append(kwargs["half_life"])
+        raise backtest.FlareUpError("stop here")  # the fit's half-life is all this test needs
+
+    monkeypatch.setattr(backtest, fitter, recorded)
+    result = runner.invoke(app, ["backtest", "--data", str(history), "--samples", "50", *options])
+    assert "stop here" in result.stderr, result.stderr
+    assert seen == [expected]
+    # A given table is not fitted: a half-life with it is refused.
+    table = history / "t.toml"
+    table.write_text("guarantee = 0.5\n")
+    result = runner.invoke(
+        app, ["backtest", "--data", str(history), "--likelihoods", str(table), "--half-life", "9"]
+    )
+    assert result.exit_code == 2 and "--half-life" in result.stderr
+
+
+def test_a_half_life_below_zero_is_refused_and_zero_weighs_all_alike():
+    from escalate.world.calibrate import era_weight
+
+    assert era_weight(1816, 2014, 0) == era_weight(1816, 2014, None) == 1.0
+    with pytest.raises(ValueError, match="0 or more"):
+        era_weight(1816, 2014, -40)
+
+
 def test_the_fit_scores_keys_no_sample_moves_and_wars_where_no_candidate_fought():
     import numpy as np
 

@@ -86,8 +86,8 @@ HalfLifeOpt = Annotated[
     float,
     typer.Option(
         min=0,
-        help="Weigh the conflicts fitted on by their distance in years from the latest: half as "
-        "much every this many years; 0: all alike.",
+        help="Weigh the conflicts fitted on by their distance in years from the latest of them: "
+        "half as much every this many years; 0: all alike.",
     ),
 ]
 
@@ -97,9 +97,10 @@ ScoredHalfLifeOpt = Annotated[
     typer.Option(
         "--half-life",
         min=0,
-        help="Weigh the conflicts fitted on by their distance in years from those scored: half "
-        f"as much every this many years; 0: all alike. Default: {HALF_LIFE:g} for fits before a "
-        "year (--calibrate-before, --rolling, the disputes), all alike when leaving one war out.",
+        help="Weigh the conflicts fitted on by their distance in years from the latest of them (from "
+        "the war left out, leaving one out): half as much every this many years; 0: all alike. "
+        f"Default: {HALF_LIFE:g} for fits before a year (--calibrate-before, --rolling, the "
+        "disputes), all alike when leaving one war out.",
         show_default=False,
     ),
 ]
@@ -143,8 +144,10 @@ def backtest_cmd(
     from escalate.render.text import backtest_text
     from escalate.world.backtest import backtest
 
-    if likelihoods is not None and (calibrate_before is not None or rolling):
-        other = "--rolling" if rolling else "--calibrate-before"
+    fitting = {"--rolling": rolling, "--calibrate-before": calibrate_before is not None,
+               "--half-life": half_life is not None}  # fmt: skip
+    if likelihoods is not None and any(fitting.values()):
+        other = next(option for option, given in fitting.items() if given)
         raise typer.BadParameter(f"use --likelihoods or {other}, not both", param_hint="--likelihoods")
     with user_errors():
         table_ = load_likelihoods(likelihoods) if likelihoods else None

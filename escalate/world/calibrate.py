@@ -75,8 +75,12 @@ def era_weight(year: int, era: int, half_life: float | None) -> float:
     --------
     >>> era_weight(1950, 1990, 40), era_weight(2030, 1990, 20), era_weight(1816, 1990, None)
     (0.5, 0.25, 1.0)
+    >>> era_weight(1816, 1990, 0)  # none, or 0: every conflict alike
+    1.0
     """
-    return 1.0 if half_life is None else 0.5 ** (abs(era - year) / half_life)
+    if half_life is not None and half_life < 0:
+        raise ValueError(f"a half-life is a number of years, 0 or more, not {half_life:g}")
+    return 0.5 ** (abs(era - year) / half_life) if half_life else 1.0
 
 
 def log_prior(key: int, values: Any) -> Any:

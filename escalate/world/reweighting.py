@@ -243,9 +243,9 @@ class Groups:
         layered, layers, slot = layers_of(pair_candidate)
         fought_by = np.searchsorted(candidates, pair_candidate[layered[: layers[1]]])  # layer 0's
         joined = stack.joined[candidates]  # who fought in no row kept has a chance of FLOOR:
-        counts = stack.war_weight[stack.war_of_candidate[candidates]]  # each candidate's war's weight
-        never = np.bincount(joined, counts, minlength=2) - np.bincount(
-            joined[fought_by], counts[fought_by], minlength=2
+        candidate_weight = stack.war_weight[stack.war_of_candidate[candidates]]  # its war's
+        never = np.bincount(joined, candidate_weight, minlength=2) - np.bincount(
+            joined[fought_by], candidate_weight[fought_by], minlength=2
         )
         small = functools.partial(np.asarray, dtype=np.int32)  # indices: a fit keeps them for every key
         return cls(
@@ -259,7 +259,7 @@ class Groups:
             pair_group=small(pair_group[layered]),
             layers=layers,
             joined=joined[fought_by],
-            weights=counts[fought_by],
+            weights=candidate_weight[fought_by],
             missed=float(
                 ((stack.missed * stack.war_weight)[wars_in].sum() + never[1]) * np.log(FLOOR)
                 + never[0] * np.log1p(-FLOOR)
