@@ -418,8 +418,6 @@ def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
 
 
 def test_a_war_weighing_a_quarter_adds_a_quarter_of_its_log_likelihood_floors_included():
-    import dataclasses
-
     import numpy as np
 
     from escalate.world.reweighting import FLOOR, Stack, WarDraws
@@ -433,16 +431,15 @@ def test_a_war_weighing_a_quarter_adds_a_quarter_of_its_log_likelihood_floors_in
     b = WarDraws(keys=("border",), proposal=np.array([0.5]), fired=np.array([[1.0], [0.0]]),
                  unfired=np.array([[0.0], [1.0]]), joins=np.array([[True], [False]]),
                  joined=np.array([False]))  # fmt: skip
-    quarter = dataclasses.replace(a, weight=0.25)
     for value in (0.1, 0.6):
         a_alone = np.log(value) + 2 * np.log(FLOOR)
         b_alone = np.log1p(-value)
         table = np.array([value])
         assert Stack([a]).log_likelihood(table) == pytest.approx(a_alone)
-        assert Stack([quarter, b]).log_likelihood(table) == pytest.approx(0.25 * a_alone + b_alone)
+        assert Stack([a, b], [0.25, 1]).log_likelihood(table) == pytest.approx(0.25 * a_alone + b_alone)
     # Scored by value (as the fit scores a key), the same sums.
     values = np.array([0.1, 0.6])
-    by_value = Stack([quarter, b]).log_likelihood(np.array([0.3]), 0, values)
+    by_value = Stack([a, b], [0.25, 1]).log_likelihood(np.array([0.3]), 0, values)
     expected = 0.25 * (np.log(values) + 2 * np.log(FLOOR)) + np.log1p(-values)
     assert by_value == pytest.approx(expected)
 
@@ -457,8 +454,9 @@ def test_a_fit_with_a_half_life_weighs_each_war_by_its_distance_in_years_from_th
     from escalate.world.reweighting import WarDraws
 
     seen = []
-    monkeypatch.setattr(calibrate, "fit_draws", lambda drawn, start, **_: seen.append(
-        [d.weight for d in drawn]) or np.array(start))  # fmt: skip
+    fitted_on = []
+    monkeypatch.setattr(calibrate, "fit_draws", lambda drawn, start, war_weights, **_: seen.append(
+        list(war_weights)) or fitted_on.append(drawn) or np.array(start))  # fmt: skip
     wars_ = [SimpleNamespace(number=n, start=SimpleNamespace(year=y)) for n, y in
              [(1, 1910), (2, 1950), (3, 1990), (4, 2010)]]  # fmt: skip
     draws = WarDraws(keys=("border",), proposal=np.array([0.5]), fired=np.ones((1, 1)),
@@ -473,7 +471,7 @@ def test_a_fit_with_a_half_life_weighs_each_war_by_its_distance_in_years_from_th
     # Around a war left out (as leave one out fits), on both sides of it.
     history.fit(LikelihoodTable(), chosen=lambda w: w.number != 2, era=1950)
     assert seen.pop() == pytest.approx([0.5, 0.5, 0.5**1.5])  # 40, 40 and 60 years away
-    assert history.draws[1].weight == 1.0  # the draws kept are not changed
+    assert all(d is draws for d in fitted_on[-1])  # the draws kept are fitted on as they are
 
 
 def test_backtest_and_calibrate_weigh_conflicts_by_era_unless_the_half_life_is_zero(

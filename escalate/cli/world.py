@@ -190,8 +190,8 @@ def calibrate_cmd(
     with user_errors():
         check_output(output)  # a bad output is refused before the work
         only = None if before is None else (lambda war: war.start.year < before)
-        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs, half_life=half_life or None)
-        save_table(table_, output, kind=conflicts.value, before=before, half_life=half_life or None)
+        table_ = calibrate(data, only=only, kind=conflicts.value, jobs=jobs, half_life=half_life)
+        save_table(table_, output, kind=conflicts.value, before=before, half_life=half_life)
     for key, value, _ in table_.rows():
         typer.echo(f"{key:<26} {value:.4g}", err=True)
     typer.echo(f"Wrote {output}", err=True)

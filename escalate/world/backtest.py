@@ -227,7 +227,7 @@ def _fitted(
     noun, nouns = KIND_NOUNS[kind]
     half_life = (HALF_LIFE if year is not None else 0) if half_life is None else half_life  # by protocol
     span = f" (each counting half as much every {half_life:g} years away)" if half_life else ""
-    half_life = half_life or None
+    half_life = half_life or None  # the fitters' "every conflict alike"
     if likelihoods is not None:
         how = f"one table for every conflict ({likelihoods.origin})"
         return Fitted(likelihoods, how, None, lambda train, c: True, lambda c: None)

@@ -21,7 +21,6 @@ the others keep their reasoned values.
 from __future__ import annotations
 
 import contextlib
-import dataclasses
 import os
 import sys
 from collections.abc import Callable, Iterator, Sequence
@@ -173,17 +172,14 @@ class History:
         if not wars_:
             return LikelihoodTable()  # nothing to fit on: the defaults, never ``start``
         era = max(w.start.year for w in wars_) if era is None else era
-        drawn = [
-            dataclasses.replace(self.draws[w.number], weight=era_weight(w.start.year, era, self.half_life))
-            for w in wars_
-        ]
         vector = fit_draws(
-            drawn,
+            [self.draws[w.number] for w in wars_],
             [start.values[k] for k in FITTED_KEYS],
             sweeps=sweeps,
             window_from=0 if near else None,
             jobs=self.workers.jobs,
             prior=log_prior,
+            war_weights=[era_weight(w.start.year, era, self.half_life) for w in wars_],
         )
         return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
 

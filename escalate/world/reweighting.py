@@ -8,8 +8,8 @@ often it fired and did not fire the chance events of each table key. Under anoth
 
 so the chance that a candidate joins under ``t`` is the reweighted share of the samples in
 which it fought (self-normalised importance sampling). :func:`fit_draws` maximises the
-log-likelihood of who joined (each war counting as its ``weight``; with a prior, the log
-posterior) by coordinate ascent on :data:`GRID`.
+log-likelihood of who joined (each war counting as its weight, one by default; with a prior,
+the log posterior) by coordinate ascent on :data:`GRID`.
 
 Examples
 --------
@@ -55,8 +55,6 @@ class WarDraws:
     #: Joiners in fact that no sample brought in (they count ``log FLOOR`` whatever the table).
     missed: int = 0
     copies: Any = None  # (samples,): how many samples had this record; one each when None
-    #: How much the war counts in the log-likelihood (a recent war more, see ``calibrate``'s half-life).
-    weight: float = 1.0
 
     def __post_init__(self) -> None:
         if self.copies is None:
@@ -99,10 +97,11 @@ class Stack:
 
     A war's samples are weighted among themselves (self-normalised per war), so the rows of
     a war stay together; each candidate's chance is the weighted share of its war's samples
-    in which it fought.
+    in which it fought. ``war_weights`` say how much each war counts in the log-likelihood
+    (one each by default; a fit by era weighs recent wars more, see ``calibrate``'s half-life).
     """
 
-    def __init__(self, wars_: Sequence[WarDraws]) -> None:
+    def __init__(self, wars_: Sequence[WarDraws], war_weights: Sequence[float] | None = None) -> None:
         self.proposal = wars_[0].proposal
         if any(not np.array_equal(w.proposal, self.proposal) for w in wars_):
             raise ValueError("the wars of a stack must be drawn under one proposal")
@@ -126,7 +125,7 @@ class Stack:
         self.entry_row = np.concatenate(rows)[order]  # (row, candidate) where it fought, by candidate
         self.entry_candidate = np.concatenate(candidates)[order]
         self.war_of_candidate = np.concatenate(war_of_candidate).astype(np.int64)
-        self.war_weight = np.array([w.weight for w in wars_], dtype=np.float64)
+        self.war_weight = np.ones(len(wars_)) if war_weights is None else np.asarray(war_weights, dtype=float)
         self.joined = np.concatenate([w.joined for w in wars_]).astype(bool)
         self.missed = np.array([w.missed for w in wars_])  # per war
         self._groups: dict[int | None, Groups] = {}  # made when a key is first scored
@@ -308,9 +307,11 @@ WINDOW = 4
 
 def fit_draws(
     wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3, window_from: int | None = None,
-    jobs: int = 1, prior: Callable[[int, Any], Any] | None = None,
+    jobs: int = 1, prior: Callable[[int, Any], Any] | None = None, war_weights: Sequence[float] | None = None,
 ) -> Any:  # fmt: skip
     """Coordinate ascent on :data:`GRID`: the table (over ``keys``) that maximises the sum.
+
+    Each war counts as its ``war_weights`` entry in the sum (one each by default).
 
     With ``prior``, the sum plus ``prior(key, values)``, the log prior density of each of a
     key's ``values`` (the table most probable a posteriori instead of the likeliest).
@@ -328,7 +329,7 @@ def fit_draws(
     if not wars_:
         return table
     with ThreadPoolExecutor(jobs) if jobs > 1 else contextlib.nullcontext() as threads:
-        return _ascend(Stack(wars_), table, sweeps, window_from, threads, jobs, prior)
+        return _ascend(Stack(wars_, war_weights), table, sweeps, window_from, threads, jobs, prior)
 
 
 def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, threads: Executor | None,
