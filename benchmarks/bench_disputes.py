@@ -89,11 +89,11 @@ def fit(data: Path) -> None:
     import resource
 
     from escalate.likelihoods import FITTED_KEYS, LikelihoodTable
+    from escalate.world.ascent import fit_draws
     from escalate.world.atop import WorldData
     from escalate.world.calibrate import History
     from escalate.world.conflicts import conflicts
     from escalate.world.parallel import Workers, default_jobs
-    from escalate.world.reweighting import fit_draws
 
     before = [c for c in conflicts(data, "mids") if c.start.year < 1990]
     table = LikelihoodTable()

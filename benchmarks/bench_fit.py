@@ -1,8 +1,9 @@
 """One calibration fit, timed against the fit of another checkout in the same process.
 
 The 1,725 disputes before 1990 are sampled once at the shipped table (2,000 samples each),
-then :func:`~escalate.world.reweighting.fit_draws` of this checkout and of the baseline's
-``escalate/world/reweighting.py`` (another worktree, e.g. at the commit before a change)
+then :func:`~escalate.world.ascent.fit_draws` of this checkout and of the baseline's
+(another worktree, e.g. at the commit before a change; in ``escalate/world/ascent.py``, or
+``reweighting.py`` before the search had a module of its own)
 fit the same draws in turn, each ``--runs`` times alternately (this host's speed swings,
 so the two are measured side by side); the fitted tables must be identical.
 
@@ -23,16 +24,29 @@ from typing import Any
 HERE = Path(__file__).resolve().parent
 
 
-def baseline_fit(checkout: Path) -> Callable[..., Any]:
-    """``fit_draws`` of the other checkout's reweighting module, loaded under another name."""
-    spec = importlib.util.spec_from_file_location(
-        "baseline_reweighting", checkout / "escalate" / "world" / "reweighting.py"
-    )
+def _load(name: str, path: Path) -> Any:
+    spec = importlib.util.spec_from_file_location(name, path)
     assert spec is not None and spec.loader is not None
     module = importlib.util.module_from_spec(spec)
     sys.modules[spec.name] = module  # dataclasses look their module up
     spec.loader.exec_module(module)
-    fit: Callable[..., Any] = module.fit_draws
+    return module
+
+
+def baseline_fit(checkout: Path) -> Callable[..., Any]:
+    """``fit_draws`` of the other checkout, its modules loaded under other names."""
+    world = checkout / "escalate" / "world"
+    reweighting = _load("baseline_reweighting", world / "reweighting.py")
+    if not (world / "ascent.py").exists():
+        fit: Callable[..., Any] = reweighting.fit_draws
+        return fit
+    ours = sys.modules.get("escalate.world.reweighting")
+    sys.modules["escalate.world.reweighting"] = reweighting  # the baseline's search scores with its own
+    try:
+        fit = _load("baseline_ascent", world / "ascent.py").fit_draws
+    finally:
+        if ours is not None:
+            sys.modules["escalate.world.reweighting"] = ours
     return fit
 
 
@@ -46,11 +60,11 @@ def main() -> None:
     parser.add_argument("--jobs", type=int, default=None, help="threads a fit scores with (default: cores)")
     args = parser.parse_args()
     from escalate.likelihoods import FITTED_KEYS, LikelihoodTable
+    from escalate.world.ascent import fit_draws
     from escalate.world.atop import WorldData
     from escalate.world.calibrate import History
     from escalate.world.conflicts import conflicts
     from escalate.world.parallel import Workers, default_jobs
-    from escalate.world.reweighting import fit_draws
 
     before = [c for c in conflicts(args.data, "mids") if c.start.year < 1990]
     table = LikelihoodTable()

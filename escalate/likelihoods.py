@@ -139,6 +139,11 @@ ENTRIES: tuple[Entry, ...] = (
           "A neighbour by land may be drawn in when fighting spills over (on the side its ties "
           "bind it to, else the defending side).",
           "Fitted; Most and Starr 1980 on diffusion across borders"),
+    Entry("vicinity", 0.005, True,
+          "A state two land borders from a fighting party (a neighbour's neighbour) may be drawn in "
+          "as the fighting spreads through its region (on the side its ties bind it to, else the "
+          "defending side).",
+          "Fitted; Siverson and Starr 1991, 'The Diffusion of War': war spreads through proximity"),
     Entry("major_power", 0.04, True,
           "A major power may intervene in any war (one decision per flare-up; on the side its "
           "ties bind it to, else the defending side).",
@@ -162,6 +167,15 @@ _BY_KEY = {entry.key: entry for entry in ENTRIES}
 KEYS = tuple(_BY_KEY)
 #: Keys that history can fit (``escalate calibrate``).
 FITTED_KEYS = tuple(entry.key for entry in ENTRIES if entry.fitted)
+
+#: Keys whose likelihood history tells mostly through their product with others: a member
+#: fights only when its alliance acts (by its casus foederis, standing by or following), so
+#: a fit sees the pairs' products far better than either. ``(key, others)``: a fit also moves
+#: ``key`` with ``others`` keeping their products with it (:func:`escalate.world.ascent.fit_draws`).
+RIDGES: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("collective_defense.member", ("collective_defense.acts", "stand_by.alliance", "follow.alliance")),
+    ("stand_by.coalition_member", ("stand_by.coalition",)),
+)
 
 #: The file the package's fitted values live in, with what they were fitted on: the default
 #: table, fitted on every conflict (COW wars and MID disputes).

@@ -631,6 +631,43 @@ def test_a_border_draws_the_neighbour_to_the_defending_side():
     assert escalation_paths(torn, "A", "B", initiator="A").party("C", "B").cross_pressured
 
 
+def test_a_neighbours_neighbour_is_drawn_to_the_defending_side_with_the_vicinity_likelihood():
+    # B borders C, C borders D: D is two borders from B (and from no other fighter).
+    s = scenario(
+        [
+            {"type": "border", "between": ["B", "C"], "likelihood": 0.0},
+            {"type": "border", "between": ["C", "D"], "likelihood": 0.0},
+        ]
+    )
+    table = LikelihoodTable().updated({"vicinity": 0.2})
+    attacked = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
+    assert prob(attacked, "D", "B") == pytest.approx(0.2) and prob(attacked, "D", "A") == 0.0
+    assert prob(attacked, "C", "B") == 0.0  # a neighbour is not two borders away
+    explanation = attacked.party("D").paths[0].explanation
+    assert "D borders a neighbour of B, and the fighting can spread to it" in explanation
+    # B attacking, the pull goes to the defender's side; with no pull, nothing.
+    assert prob(escalation_paths(s, "A", "B", initiator="B", likelihoods=table), "D", "A") == pytest.approx(
+        0.2
+    )
+    none = LikelihoodTable().updated({"vicinity": 0.0})
+    assert escalation_paths(s, "A", "B", initiator="A", likelihoods=none).probability("D", "B") == 0.0
+
+
+def test_vicinity_makes_one_tie_each_way_per_pair_two_borders_apart_and_none_between_neighbours():
+    s = scenario(
+        [
+            {"type": "border", "between": ["A", "C"]},
+            {"type": "border", "between": ["A", "E"]},
+            {"type": "border", "between": ["C", "D"]},
+            {"type": "border", "between": ["E", "D"]},  # D is two borders from A twice over
+            {"type": "border", "between": ["C", "E"]},  # C and E border: no vicinity between them
+        ]
+    )
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B"))
+    pairs = sorted((arc.source, arc.target) for arc in compiled.arcs if arc.key == "vicinity")
+    assert pairs == [("A", "D"), ("D", "A")]
+
+
 def test_a_state_bordering_both_belligerents_with_no_initiator_is_torn_when_both_fire():
     s = scenario(
         [

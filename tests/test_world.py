@@ -327,7 +327,8 @@ def test_calibrate_fits_and_writes_a_table_that_loads(runner, history, tmp_path)
 def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
     import numpy as np
 
-    from escalate.world.reweighting import WarDraws, fit_draws
+    from escalate.world.ascent import fit_draws
+    from escalate.world.reweighting import WarDraws
 
     # Ten wars; in each, one candidate that fights exactly when one chance event (key 0)
     # fires, sampled at 0.5. Three of the ten joined: the fit must find about 0.3.
@@ -345,8 +346,9 @@ def test_the_fit_reweights_samples_to_the_likelihood_history_makes_likeliest():
 def test_the_prior_keeps_a_key_that_history_hardly_informs_near_its_reasoned_value():
     import numpy as np
 
+    from escalate.world.ascent import GRID, fit_draws
     from escalate.world.calibrate import log_prior
-    from escalate.world.reweighting import GRID, WarDraws, fit_draws
+    from escalate.world.reweighting import WarDraws
 
     # One war, one candidate that joined and fights exactly when the key's event fires: alone,
     # the likelihood is v and the fit runs to the top of the grid. With a prior of 10 events
@@ -415,6 +417,40 @@ def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
     expected = [one_by_one(np.array([0.2, v, 0.5])) for v in values]
     # Wars whose samples never asked the key are left out: differences across values agree.
     assert np.allclose(by_value - by_value[0], np.array(expected) - expected[0], rtol=0, atol=1e-9)
+    # Two keys moved together (as along a ridge): each row of values in their places.
+    moves = np.array([[0.001, 0.1], [0.2, 0.9], [0.7, 0.5], [0.2, 0.5]])
+    together = stack.log_likelihood(table, (0, 2), moves)
+    expected = [one_by_one(np.array([a, 0.1, c])) for a, c in moves]
+    assert np.allclose(together - together[-1], np.array(expected) - expected[-1], rtol=0, atol=1e-9)
+
+
+def test_a_fit_moves_along_a_ridge_to_the_most_probable_split_of_a_product():
+    import numpy as np
+
+    from escalate.world.ascent import GRID, fit_draws
+    from escalate.world.reweighting import Stack, WarDraws
+
+    # A candidate fights when its alliance acts (key 0) and it then honours that (key 1): the
+    # data tell the product (6 joined of 100), the prior the split. Key by key, the ascent
+    # stops short of the best split; moving along the product finds it (by brute force).
+    fired = np.array([[1, 1], [1, 0], [0, 0]], dtype=float)  # acted and honoured; acted; did not act
+    unfired = np.array([[0, 0], [0, 1], [1, 0]], dtype=float)
+    wars_ = [WarDraws(keys=("acts", "member"), proposal=np.array([0.5, 0.5]), fired=fired, unfired=unfired,
+                      joins=np.array([[True], [False], [False]]), joined=np.array([n < 6]),
+                      copies=np.array([1.0, 1.0, 2.0])) for n in range(100)]  # fmt: skip
+    center = np.array([0.3, 0.5])
+
+    def prior(key, values):
+        return 10 * (center[key] * np.log(values) + (1 - center[key]) * np.log1p(-values))
+
+    def posterior(table):
+        return float(Stack(wars_).log_likelihood(np.asarray(table)) + prior(0, table[0]) + prior(1, table[1]))
+
+    best = max(((a, m) for a in GRID for m in GRID), key=posterior)
+    key_by_key = fit_draws(wars_, [0.9, 0.9], prior=prior)
+    along = fit_draws(wars_, [0.9, 0.9], prior=prior, ridges=[(1, (0,))])
+    assert posterior(key_by_key) < posterior(best) - 0.01
+    assert along.tolist() == list(best)
 
 
 def test_a_war_weighing_a_quarter_adds_a_quarter_of_its_log_likelihood_floors_included():
@@ -545,7 +581,8 @@ def test_a_half_life_below_zero_is_refused_and_zero_weighs_all_alike():
 def test_the_fit_scores_keys_no_sample_moves_and_wars_where_no_candidate_fought():
     import numpy as np
 
-    from escalate.world.reweighting import FLOOR, GRID, Stack, WarDraws
+    from escalate.world.ascent import GRID
+    from escalate.world.reweighting import FLOOR, Stack, WarDraws
 
     # Key 0 fired twice in every sample: it moves no sample against another, so the score is
     # the same (exactly) at every value. Key 1 no sample asked: no war depends on it.
@@ -570,10 +607,11 @@ def test_the_fit_scores_keys_no_sample_moves_and_wars_where_no_candidate_fought(
 def test_the_fit_searches_the_whole_grid_and_a_warm_start_its_window_widened_at_the_edge(monkeypatch, window):
     import numpy as np
 
-    from escalate.world import reweighting
-    from escalate.world.reweighting import GRID, Stack, WarDraws, fit_draws
+    from escalate.world import ascent
+    from escalate.world.ascent import GRID, fit_draws
+    from escalate.world.reweighting import Stack, WarDraws
 
-    monkeypatch.setattr(reweighting, "WINDOW", window)  # a narrow window must widen at its edge
+    monkeypatch.setattr(ascent, "WINDOW", window)  # a narrow window must widen at its edge
 
     # Three keys whose chance events mix in each candidate's joining: the fit must end where
     # coordinate ascent over the whole grid at every sweep ends, and so must a warm start from

@@ -84,6 +84,8 @@ def _why(scenario: Scenario, relation: Relation, *, source: str, target: str) ->
             text = f"{target} fought beside {source} in a recent militarized dispute"
         case RelationType.BORDER:
             text = f"{target} borders {source}, and the fighting can spill over"
+        case RelationType.VICINITY:
+            text = f"{target} borders a neighbour of {source}, and the fighting can spread to it"
         case RelationType.MAJOR_POWER:
             text = f"{target} is a major power and may intervene in a war involving {source}"
         case RelationType.MEDIATION:

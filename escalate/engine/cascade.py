@@ -24,8 +24,9 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
 - Only fighting parties (belligerents and allies) spread involvement; supporters and
   mediators do not. A supporter that a later tie calls to fight on its own side becomes
   an ally (so that a weak early tie never keeps a party out of the fighting).
-- A ``border`` and a major power's reach (``major_power = true`` on an actor: it may
-  enter any war) have no side of their own: they draw a party bound to the belligerents
+- A ``border``, a neighbour's neighbour (a party two land borders from a fighting party and
+  not its neighbour: ``vicinity``, weaker) and a major power's reach (``major_power = true``
+  on an actor: it may enter any war) have no side of their own: they draw a party bound to the belligerents
   of one side only (``Compiled.leaning``) to that side, any other to the defending side,
   that of the fighting party unless it attacked. They are the weakest pulls to fight,
   but a call to fight outranks a call to support.

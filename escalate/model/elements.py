@@ -64,6 +64,8 @@ class RelationType(StrEnum):
     COLLECTIVE_DEFENSE = "collective_defense"
     #: Not written in files: an actor's ``major_power = true`` creates it.
     MAJOR_POWER = "major_power"
+    #: Not written in files: two land borders make it (a neighbour's neighbour, no side of its own).
+    VICINITY = "vicinity"
 
     @property
     def is_symmetric(self) -> bool:
@@ -92,10 +94,11 @@ _SYMMETRIC = frozenset(
 #: Names of the symmetric types, for readers that see a type before validating it.
 SYMMETRIC_TYPE_NAMES = frozenset(t.value for t in _SYMMETRIC)
 
+#: Relation types the compiler derives: from an alliance, a major power, two land borders.
+_DERIVED = frozenset({RelationType.COLLECTIVE_DEFENSE, RelationType.MAJOR_POWER, RelationType.VICINITY})
+
 #: Relation types a scenario file may name (collective defence comes from alliances).
-FILE_RELATION_TYPES = tuple(
-    t.value for t in RelationType if t not in (RelationType.COLLECTIVE_DEFENSE, RelationType.MAJOR_POWER)
-)
+FILE_RELATION_TYPES = tuple(t.value for t in RelationType if t not in _DERIVED)
 _FILE_TYPES = list(FILE_RELATION_TYPES)
 
 

@@ -47,6 +47,7 @@ EDGE_STYLES: dict[RelationType, EdgeStyle] = {
     RelationType.NONAGGRESSION_PACT: EdgeStyle("non-aggression pact", "#CC79A7", 1.0, (0, (3, 3)), "-"),
     RelationType.BORDER: EdgeStyle("land border", "#E69F00", 1.0, (0, (2, 2)), "-"),
     RelationType.MAJOR_POWER: EdgeStyle("major-power reach", "#0072B2", 1.0, (0, (4, 4)), "-|>"),
+    RelationType.VICINITY: EdgeStyle("two borders away", "#E69F00", 0.8, (0, (1, 3)), "-"),
 }
 ROLE_LABELS = {
     "belligerent": "belligerent",

@@ -34,12 +34,13 @@ from escalate.engine.compile import compile_scenario
 from escalate.engine.sampling import sample_outcomes
 from escalate.errors import FlareUpError
 from escalate.io.files import atomic_write
-from escalate.likelihoods import FITTED_KEYS, HALF_LIFE, LikelihoodTable, reasoned_values
+from escalate.likelihoods import FITTED_KEYS, HALF_LIFE, RIDGES, LikelihoodTable, reasoned_values
 from escalate.model import Role
+from escalate.world.ascent import fit_draws
 from escalate.world.atop import WorldData
 from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
 from escalate.world.parallel import Workers, stderr_progress
-from escalate.world.reweighting import WarDraws, fit_draws
+from escalate.world.reweighting import WarDraws
 
 #: Samples of each war's cascade per round of the fit.
 SAMPLES = 2000
@@ -164,7 +165,7 @@ class History:
         """The fitted table on the current draws of the wars ``chosen`` (all by default).
 
         With ``near``, ``start`` is taken to lie near the fit (a warm start): every sweep
-        searches around each value (see :func:`~escalate.world.reweighting.fit_draws`). With
+        searches around each value (see :func:`~escalate.world.ascent.fit_draws`). With
         the history's half-life, each war counts by its distance in years from ``era`` (by
         default the latest start among those chosen; see :func:`era_weight`).
         """
@@ -180,6 +181,7 @@ class History:
             jobs=self.workers.jobs,
             prior=log_prior,
             war_weights=[era_weight(w.start.year, era, self.half_life) for w in wars_],
+            ridges=[(FITTED_KEYS.index(k), tuple(map(FITTED_KEYS.index, others))) for k, others in RIDGES],
         )
         return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
 

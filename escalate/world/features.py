@@ -3,7 +3,8 @@
 For a conflict begun in year Y and a candidate state, the features are the candidate's ties
 toward each side's originators (side A: the side of the conflict's first two sides listed
 first, the initiators' side in the MID data), read only from data before the conflict:
-ATOP obligations of each kind in Y-1, land contiguity in Y, disputes begun in Y-10..Y-1
+ATOP obligations of each kind in Y-1, land contiguity in Y (and two borders away, a
+neighbour's neighbour), disputes begun in Y-10..Y-1
 against (rival) and beside (comrade) them, whether the candidate is a major power in Y-1,
 and how many states it had an ATOP obligation toward in Y-1.
 
@@ -15,7 +16,7 @@ Examples
 >>> FEATURES[:2]
 ('defence toward side A', 'defence toward side B')
 >>> len(FEATURES)
-18
+20
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ OBLIGATIONS = {
     "nonagg": "non-aggression",
     "consul": "consultation",
 }
-_PER_SIDE = [*(f"{name} toward" for name in OBLIGATIONS.values()), "border with", "rival of", "comrade of"]
+_PER_SIDE = [*(f"{name} toward" for name in OBLIGATIONS.values()), "border with", "two borders from",
+             "rival of", "comrade of"]  # fmt: skip
 #: Column names of :func:`pair_features`, in order.
 FEATURES = (
     *(f"{feature} side {side}" for feature in _PER_SIDE for side in "AB"),
@@ -54,6 +56,7 @@ class YearFacts:
 
     obligations: dict[int, dict[int, frozenset[str]]]  # state -> partner -> obligation kinds
     borders: dict[int, frozenset[int]]
+    vicinity: dict[int, frozenset[int]]  # two land borders away, not bordering
     rivals: dict[int, frozenset[int]]
     comrades: dict[int, frozenset[int]]
     majors: frozenset[int]
@@ -73,9 +76,11 @@ class YearFacts:
             for a, b, duties in held:
                 if pair := carried_over(a, b, heir, predecessors):
                     obligations[pair[0]][pair[1]] |= duties
+        borders = _neighbours(data.land_borders(year))
         return cls(
             obligations={a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()},
-            borders=_neighbours(data.land_borders(year)),
+            borders=borders,
+            vicinity=_two_away(borders),
             rivals=_inherited(_neighbours(data.rivalry_grades(first, last)), heirs),
             comrades=_inherited(_neighbours(data.comrades(first, last)), heirs),
             majors=frozenset(data.major_powers(year - 1)),
@@ -90,6 +95,13 @@ def _neighbours(pairs: Any) -> dict[int, frozenset[int]]:
             found[a].add(b)
             found[b].add(a)
     return {a: frozenset(b) for a, b in found.items()}
+
+
+def _two_away(neighbours: dict[int, frozenset[int]]) -> dict[int, frozenset[int]]:
+    """Each state's neighbours' neighbours that are not its neighbours (nor itself)."""
+    return {
+        a: frozenset().union(*(neighbours[n] for n in near)) - near - {a} for a, near in neighbours.items()
+    }
 
 
 def _inherited(
@@ -156,7 +168,7 @@ def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:
         values: list[float] = []
         for kind in OBLIGATIONS:
             values += [float(any(kind in ties.get(o, ()) for o in side)) for side in sides]
-        for neighbours in (facts.borders, facts.rivals, facts.comrades):
+        for neighbours in (facts.borders, facts.vicinity, facts.rivals, facts.comrades):
             near = neighbours.get(state, frozenset())
             values += [float(bool(near & side)) for side in sides]
         values += [float(state in facts.majors), float(len(ties))]

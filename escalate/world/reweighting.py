@@ -7,9 +7,9 @@ often it fired and did not fire the chance events of each table key. Under anoth
     prod_k (t_k / q_k) ** fired_k * ((1 - t_k) / (1 - q_k)) ** unfired_k,
 
 so the chance that a candidate joins under ``t`` is the reweighted share of the samples in
-which it fought (self-normalised importance sampling). :func:`fit_draws` maximises the
-log-likelihood of who joined (each war counting as its weight, one by default; with a prior,
-the log posterior) by coordinate ascent on :data:`GRID`.
+which it fought (self-normalised importance sampling). :mod:`escalate.world.ascent` finds the
+table that maximises the log-likelihood of who joined (each war counting as its weight, one
+by default; with a prior, the log posterior).
 
 Examples
 --------
@@ -22,10 +22,9 @@ True
 
 from __future__ import annotations
 
-import contextlib
 import functools
-from collections.abc import Callable, Sequence
-from concurrent.futures import Executor, ThreadPoolExecutor
+from collections.abc import Sequence
+from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,8 +32,6 @@ import numpy as np
 
 from escalate.world.pairs import layers_of, pairs_of, unique_keys
 
-#: Candidate values of each likelihood: dense near zero, where most of them lie.
-GRID = np.array(sorted({round(0.0002 * 1.25**i, 6) for i in range(38)} | {0.9, 0.95, 0.99}))
 #: A candidate that joined is never given less than this (a joiner no sample reached).
 FLOOR = 1e-4
 
@@ -128,7 +125,7 @@ class Stack:
         self.war_weight = np.ones(len(wars_)) if war_weights is None else np.asarray(war_weights, dtype=float)
         self.joined = np.concatenate([w.joined for w in wars_]).astype(bool)
         self.missed = np.array([w.missed for w in wars_])  # per war
-        self._groups: dict[int | None, Groups] = {}  # made when a key is first scored
+        self._groups: dict[int | tuple[int, ...] | None, Groups] = {}  # made when keys are first scored
 
     def log_weights(self, table: Any) -> Any:
         """Each row's log importance weight under ``table``, its copies included."""
@@ -143,15 +140,17 @@ class Stack:
         return weights + self.fired[:, key] * gain + self.unfired[:, key] * loss
 
     def log_likelihood(
-        self, table: Any, key: int | None = None, values: Any = None, weights: Any = None,
+        self, table: Any, key: int | tuple[int, ...] | None = None, values: Any = None, weights: Any = None,
         *, threads: Executor | None = None, jobs: int = 1,
     ) -> Any:  # fmt: skip
         """The wars' log-likelihood under ``table``; with ``key``, for each of ``values`` in its place.
 
-        With ``key``, wars whose samples never asked it are left out (their share does not
-        depend on it), so the result is comparable across ``values`` only. ``weights`` are
-        :meth:`log_weights` under ``table``, when known. ``jobs`` ``threads`` score parts of
-        ``values`` at once (numpy leaves Python's lock while it works on whole arrays).
+        ``key`` may be a tuple of keys moved together, ``values`` then a row of values per
+        move (shape (moves, keys)). With ``key``, wars whose samples never asked it are left
+        out (their share does not depend on it), so the result is comparable across ``values``
+        only. ``weights`` are :meth:`log_weights` under ``table``, when known. ``jobs``
+        ``threads`` score parts of ``values`` at once (numpy leaves Python's lock while it
+        works on whole arrays).
 
         The rows of a war that asked ``key``'s chance events equally often (fired so many
         times, not so many times) move together as its value changes: they form a *group*,
@@ -168,10 +167,12 @@ class Stack:
         if key is None:
             moves = np.zeros((1, 2))
         else:
-            values = np.asarray(values, dtype=np.float64)
-            shift = np.log(values) - np.log(table[key])
-            drop = np.log1p(-values) - np.log1p(-table[key])
-            moves = np.stack([shift, drop], axis=1)  # (values, 2): per event that fired, that did not
+            keys = key if isinstance(key, tuple) else (key,)
+            values = np.asarray(values, dtype=np.float64).reshape(-1, len(keys))
+            shift = np.log(values) - np.log(table[list(keys)])
+            drop = np.log1p(-values) - np.log1p(-table[list(keys)])
+            # (values, 2 per key): per event that fired, that did not, key after key
+            moves = np.stack([shift, drop], axis=2).reshape(len(values), 2 * len(keys))
         base = weights[groups.rows]
         top = np.full(groups.counts.shape[1], -np.inf)  # each group's largest weight, for scale
         np.maximum.at(top, groups.group_of_row, base)
@@ -201,7 +202,7 @@ class Groups:
 
     rows: Any  # (rows,): the stack's rows of the wars that asked the key
     group_of_row: Any  # (rows,)
-    counts: Any  # (2, groups): the events of the key each group's rows fired, and did not
+    counts: Any  # (2 per key, groups): the events of each key the group's rows fired, and did not
     starts: Any  # (wars,): each war's first group (groups are by war)
     war_of_group: Any  # (groups,): its war among those kept
     entry: Any  # (entries,): for each (row, candidate) where it fought, the row's place in ``rows``
@@ -213,18 +214,26 @@ class Groups:
     missed: float  # log-likelihood of the joiners no sample reached, and of who fought in no row kept
 
     @classmethod
-    def of(cls, stack: Stack, key: int | None) -> Groups:
-        """The groups and pairs of ``stack`` for ``key`` (for no key: one group a war)."""
-        wars_in = stack.asking[:, key] if key is not None else np.ones(len(stack.asking), dtype=bool)
+    def of(cls, stack: Stack, key: int | tuple[int, ...] | None) -> Groups:
+        """The groups and pairs of ``stack`` for ``key`` or keys (for none: one group a war)."""
+        keys_ = () if key is None else key if isinstance(key, tuple) else (key,)
+        wars_in: Any = np.ones(len(stack.asking), dtype=bool)
+        if keys_:
+            wars_in = stack.asking[:, list(keys_)].any(axis=1)
         rows = np.flatnonzero(wars_in[stack.war_of_row])
-        fired, unfired = (
-            (np.zeros(len(rows), dtype=np.int64),) * 2
-            if key is None
-            else (stack.fired[rows, key].astype(np.int64), stack.unfired[rows, key].astype(np.int64))
-        )
-        width = int(unfired.max(initial=0)) + 1
-        code = fired * width + unfired
-        span = int(code.max(initial=0)) + 1
+        # Each row's events of the keys, fired and not, key after key; as one code per distinct row.
+        columns = np.zeros((len(rows), 2 * max(len(keys_), 1)), dtype=np.int64)
+        for j, k in enumerate(keys_):
+            columns[:, 2 * j] = stack.fired[rows, k]
+            columns[:, 2 * j + 1] = stack.unfired[rows, k]
+        if len(keys_) <= 1:
+            width = int(columns[:, 1].max(initial=0)) + 1
+            code = columns[:, 0] * width + columns[:, 1]
+            span = int(code.max(initial=0)) + 1
+            counted = np.stack(np.divmod(np.arange(span), width))  # (2, codes)
+        else:
+            distinct, code = np.unique(columns, axis=0, return_inverse=True)
+            code, span, counted = code.ravel(), len(distinct), distinct.T
         war = np.cumsum(wars_in) - 1  # each war's place among those kept
         keys = war[stack.war_of_row[rows]] * span + code
         found, group_of_row = unique_keys(keys, int(wars_in.sum()) * span)
@@ -250,7 +259,7 @@ class Groups:
         return cls(
             rows=small(rows),
             group_of_row=small(group_of_row),
-            counts=np.stack(np.divmod(group_code, width)).astype(np.float64),
+            counts=counted[:, group_code].astype(np.float64),
             starts=starts,
             war_of_group=np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(found)])),
             entry=small(entry),
@@ -298,66 +307,3 @@ class Groups:
         terms[:, self.joined] = joiners.T
         terms *= self.weights  # (exact where every war weighs 1)
         return terms.sum(axis=1) + self.missed
-
-
-#: With a warm start, a key's value is sought this many grid steps either side of where it is
-#: (the whole grid again when the best lies on the window's edge).
-WINDOW = 4
-
-
-def fit_draws(
-    wars_: Sequence[WarDraws], start: Any, *, sweeps: int = 3, window_from: int | None = None,
-    jobs: int = 1, prior: Callable[[int, Any], Any] | None = None, war_weights: Sequence[float] | None = None,
-) -> Any:  # fmt: skip
-    """Coordinate ascent on :data:`GRID`: the table (over ``keys``) that maximises the sum.
-
-    Each war counts as its ``war_weights`` entry in the sum (one each by default).
-
-    With ``prior``, the sum plus ``prior(key, values)``, the log prior density of each of a
-    key's ``values`` (the table most probable a posteriori instead of the likeliest).
-
-    Each sweep searches each key's whole grid: estimated far from the proposal, a key's
-    likelihood can have several peaks, and keys trade off (an alliance's decision against its
-    members'). A search near each value loses that (a coarse-then-fine search lowered the
-    wars' AUC from 0.773 to 0.748). From a ``start`` known to lie near the fit (a warm start,
-    as a rolling fit's year after year), ``window_from`` is the first sweep that searches a
-    window of :data:`WINDOW` steps around each value instead, and the whole grid again when
-    the best lies on the window's edge. Keys no war consulted keep their ``start`` value.
-    ``jobs`` threads score a key's values.
-    """
-    table = np.array(start, dtype=np.float64)
-    if not wars_:
-        return table
-    with ThreadPoolExecutor(jobs) if jobs > 1 else contextlib.nullcontext() as threads:
-        return _ascend(Stack(wars_, war_weights), table, sweeps, window_from, threads, jobs, prior)
-
-
-def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, threads: Executor | None,
-            jobs: int, prior: Callable[[int, Any], Any] | None) -> Any:  # fmt: skip
-    """:func:`fit_draws`' coordinate ascent from ``table`` (changed in place, and returned)."""
-    weights = stack.log_weights(table)
-
-    def best_of(key: int, grid: Any) -> float:
-        scores = stack.log_likelihood(table, key, grid, weights, threads=threads, jobs=jobs)
-        return float(grid[int(np.argmax(scores if prior is None else scores + prior(key, grid)))])
-
-    # A war whose samples never asked a key's chance event does not depend on that key.
-    asked = stack.asking.any(axis=0)
-    for sweep in range(sweeps):
-        moved = False
-        for key in map(int, np.flatnonzero(asked)):
-            if window_from is not None and sweep >= window_from:
-                at = int(np.abs(GRID - table[key]).argmin())
-                low, high = max(at - WINDOW, 0), min(at + WINDOW + 1, len(GRID))
-                best = best_of(key, GRID[low:high])
-                if (best == GRID[low] and low > 0) or (best == GRID[high - 1] and high < len(GRID)):
-                    best = best_of(key, GRID)
-            else:
-                best = best_of(key, GRID)
-            if best != table[key]:
-                weights = stack.moved(weights, key, table[key], best)
-                moved = True
-            table[key] = best
-        if not moved:
-            break
-    return table
