@@ -424,9 +424,23 @@ def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
     assert np.allclose(together - together[-1], np.array(expected) - expected[-1], rtol=0, atol=1e-9)
 
 
-def test_a_fit_moves_along_a_ridge_to_the_most_probable_split_of_a_product():
+def test_rows_of_counts_are_numbered_in_the_order_of_their_counts_with_room_or_without():
     import numpy as np
 
+    from escalate.world.reweighting import _joint_codes
+
+    columns = [np.array([2, 0, 2, 1]), np.array([5, 3, 5, 0])]  # rows (2, 5), (0, 3), (2, 5), (1, 0)
+    for wars in (1, 2**61):  # a number in mixed radix; too many wars for it: the distinct rows numbered
+        code, span, decode = _joint_codes(columns, wars)
+        assert code[0] == code[2] and code[1] < code[3] < code[0] and max(code) < span
+        assert decode(code).T.tolist() == [[2, 5], [0, 3], [2, 5], [1, 0]]
+    assert span == 3  # (the last: numbered)
+
+
+def test_a_fit_moves_along_a_ridge_to_the_most_probable_split_of_a_product(monkeypatch):
+    import numpy as np
+
+    from escalate.world import ascent
     from escalate.world.ascent import GRID, fit_draws
     from escalate.world.reweighting import Stack, WarDraws
 
@@ -451,6 +465,10 @@ def test_a_fit_moves_along_a_ridge_to_the_most_probable_split_of_a_product():
     along = fit_draws(wars_, [0.9, 0.9], prior=prior, ridges=[(1, (0,))])
     assert posterior(key_by_key) < posterior(best) - 0.01
     assert along.tolist() == list(best)
+    # From a warm start the ridge is searched near the members' value, widened at the window's edge.
+    monkeypatch.setattr(ascent, "WINDOW", 1)
+    warm = fit_draws(wars_, key_by_key, prior=prior, ridges=[(1, (0,))], window_from=0)
+    assert warm.tolist() == list(best)
 
 
 def test_a_war_weighing_a_quarter_adds_a_quarter_of_its_log_likelihood_floors_included():

@@ -55,22 +55,33 @@ def fit_draws(
         return _ascend(Stack(wars_, war_weights), table, sweeps, window_from, threads, jobs, prior, ridges)
 
 
-def along_ridge(table: Any, key: int, others: Sequence[int]) -> Any:
-    """Tables along a ridge: ``key`` at each value of :data:`GRID`, ``others`` keeping their products with it.
+def along_ridge(table: Any, key: int, others: Sequence[int], grid: Any = GRID) -> Any:
+    """Tables along a ridge: ``key`` at each value of ``grid``, ``others`` keeping their products with it.
 
-    Returns an array (moves, 1 + others): ``key``'s value then the others', each on the grid
-    (the nearest, in ratio), the table's own values first.
+    Returns an array (moves, 1 + others): ``key``'s value then the others', each on
+    :data:`GRID` (the nearest, in ratio), the table's own values first.
 
     >>> moves = along_ridge(np.array([0.1, 0.5]), 1, [0])
     >>> moves[0].tolist(), bool(np.all(np.isin(moves[1:], GRID)))
     ([0.5, 0.1], True)
     """
-    scale = table[key] / GRID  # each other's factor, for key at each grid value
+    scale = table[key] / grid  # each other's factor, for key at each grid value
     others_ = np.asarray(table[list(others)], dtype=np.float64)
     wanted = np.log(np.clip(others_[None, :] * scale[:, None], GRID[0], GRID[-1]))
     nearest = np.abs(np.log(GRID)[None, None, :] - wanted[:, :, None]).argmin(axis=2)
-    moves = np.column_stack([GRID, GRID[nearest]])
+    moves = np.column_stack([grid, GRID[nearest]])
     return np.vstack([np.r_[table[key], others_], moves])
+
+
+def _window(value: float) -> tuple[int, int]:
+    """The grid's indices :data:`WINDOW` steps either side of ``value`` (the end excluded)."""
+    at = int(np.abs(GRID - value).argmin())
+    return max(at - WINDOW, 0), min(at + WINDOW + 1, len(GRID))
+
+
+def _on_edge(best: float, low: int, high: int) -> bool:
+    """Whether ``best`` lies on the edge of the window ``GRID[low:high]`` short of the grid's ends."""
+    return bool((best == GRID[low] and low > 0) or (best == GRID[high - 1] and high < len(GRID)))
 
 
 def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, threads: Executor | None,
@@ -83,18 +94,22 @@ def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, thre
         scores = stack.log_likelihood(table, key, grid, weights, threads=threads, jobs=jobs)
         return float(grid[int(np.argmax(scores if prior is None else scores + prior(key, grid)))])
 
+    def best_along(keys: tuple[int, ...], grid: Any) -> Any:
+        moves = along_ridge(table, keys[0], keys[1:], grid)
+        scores = stack.log_likelihood(table, keys, moves, weights, threads=threads, jobs=jobs)
+        if prior is not None:
+            scores = scores + sum(prior(k, moves[:, j]) for j, k in enumerate(keys))
+        return moves[int(np.argmax(scores))]
+
     # A war whose samples never asked a key's chance event does not depend on that key.
     asked: Any = stack.asking.any(axis=0)
     for sweep in range(sweeps):
         moved = False
+        near = window_from is not None and sweep >= window_from
         for key in map(int, np.flatnonzero(asked)):
-            if window_from is not None and sweep >= window_from:
-                at = int(np.abs(GRID - table[key]).argmin())
-                low, high = max(at - WINDOW, 0), min(at + WINDOW + 1, len(GRID))
-                best = best_of(key, GRID[low:high])
-                if (best == GRID[low] and low > 0) or (best == GRID[high - 1] and high < len(GRID)):
-                    best = best_of(key, GRID)
-            else:
+            low, high = _window(table[key]) if near else (0, len(GRID))
+            best = best_of(key, GRID[low:high])
+            if near and _on_edge(best, low, high):
                 best = best_of(key, GRID)
             if best != table[key]:
                 weights = stack.moved(weights, key, table[key], best)
@@ -104,11 +119,10 @@ def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, thre
             keys = (key, *(k for k in others if asked[k]))
             if not asked[key] or len(keys) < 2:
                 continue
-            moves = along_ridge(table, key, keys[1:])
-            scores = stack.log_likelihood(table, keys, moves, weights, threads=threads, jobs=jobs)
-            if prior is not None:
-                scores = scores + sum(prior(k, moves[:, j]) for j, k in enumerate(keys))
-            best_move = moves[int(np.argmax(scores))]
+            low, high = _window(table[key]) if near else (0, len(GRID))
+            best_move = best_along(keys, GRID[low:high])
+            if near and _on_edge(best_move[0], low, high):
+                best_move = best_along(keys, GRID)
             for k, value in zip(keys, best_move, strict=True):
                 if value != table[k]:
                     weights = stack.moved(weights, k, table[k], value)

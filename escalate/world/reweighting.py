@@ -23,7 +23,7 @@ True
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from concurrent.futures import Executor
 from dataclasses import dataclass
 from typing import Any
@@ -190,6 +190,28 @@ class Stack:
         return result if key is not None else result[0]
 
 
+def _joint_codes(columns: Sequence[Any], wars: int) -> tuple[Any, int, Callable[[Any], Any]]:
+    """Each row's counts (``columns``) as one number, in the counts' order; the numbers' span; a decoder.
+
+    The number is the counts in mixed radix, so that ``wars`` times the span stays an index;
+    past that, the distinct rows are numbered in the same order instead. The decoder gives
+    the counts of numbers (an array (columns, numbers)).
+    """
+    radices = [int(c.max(initial=0)) + 1 for c in columns]
+    if np.prod(np.array(radices, dtype=float)) * max(wars, 1) < 2.0**62:
+        code = np.zeros(len(columns[0]), dtype=np.int64)
+        for column, radix in zip(columns, radices, strict=True):
+            code = code * radix + column
+        place = np.cumprod([1, *radices[:0:-1]])[::-1]  # each column's weight in the number
+
+        def decode(numbers: Any) -> Any:
+            return np.stack([(numbers // w) % r for w, r in zip(place, radices, strict=True)])
+
+        return code, int(np.prod(radices, dtype=np.int64)), decode
+    distinct, code = np.unique(np.column_stack(columns), axis=0, return_inverse=True)
+    return code.ravel(), len(distinct), lambda numbers: distinct.T[:, numbers]
+
+
 @dataclass
 class Groups:
     """The rows of a stack's wars that ``key`` can tell apart, and where each candidate fought.
@@ -222,18 +244,11 @@ class Groups:
             wars_in = stack.asking[:, list(keys_)].any(axis=1)
         rows = np.flatnonzero(wars_in[stack.war_of_row])
         # Each row's events of the keys, fired and not, key after key; as one code per distinct row.
-        columns = np.zeros((len(rows), 2 * max(len(keys_), 1)), dtype=np.int64)
-        for j, k in enumerate(keys_):
-            columns[:, 2 * j] = stack.fired[rows, k]
-            columns[:, 2 * j + 1] = stack.unfired[rows, k]
-        if len(keys_) <= 1:
-            width = int(columns[:, 1].max(initial=0)) + 1
-            code = columns[:, 0] * width + columns[:, 1]
-            span = int(code.max(initial=0)) + 1
-            counted = np.stack(np.divmod(np.arange(span), width))  # (2, codes)
-        else:
-            distinct, code = np.unique(columns, axis=0, return_inverse=True)
-            code, span, counted = code.ravel(), len(distinct), distinct.T
+        columns = [np.zeros(len(rows), dtype=np.int64)] * 2
+        if keys_:
+            columns = [(stack.fired if j % 2 == 0 else stack.unfired)[rows, k].astype(np.int64)
+                       for k in keys_ for j in (0, 1)]  # fmt: skip
+        code, span, decode = _joint_codes(columns, int(wars_in.sum()))
         war = np.cumsum(wars_in) - 1  # each war's place among those kept
         keys = war[stack.war_of_row[rows]] * span + code
         found, group_of_row = unique_keys(keys, int(wars_in.sum()) * span)
@@ -259,7 +274,7 @@ class Groups:
         return cls(
             rows=small(rows),
             group_of_row=small(group_of_row),
-            counts=counted[:, group_code].astype(np.float64),
+            counts=decode(group_code).astype(np.float64),
             starts=starts,
             war_of_group=np.repeat(np.arange(len(starts)), np.diff(np.r_[starts, len(found)])),
             entry=small(entry),
