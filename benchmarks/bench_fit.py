@@ -8,6 +8,10 @@ fit the same draws in turn, each ``--runs`` times alternately (this host's speed
 so the two are measured side by side); the fitted tables must be identical.
 
     python benchmarks/bench_fit.py --baseline ../escalate-old [--data DIR] [--runs 2] [--jobs 2]
+        [--as-calibrated]
+
+By default the fits are bare (no prior, no search along the ridges), which any baseline can
+run; ``--as-calibrated`` fits as ``escalate calibrate`` does.
 """
 
 from __future__ import annotations
@@ -58,11 +62,14 @@ def main() -> None:
     parser.add_argument("--data", type=Path, default=HERE.parent.parent / "shared" / "data")
     parser.add_argument("--runs", type=int, default=2)
     parser.add_argument("--jobs", type=int, default=None, help="threads a fit scores with (default: cores)")
+    parser.add_argument("--as-calibrated", action="store_true",
+                        help="fit as calibration does, with the prior and the search along the ridges "
+                             "(the baseline needs both)")  # fmt: skip
     args = parser.parse_args()
     from escalate.likelihoods import FITTED_KEYS, LikelihoodTable
     from escalate.world.ascent import fit_draws
     from escalate.world.atop import WorldData
-    from escalate.world.calibrate import History
+    from escalate.world.calibrate import History, fitted_ridges, log_prior
     from escalate.world.conflicts import conflicts
     from escalate.world.parallel import Workers, default_jobs
 
@@ -74,13 +81,14 @@ def main() -> None:
     drawn = [history.draws[c.number] for c in before if c.number in history.draws]
     start = [table.values[k] for k in FITTED_KEYS]
     jobs = args.jobs or default_jobs()
+    options: dict[str, Any] = {"prior": log_prior, "ridges": fitted_ridges()} if args.as_calibrated else {}
     fits = {"baseline": baseline_fit(args.baseline), "this checkout": fit_draws}
     times: dict[str, list[float]] = {name: [] for name in fits}
     tables = {}
     for _ in range(args.runs):
         for name, fit in fits.items():
             began = time.perf_counter()
-            tables[name] = fit(drawn, start, jobs=jobs).tolist()
+            tables[name] = fit(drawn, start, jobs=jobs, **options).tolist()
             times[name].append(time.perf_counter() - began)
     for name, seconds in times.items():
         print(f"{name}: {', '.join(f'{s:.2f}' for s in seconds)} s (median {statistics.median(seconds):.2f})")

@@ -642,7 +642,6 @@ def test_a_neighbours_neighbour_is_drawn_to_the_defending_side_with_the_vicinity
     table = LikelihoodTable().updated({"vicinity": 0.2})
     attacked = escalation_paths(s, "A", "B", initiator="A", likelihoods=table)
     assert prob(attacked, "D", "B") == pytest.approx(0.2) and prob(attacked, "D", "A") == 0.0
-    assert prob(attacked, "C", "B") == 0.0  # a neighbour is not two borders away
     explanation = attacked.party("D").paths[0].explanation
     assert "D borders a neighbour of B, and the fighting can spread to it" in explanation
     # B attacking, the pull goes to the defender's side; with no pull, nothing.
@@ -651,6 +650,21 @@ def test_a_neighbours_neighbour_is_drawn_to_the_defending_side_with_the_vicinity
     )
     none = LikelihoodTable().updated({"vicinity": 0.0})
     assert escalation_paths(s, "A", "B", initiator="A", likelihoods=none).probability("D", "B") == 0.0
+
+
+def test_a_neighbours_neighbour_pulls_less_hard_than_a_border():
+    # No initiator: D borders A (0.5) and is two borders from B (through C). Were the two pulls
+    # equally strong, D would be torn when both fire and stay out; the border wins instead.
+    s = scenario(
+        [
+            {"type": "border", "between": ["A", "D"], "likelihood": 0.5},
+            {"type": "border", "between": ["B", "C"], "likelihood": 0.0},
+            {"type": "border", "between": ["C", "D"], "likelihood": 0.0},
+        ]
+    )
+    r = escalation_paths(s, "A", "B", likelihoods=LikelihoodTable().updated({"vicinity": 1.0}))
+    assert prob(r, "D", "A") == pytest.approx(0.5)  # the border fired: A's side
+    assert prob(r, "D", "B") == pytest.approx(0.5)  # only the vicinity fired: B's side
 
 
 def test_vicinity_makes_one_tie_each_way_per_pair_two_borders_apart_and_none_between_neighbours():

@@ -39,7 +39,7 @@ implies (Kempe, Kleinberg and Tardos 2003). The rules:
   fighting a partner on the side that attacked. A non-aggression promise binds either way.
 - Propagation runs in rounds. A party pulled several ways in one round follows its
   strongest tie (obligation > military backing > hostility > border or major power >
-  material backing > diplomatic backing > entente > mediation): every call to fight
+  neighbour's neighbour > material backing > diplomatic backing > entente > mediation): every call to fight
   outranks every call to support. Pulled equally hard to both sides, it sides with the
   attacked side when there is an initiator; with none it is torn and stays out that
   round (ties that fire later may still bring it in). Once in, a party never changes side.

@@ -162,7 +162,7 @@ def _compile_standing(scenario: Scenario, as_of: object, table: LikelihoodTable)
         _alliance_arcs(actor, arcs, table)
     # Last, so that the coins of every other tie keep their numbers (and samples their draws).
     standing_by_arcs(scenario, as_of, arcs, table)
-    _vicinity_arcs(neighbours, arcs, table)
+    _vicinity_arcs(neighbours, arcs, table)  # (added after these, for the same reason)
     located_in = {a.id: a.located_in for a in scenario.actors.values() if a.located_in is not None}
     neighbours_ = {a: frozenset(n) for a, n in neighbours.items()}
     return _Standing(tuple(arcs), tuple(pacts), neighbours_, located_in, _partners(scenario, as_of))
@@ -278,7 +278,9 @@ def _mutual_arcs(r: Relation, tie: _Tie, neighbours: dict[str, set[str]]) -> Non
 def _vicinity_arcs(neighbours: Mapping[str, set[str]], arcs: Arcs, table: LikelihoodTable) -> None:
     """A neighbour's neighbour (not itself a neighbour) may be drawn in, as a border draws, but less.
 
-    One arc each way per pair of parties two land borders apart, however many neighbours they share.
+    One arc each way per pair of parties two land borders apart, however many neighbours they
+    share, whatever the borders' own likelihoods. It pulls less hard than a border: a party
+    next to one belligerent and two borders from the other follows the border.
     """
     p = table.get("vicinity")
     for party in sorted(neighbours):
@@ -286,7 +288,7 @@ def _vicinity_arcs(neighbours: Mapping[str, set[str]], arcs: Arcs, table: Likeli
         for other in sorted(set().union(*(neighbours[n] for n in near)) - near - {party}):
             reach = Relation(RelationType.VICINITY, other, (party,))
             arcs.add(
-                party, other, reach, p, Strength.PROXIMITY, Role.ALLY, toward_defender=True, key="vicinity"
+                party, other, reach, p, Strength.VICINITY, Role.ALLY, toward_defender=True, key="vicinity"
             )
 
 

@@ -28,10 +28,11 @@ class Strength(IntEnum):
     ENTENTE = 1
     DIPLOMATIC = 2
     MATERIAL = 3
-    PROXIMITY = 4
-    HOSTILITY = 5
-    MILITARY = 6
-    OBLIGATION = 7
+    VICINITY = 4  # a neighbour's neighbour: weaker than a border, still a call to fight
+    PROXIMITY = 5
+    HOSTILITY = 6
+    MILITARY = 7
+    OBLIGATION = 8
 
 
 #: The longest chain of involvement any engine follows: no real chain comes near it, and a

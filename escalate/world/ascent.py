@@ -58,8 +58,9 @@ def fit_draws(
 def along_ridge(table: Any, key: int, others: Sequence[int], grid: Any = GRID) -> Any:
     """Tables along a ridge: ``key`` at each value of ``grid``, ``others`` keeping their products with it.
 
-    Returns an array (moves, 1 + others): ``key``'s value then the others', each on
-    :data:`GRID` (the nearest, in ratio), the table's own values first.
+    Returns an array (moves, 1 + others): ``key``'s value then the others', the others'
+    on :data:`GRID` (the nearest, in ratio); the first row is the table's own values, on the
+    grid or not.
 
     >>> moves = along_ridge(np.array([0.1, 0.5]), 1, [0])
     >>> moves[0].tolist(), bool(np.all(np.isin(moves[1:], GRID)))

@@ -65,6 +65,15 @@ PRIOR_EVENTS = 10.0
 _ALLY = ROLES.index(Role.ALLY)
 
 
+def fitted_ridges() -> list[tuple[int, tuple[int, ...]]]:
+    """:data:`~escalate.likelihoods.RIDGES` by the keys' places among the fitted keys (as a fit takes them).
+
+    >>> [FITTED_KEYS[k] for k in fitted_ridges()[1][1]]
+    ['stand_by.coalition']
+    """
+    return [(FITTED_KEYS.index(k), tuple(map(FITTED_KEYS.index, others))) for k, others in RIDGES]
+
+
 def era_weight(year: int, era: int, half_life: float | None) -> float:
     """How much a conflict begun in ``year`` counts in a fit for ``era``: half per ``half_life`` years.
 
@@ -181,7 +190,7 @@ class History:
             jobs=self.workers.jobs,
             prior=log_prior,
             war_weights=[era_weight(w.start.year, era, self.half_life) for w in wars_],
-            ridges=[(FITTED_KEYS.index(k), tuple(map(FITTED_KEYS.index, others))) for k, others in RIDGES],
+            ridges=fitted_ridges(),
         )
         return start.updated({k: float(v) for k, v in zip(FITTED_KEYS, vector, strict=True)})
 

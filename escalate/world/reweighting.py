@@ -290,7 +290,7 @@ class Groups:
         )
 
     def score(self, top: Any, mass: Any, fought: Any, moves: Any) -> Any:
-        """The log-likelihood for each of ``moves`` (shape (values, 2)), the log weights being scaled.
+        """The log-likelihood for each of ``moves`` (shape (values, 2 per key)), the log weights being scaled.
 
         ``top`` is each group's largest log weight, ``mass`` its rows' weights over that, and
         ``fought`` each pair's. Candidates' chances are summed a layer of pairs at a time (see
