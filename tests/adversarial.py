@@ -57,3 +57,13 @@ def covered_regions(pacts, regions):
         + "".join(f"P{i} = {{}}\n" for i in range(pacts))
         + "".join(f'R{j} = {{ kind = "region", located_in = "A" }}\n' for j in range(regions))
     )
+
+
+def star(n):
+    """A hub bordering ``n`` states, each of which lies two borders from every other."""
+    return (
+        "relations = [\n"
+        + "".join(f'  {{ type = "border", between = ["S0", "S{i}"] }},\n' for i in range(1, n + 1))
+        + "]\n[actors]\n"
+        + "".join(f"S{i} = {{}}\n" for i in range(n + 1))
+    )

@@ -7,7 +7,7 @@ import sys
 
 import pytest
 
-from .adversarial import covered_regions, dense, nested_regions, ring, wide_regions
+from .adversarial import covered_regions, dense, nested_regions, ring, star, wide_regions
 
 GiB = 1 << 30
 
@@ -28,6 +28,7 @@ def _limited() -> None:
         ("wide3000", wide_regions(3000), ["paths", "S1", "S0", "--initiator", "S1"]),  # once past 21 GB
         ("nested20000", nested_regions(20_000), ["paths", "S1", "S0"]),  # once 110 s and 9.3 GB
         ("covered", covered_regions(100, 2000), ["paths", "A", "B"]),  # 10 x 100 once 850 MB
+        ("star", star(20_000), ["paths", "S1", "S2"]),  # 400 million neighbours' neighbours: refused
     ],
     ids=[
         "dense50",
@@ -39,6 +40,7 @@ def _limited() -> None:
         "wide-regions",
         "nested-regions",
         "covered-regions",
+        "star-of-borders",
     ],  # fmt: skip
 )
 def test_an_adversarial_scenario_finishes_within_the_ceiling(tmp_path, name, text, command):
@@ -60,3 +62,21 @@ def test_an_adversarial_scenario_finishes_within_the_ceiling(tmp_path, name, tex
         assert all(line.startswith("Error: ") for line in done.stderr.splitlines()), done.stderr
     else:
         assert done.stdout or done.stderr.startswith("Wrote ")
+
+
+def test_borders_that_would_put_too_many_parties_two_borders_apart_are_refused(tmp_path):
+    from escalate import GraphFileError, LikelihoodTable, escalation_paths, load_scenario
+    from escalate.model.relation_checks import MAX_VICINITY_TIES
+
+    path = tmp_path / "star.toml"
+    path.write_text(star(448))  # 448 x 447 = 200,256 ties
+    with pytest.raises(GraphFileError) as refused:
+        load_scenario(path)
+    (problem,) = refused.value.problems
+    assert problem.startswith(f"{path}:2: 'S0' borders 448 parties") and f"{MAX_VICINITY_TIES:,}" in problem
+    path.write_text(star(447))  # 199,362: allowed, and every leaf two borders from the others
+    certain = LikelihoodTable().updated({"vicinity": 1.0})
+    result = escalation_paths(
+        load_scenario(path), "S1", "S2", initiator="S1", samples=200, likelihoods=certain
+    )
+    assert result.probability("S3", "S2") == 1.0  # two borders from both, drawn to the defender

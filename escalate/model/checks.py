@@ -103,6 +103,7 @@ class _Checker(RelationChecker):
         relations = list(base.relations) if base else []
         relations.extend(self.relations(data.get("relations", []), names, sources))
         self.check_duplicate_relations(relations)
+        self.check_vicinity(relations)
         if self.problems:
             raise GraphFileError(self.path, self.problems)
         return {

@@ -18,6 +18,11 @@ from escalate.model.elements import (
 )
 from escalate.model.fields import RELATION_KEYS, FieldChecker
 
+#: The most ties between parties two land borders apart that a scenario's borders may make
+#: (counted over every border: ``sum of n * (n - 1)`` over parties with ``n`` borders, a bound).
+#: The world of 2014 counts 2,714 (its ties are 1,348); a party bordering 448 others, 200,256.
+MAX_VICINITY_TIES = 200_000
+
 
 class RelationChecker(FieldChecker):
     """Checks the ``relations`` list of a scenario's data."""
@@ -154,6 +159,30 @@ class RelationChecker(FieldChecker):
         if "level" in item:
             self.problem(line, f"{label}: only backing and hostility have a level")
         return None
+
+    def check_vicinity(self, relations: list[Relation]) -> None:
+        """Report land borders that would put too many pairs of parties two borders apart.
+
+        The cascade draws in a neighbour's neighbour (``vicinity``), one tie each way per pair;
+        a party bordering thousands would make millions. Counted over every border, whatever
+        its dates (an upper bound), and reported at a border of the party with the most.
+        """
+        borders: dict[str, list[Relation]] = {}
+        for r in relations:
+            if r.type is RelationType.BORDER:
+                for party in r.actors:
+                    borders.setdefault(party, []).append(r)
+        ties = sum(len(rs) * (len(rs) - 1) for rs in borders.values())
+        if ties <= MAX_VICINITY_TIES:
+            return
+        hub, theirs = max(borders.items(), key=lambda item: len(item[1]))
+        line = theirs[0].origin_line[1] if theirs[0].origin_line else None
+        self.problem(
+            line,
+            f"{hub!r} borders {len(theirs):,} parties: with the other borders, up to {ties:,} ties would "
+            f"join parties two borders apart (a neighbour's neighbour), more than {MAX_VICINITY_TIES:,}; "
+            "a state has a few land borders, not thousands",
+        )
 
     def check_duplicate_relations(self, relations: list[Relation]) -> None:
         """Report a relation written twice (same type, ends and covered territory)."""
