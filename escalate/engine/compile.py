@@ -21,7 +21,9 @@ import dataclasses
 import functools
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Set as AbstractSet
 from dataclasses import dataclass
+from typing import TypeVar
 
 from escalate.engine.standing_by import how_alliances_stand_by, standing_by_arcs
 from escalate.engine.ties import Arc, Arcs, Compiled, FlareUp, Promise, Strength
@@ -29,6 +31,7 @@ from escalate.likelihoods import LikelihoodTable, key_of
 from escalate.model import Actor, BackingLevel, Relation, RelationType, Role, Scenario
 
 _Promises = dict[str, tuple[Promise, ...]]  # as Compiled.damping
+_Party = TypeVar("_Party")  # an actor's id, or a state's COW code
 #: A promise between two parties, as a relation makes it: ``(x, y, likelihood, key, binds_against_attacker)``.
 _Pact = tuple[str, str, float, str | None, bool]
 
@@ -275,6 +278,18 @@ def _mutual_arcs(r: Relation, tie: _Tie, neighbours: dict[str, set[str]]) -> Non
             neighbours[other].add(r.origin)
 
 
+def two_borders_away(neighbours: Mapping[_Party, AbstractSet[_Party]]) -> dict[_Party, frozenset[_Party]]:
+    """Each party's neighbours' neighbours that are not its neighbours (nor itself).
+
+    >>> two_borders_away({"A": {"B"}, "B": {"A", "C"}, "C": {"B"}})["A"]
+    frozenset({'C'})
+    """
+    return {
+        party: frozenset().union(*(neighbours[n] for n in near)) - near - {party}
+        for party, near in neighbours.items()
+    }
+
+
 def _vicinity_arcs(neighbours: Mapping[str, set[str]], arcs: Arcs, table: LikelihoodTable) -> None:
     """A neighbour's neighbour (not itself a neighbour) may be drawn in, as a border draws, but less.
 
@@ -283,9 +298,8 @@ def _vicinity_arcs(neighbours: Mapping[str, set[str]], arcs: Arcs, table: Likeli
     next to one belligerent and two borders from the other follows the border.
     """
     p = table.get("vicinity")
-    for party in sorted(neighbours):
-        near = neighbours[party]
-        for other in sorted(set().union(*(neighbours[n] for n in near)) - near - {party}):
+    for party, others in sorted(two_borders_away(neighbours).items()):
+        for other in sorted(others):
             reach = Relation(RelationType.VICINITY, other, (party,))
             arcs.add(
                 party, other, reach, p, Strength.VICINITY, Role.ALLY, toward_defender=True, key="vicinity"

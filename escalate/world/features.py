@@ -27,6 +27,7 @@ from typing import Any
 
 import numpy as np
 
+from escalate.engine.compile import two_borders_away
 from escalate.world.atop import WorldData, carried_over
 from escalate.world.conflicts import RIVALRY_YEARS, War
 
@@ -80,7 +81,7 @@ class YearFacts:
         return cls(
             obligations={a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()},
             borders=borders,
-            vicinity=_two_away(borders),
+            vicinity=two_borders_away(borders),
             rivals=_inherited(_neighbours(data.rivalry_grades(first, last)), heirs),
             comrades=_inherited(_neighbours(data.comrades(first, last)), heirs),
             majors=frozenset(data.major_powers(year - 1)),
@@ -95,13 +96,6 @@ def _neighbours(pairs: Any) -> dict[int, frozenset[int]]:
             found[a].add(b)
             found[b].add(a)
     return {a: frozenset(b) for a, b in found.items()}
-
-
-def _two_away(neighbours: dict[int, frozenset[int]]) -> dict[int, frozenset[int]]:
-    """Each state's neighbours' neighbours that are not its neighbours (nor itself)."""
-    return {
-        a: frozenset().union(*(neighbours[n] for n in near)) - near - {a} for a, near in neighbours.items()
-    }
 
 
 def _inherited(

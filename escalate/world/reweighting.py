@@ -167,7 +167,7 @@ class Stack:
         if key is None:
             moves = np.zeros((1, 2))
         else:
-            keys = key if isinstance(key, tuple) else (key,)
+            keys = _keys_of(key)
             values = np.asarray(values, dtype=np.float64).reshape(-1, len(keys))
             shift = np.log(values) - np.log(table[list(keys)])
             drop = np.log1p(-values) - np.log1p(-table[list(keys)])
@@ -188,6 +188,11 @@ class Stack:
         score = functools.partial(groups.score, top, mass, fought)
         result = np.concatenate(list(threads.map(score, parts) if threads else map(score, parts)))
         return result if key is not None else result[0]
+
+
+def _keys_of(key: int | tuple[int, ...] | None) -> tuple[int, ...]:
+    """The keys a scoring moves: none, one, or a tuple of them moved together."""
+    return () if key is None else key if isinstance(key, tuple) else (key,)
 
 
 def _joint_codes(columns: Sequence[Any], wars: int) -> tuple[Any, int, Callable[[Any], Any]]:
@@ -238,7 +243,7 @@ class Groups:
     @classmethod
     def of(cls, stack: Stack, key: int | tuple[int, ...] | None) -> Groups:
         """The groups and pairs of ``stack`` for ``key`` or keys (for none: one group a war)."""
-        keys_ = () if key is None else key if isinstance(key, tuple) else (key,)
+        keys_ = _keys_of(key)
         wars_in: Any = np.ones(len(stack.asking), dtype=bool)
         if keys_:
             wars_in = stack.asking[:, list(keys_)].any(axis=1)
