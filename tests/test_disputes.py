@@ -266,6 +266,34 @@ def test_real_disputes_match_the_protocol():
     assert abs(later_pairs - 133_600) < 1_000 and abs(later_joiners - 209) < 10
 
 
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_features_read_from_the_originators_agree_with_each_candidates_own_ties():
+    """The features are read from the originators' ties outward; read candidate by candidate instead."""
+    import numpy as np
+
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import disputes as read_disputes
+    from escalate.world.features import OBLIGATIONS, Facts, candidates, pair_features
+
+    data = WorldData(DATA)
+    facts = Facts(data)
+    for dispute in read_disputes(DATA)[::60]:  # 41 disputes from 1816 to 2014
+        known, states = facts(dispute.start.year), candidates(data, dispute)
+        sides = [{o for o, s in dispute.originators.items() if s == side} for side in (0, 1)]
+        expected = []
+        for state in states:
+            ties = known.obligations.get(state, {})
+            row = [
+                float(any(kind in ties.get(o, ()) for o in side)) for kind in OBLIGATIONS for side in sides
+            ]
+            for near in (known.borders, known.vicinity, known.rivals, known.comrades):
+                row += [float(bool(near.get(state, frozenset()) & side)) for side in sides]
+            expected.append([*row, float(state in known.majors), float(len(ties))])
+        assert np.array_equal(
+            pair_features(known, dispute, states), np.array(expected).reshape(len(states), -1)
+        )
+
+
 def test_long_work_shows_progress_on_a_terminal_and_nothing_otherwise(disputes, monkeypatch):
     import io
 

@@ -422,6 +422,15 @@ def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
     together = stack.log_likelihood(table, (0, 2), moves)
     expected = [one_by_one(np.array([a, 0.1, c])) for a, c in moves]
     assert np.allclose(together - together[-1], np.array(expected) - expected[-1], rtol=0, atol=1e-9)
+    # Groups made ahead, two threads at a time (as a fit makes them), score exactly the same.
+    from concurrent.futures import ThreadPoolExecutor
+
+    ahead = Stack(wars_)
+    with ThreadPoolExecutor(2) as threads:
+        ahead.make_groups([0, 1, 2, (0, 2), 1], threads)
+    assert sorted(ahead._groups, key=str) == [(0, 2), 0, 1, 2]
+    assert np.array_equal(ahead.log_likelihood(table, 1, values), by_value)
+    assert np.array_equal(ahead.log_likelihood(table, (0, 2), moves), together)
 
 
 def test_rows_of_counts_are_numbered_in_the_order_of_their_counts_with_room_or_without():

@@ -104,6 +104,9 @@ def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, thre
 
     # A war whose samples never asked a key's chance event does not depend on that key.
     asked: Any = stack.asking.any(axis=0)
+    searched = [(key, (key, *(k for k in others if asked[k]))) for key, others in ridges]
+    searched = [(key, keys) for key, keys in searched if asked[key] and len(keys) > 1]
+    stack.make_groups([*map(int, np.flatnonzero(asked)), *(keys for _, keys in searched)], threads)
     for sweep in range(sweeps):
         moved = False
         near = window_from is not None and sweep >= window_from
@@ -116,10 +119,7 @@ def _ascend(stack: Stack, table: Any, sweeps: int, window_from: int | None, thre
                 weights = stack.moved(weights, key, table[key], best)
                 moved = True
             table[key] = best
-        for key, others in ridges:
-            keys = (key, *(k for k in others if asked[k]))
-            if not asked[key] or len(keys) < 2:
-                continue
+        for key, keys in searched:
             low, high = _window(table[key]) if near else (0, len(GRID))
             best_move = best_along(keys, GRID[low:high])
             if near and _on_edge(best_move[0], low, high):

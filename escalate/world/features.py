@@ -56,6 +56,7 @@ class YearFacts:
     """What was known before a conflict of one year: the ties features are read from."""
 
     obligations: dict[int, dict[int, frozenset[str]]]  # state -> partner -> obligation kinds
+    obligated: dict[int, dict[int, frozenset[str]]]  # partner -> state -> kinds (the same, read back)
     borders: dict[int, frozenset[int]]
     vicinity: dict[int, frozenset[int]]  # two land borders away, not bordering
     rivals: dict[int, frozenset[int]]
@@ -78,8 +79,13 @@ class YearFacts:
                 if pair := carried_over(a, b, heir, predecessors):
                     obligations[pair[0]][pair[1]] |= duties
         borders = _neighbours(data.land_borders(year))
+        obligated: dict[int, dict[int, frozenset[str]]] = defaultdict(dict)
+        for a, ties in obligations.items():
+            for b, duties in ties.items():
+                obligated[b][a] = frozenset(duties)
         return cls(
             obligations={a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()},
+            obligated=dict(obligated),
             borders=borders,
             vicinity=two_borders_away(borders),
             rivals=_inherited(_neighbours(data.rivalry_grades(first, last)), heirs),
@@ -152,21 +158,29 @@ def candidates(data: WorldData, conflict: War) -> list[int]:
 
 
 def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:
-    """The :data:`FEATURES` of each candidate in ``states``: an array (states, features)."""
-    sides = [
-        frozenset(c for c, s in conflict.originators.items() if s == side) for side in (0, 1)
-    ]  # fmt: skip
+    """The :data:`FEATURES` of each candidate in ``states``: an array (states, features).
+
+    Read from each originator's ties outward (a few hundred), not from every candidate's.
+    The neighbours of every kind are mutual, so a candidate borders an originator when the
+    originator borders it.
+    """
+    place = {state: i for i, state in enumerate(states)}
     rows = np.zeros((len(states), len(FEATURES)))
-    for i, state in enumerate(states):
-        ties = facts.obligations.get(state, {})
-        values: list[float] = []
-        for kind in OBLIGATIONS:
-            values += [float(any(kind in ties.get(o, ()) for o in side)) for side in sides]
-        for neighbours in (facts.borders, facts.vicinity, facts.rivals, facts.comrades):
-            near = neighbours.get(state, frozenset())
-            values += [float(bool(near & side)) for side in sides]
-        values += [float(state in facts.majors), float(len(ties))]
-        rows[i] = values
+    kinds = {kind: j for j, kind in enumerate(OBLIGATIONS)}
+    near_ones = (facts.borders, facts.vicinity, facts.rivals, facts.comrades)
+    for originator, side in conflict.originators.items():
+        if side not in (0, 1):
+            continue
+        for state, duties in facts.obligated.get(originator, {}).items():
+            if (i := place.get(state)) is not None:
+                for kind in duties:
+                    rows[i, 2 * kinds[kind] + side] = 1.0
+        for j, neighbours in enumerate(near_ones, start=len(OBLIGATIONS)):
+            for state in neighbours.get(originator, ()):
+                if (i := place.get(state)) is not None:
+                    rows[i, 2 * j + side] = 1.0
+    rows[[place[s] for s in facts.majors if s in place], -2] = 1.0
+    rows[:, -1] = [len(facts.obligations.get(state, ())) for state in states]
     return rows
 
 
