@@ -47,6 +47,11 @@ FEATURES = (
     "major power",
     "obligations",
 )
+_COLUMN = {name: j for j, name in enumerate(FEATURES)}
+#: Each obligation kind's columns toward side A and side B.
+_TOWARD = {
+    kind: tuple(_COLUMN[f"{name} toward side {side}"] for side in "AB") for kind, name in OBLIGATIONS.items()
+}
 #: The three rules and their sum, scored on the same pairs as the model.
 BASELINES = ("defence obligation", "land contiguity", "recent dispute", "sum of the three")
 
@@ -79,12 +84,13 @@ class YearFacts:
                 if pair := carried_over(a, b, heir, predecessors):
                     obligations[pair[0]][pair[1]] |= duties
         borders = _neighbours(data.land_borders(year))
+        frozen = {a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()}
         obligated: dict[int, dict[int, frozenset[str]]] = defaultdict(dict)
-        for a, ties in obligations.items():
-            for b, duties in ties.items():
-                obligated[b][a] = frozenset(duties)
+        for a, partners in frozen.items():
+            for b, promised in partners.items():
+                obligated[b][a] = promised
         return cls(
-            obligations={a: {b: frozenset(k) for b, k in ties.items()} for a, ties in obligations.items()},
+            obligations=frozen,
             obligated=dict(obligated),
             borders=borders,
             vicinity=two_borders_away(borders),
@@ -166,30 +172,30 @@ def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:
     """
     place = {state: i for i, state in enumerate(states)}
     rows = np.zeros((len(states), len(FEATURES)))
-    kinds = {kind: j for j, kind in enumerate(OBLIGATIONS)}
-    near_ones = (facts.borders, facts.vicinity, facts.rivals, facts.comrades)
+    near_ones = {"border with": facts.borders, "two borders from": facts.vicinity,
+                 "rival of": facts.rivals, "comrade of": facts.comrades}  # fmt: skip
     for originator, side in conflict.originators.items():
         if side not in (0, 1):
             continue
         for state, duties in facts.obligated.get(originator, {}).items():
             if (i := place.get(state)) is not None:
                 for kind in duties:
-                    rows[i, 2 * kinds[kind] + side] = 1.0
-        for j, neighbours in enumerate(near_ones, start=len(OBLIGATIONS)):
+                    rows[i, _TOWARD[kind][side]] = 1.0
+        for feature, neighbours in near_ones.items():
+            column = _COLUMN[f"{feature} side {'AB'[side]}"]
             for state in neighbours.get(originator, ()):
                 if (i := place.get(state)) is not None:
-                    rows[i, 2 * j + side] = 1.0
-    rows[[place[s] for s in facts.majors if s in place], -2] = 1.0
-    rows[:, -1] = [len(facts.obligations.get(state, ())) for state in states]
+                    rows[i, column] = 1.0
+    rows[[place[s] for s in facts.majors if s in place], _COLUMN["major power"]] = 1.0
+    rows[:, _COLUMN["obligations"]] = [len(facts.obligations.get(state, ())) for state in states]
     return rows
 
 
 def baseline_scores(features: Any) -> dict[str, Any]:
     """The three rules and their sum, from :func:`pair_features` rows."""
-    column = {name: j for j, name in enumerate(FEATURES)}
 
     def either(name: str) -> Any:
-        return np.maximum(features[:, column[f"{name} side A"]], features[:, column[f"{name} side B"]])
+        return np.maximum(features[:, _COLUMN[f"{name} side A"]], features[:, _COLUMN[f"{name} side B"]])
 
     scores = {
         "defence obligation": either("defence toward"),
