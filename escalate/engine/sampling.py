@@ -54,12 +54,16 @@ def sample_cascade(
     seed: int = 0,
     max_work: int | None = None,
     min_samples: int = 100,
+    tried: Any = None,
 ) -> Tally:
     """Run the cascade ``samples`` times at once; the same outcomes as :func:`python_sample`.
 
     Samples run in batches sized to the work one sample takes. With ``max_work``, sampling
     stops after the batch in which that many ties have been examined (but not before
     ``min_samples``); the tally then reports the samples drawn and those asked for.
+
+    ``tried`` (a :class:`~escalate.engine.conditional.TriedTies`) is told of every batch's ties
+    tried on a party that did not bring it in, and of the batch's outcome.
     """
     g = TieArrays(compiled)
     cells = max(1, BATCH_CELLS // max(len(g.actors), 1))
@@ -71,7 +75,9 @@ def sample_cascade(
     while done < samples:
         batch = min(batch, samples - done)
         before = work.checks
-        side, role, via = _run(compiled, g, done, batch, seed, work)
+        side, role, via = _run(compiled, g, done, batch, seed, work, tried=tried)
+        if tried is not None:
+            tried.settle(g, side, role, compiled.flare_up.attacking_side)
         work.checks += batch  # a sample costs work even when no tie is examined
         parts.append(_joinings(g, side, role, via))
         done += batch
@@ -99,7 +105,7 @@ def sample_outcomes(compiled: Compiled, *, samples: int, seed: int = 0) -> tuple
 
 def _run(
     compiled: Compiled, g: TieArrays, first: int, samples: int, seed: int, work: Work,
-    draws: Draws | None = None,
+    draws: Draws | None = None, tried: Any = None,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Samples ``first .. first + samples - 1``: each party's side, role and joining arc."""
     attacking = compiled.flare_up.attacking_side
@@ -122,6 +128,9 @@ def _run(
             asked[waits] = False
             asked = np.flatnonzero(asked)
             draws.add(sample[asked], coin[asked], fired[asked])
+        if tried is not None:  # ties asked that did not fire (waiting ones were not asked)
+            missed = np.flatnonzero(~fired & (pull != _WAITS))
+            tried.missed(s_idx[missed], a_idx[missed], pull[missed])
         fired = np.flatnonzero(fired)
         s_idx, a_idx, pull = _choose(
             g, side, role, s_idx[fired], a_idx[fired], pull[fired], seed, first, attack, draws
@@ -305,23 +314,29 @@ def _hold(
     g: TieArrays, side: Any, role: Any, s_idx: Any, target: Any, pull: Any, seed: int, first: int,
     attack: int, draws: Draws | None, held: Any, rows: Any, live: Any, starts: Any, counts: Any,
 ) -> None:  # fmt: skip
-    """Mark in ``held`` the pulls of ``rows`` that a promise toward a facing partner stops.
-
-    A partner on the side that attacked (``attack``) is protected by a non-aggression promise only.
-    """
+    """Mark in ``held`` the pulls of ``rows`` that a promise toward a facing partner stops."""
     owner, position = expand_ranges(starts[target[rows]], counts[rows])
     rows, entry = rows[owner], live[position]
-    cell = s_idx[rows] * side.shape[1] + g.damp_partner[entry]
-    partner_role, partner_side = role.ravel()[cell], side.ravel()[cell]
-    facing = (partner_role >= 0) & (partner_role <= ROLE_CODE[Role.ALLY])
-    facing &= (partner_side != NO_SIDE) & (partner_side != pull[rows])
-    facing &= (partner_side != attack) | g.damp_binds[entry]
+    facing = promise_faces(g, side, role, s_idx[rows], entry, pull[rows], attack)
     rows, entry = rows[facing], entry[facing]  # only then ask the promises' coins
     holds = uniform(seed, g.damp_coin[entry], s_idx[rows] + first) < g.damp_p[entry]
     held[rows[holds]] = True
     if draws is not None:
         asked = (g.damp_p[entry] > 0) & (g.damp_p[entry] < 1)
         draws.add(s_idx[rows[asked]] + first, g.damp_coin[entry[asked]], holds[asked])
+
+
+def promise_faces(g: TieArrays, side: Any, role: Any, s_idx: Any, entry: Any, pull: Any, attack: int) -> Any:
+    """Whether each promise ``entry`` (of a party pulled to ``pull`` in sample ``s_idx``) faces its partner.
+
+    It does when the partner fights on the other side; toward a partner on the side that
+    attacked (``attack``), only a non-aggression promise binds.
+    """
+    cell = s_idx * side.shape[1] + g.damp_partner[entry]
+    partner_role, partner_side = role.ravel()[cell], side.ravel()[cell]
+    facing = (partner_role >= 0) & (partner_role <= ROLE_CODE[Role.ALLY])
+    facing &= (partner_side != NO_SIDE) & (partner_side != pull)
+    return facing & ((partner_side != attack) | g.damp_binds[entry])
 
 
 def _joinings(g: TieArrays, side: Any, role: Any, via: Any) -> tuple[Any, Any]:

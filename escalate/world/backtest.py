@@ -40,11 +40,9 @@ from typing import Any
 import numpy as np
 
 from escalate.engine.compile import compile_scenario
-from escalate.engine.exact import run_cascade
-from escalate.engine.ties import NO_SIDE
+from escalate.engine.conditional import fighting_chances
 from escalate.errors import FlareUpError
 from escalate.likelihoods import HALF_LIFE, LikelihoodTable
-from escalate.model import Role
 from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
 from escalate.world.calibrate import calibrate, leave_one_out
@@ -91,18 +89,17 @@ def _model_task(data: WorldData, graphs: dict[int, Any], war: War, likelihoods: 
     flare = war_flare_up(graph, war, names)
     if flare is None:
         return {}
-    # Sampling with a fixed seed: exact enumeration of the larger wars takes minutes.
-    tally = run_cascade(
-        compile_scenario(graph, flare, table), method="monte-carlo", samples=samples, seed=seed
-    )
+    # Sampling with a fixed seed (exact enumeration of the larger wars takes minutes); small
+    # chances read from the ties tried, not only counted (see escalate.engine.conditional).
+    chances = fighting_chances(compile_scenario(graph, flare, table), samples=samples, seed=seed)
     codes = {name: code for code, name in names.items()}
     found: dict[int, tuple[float, int | None]] = {}
-    for (actor, side, role), p in tally.roles.items():
-        if side == NO_SIDE or role is not Role.ALLY or actor not in codes:  # joining = fighting
+    for (actor, side), p in chances.items():
+        if actor not in codes:
             continue
         code = codes[actor]
         total, best = found.get(code, (0.0, None))
-        best_p = tally.roles.get((actor, best, Role.ALLY), 0.0) if best is not None else -1.0
+        best_p = chances.get((actor, best), 0.0) if best is not None else -1.0
         found[code] = (total + p, side if p > best_p else best)
     return found
 
