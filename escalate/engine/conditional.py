@@ -32,6 +32,7 @@ read from the ties tried at 5,000.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -102,13 +103,12 @@ class TriedTies:
         place = s_idx * n + g.target[a_idx]  # (sample, party), flat
         keep = _drawing(g)[a_idx] & (pull >= 0) & ~fights.ravel()[place]
         a_idx, pull, place = _once_per_coin(g, a_idx[keep], pull[keep], place[keep])
-        cell = place * 2 + pull  # (sample, party, side), flat
-        held = _held(g, side, role, -9 if attacking is None else attacking)
-        p = g.p[a_idx] * (1.0 - held[cell])
-        hazard = np.bincount(cell, -np.log1p(-p), minlength=len(held)).reshape(samples, n, 2)
-        total = np.minimum(hazard.sum(axis=2), 50.0)  # 1/r - 1 stays finite
-        share = np.divide(hazard, total[..., None], out=np.zeros_like(hazard), where=total[..., None] > 0)
-        self.read += (np.expm1(total)[..., None] * share).sum(axis=0)
+        held = _held(g, side, role, fights, -9 if attacking is None else attacking)
+        hazard = -np.log1p(-g.p[a_idx] * (1.0 - held(place * 2 + pull)))
+        # -log r of each (sample, party); 1/r - 1 split between the ties by their hazard.
+        total = np.minimum(np.bincount(place, hazard, minlength=samples * n)[place], 50.0)
+        weight = np.divide(np.expm1(total) * hazard, total, out=np.zeros_like(hazard), where=total > 0)
+        self.read += np.bincount(g.target[a_idx] * 2 + pull, weight, minlength=2 * n).reshape(n, 2)
 
     def chances(self, counted_from: int = COUNTED_FROM) -> dict[tuple[str, int], float]:
         """``{(party, side): chance}``, counted or read (see :func:`fighting_chances`); no zeros."""
@@ -147,25 +147,27 @@ def _once_per_coin(g: TieArrays, a_idx: Any, pull: Any, place: Any) -> tuple[Any
     return a_idx[keep], pull[keep], place[keep]
 
 
-def _held(g: TieArrays, side: Any, role: Any, attack: int) -> Any:
-    """The chance that a promise of the party holds back its pull to a side: (samples, actors, 2), flat.
+def _held(g: TieArrays, side: Any, role: Any, fights: Any, attack: int) -> Callable[[Any], Any]:
+    """The chance that a promise of a party holds back its pull to a side, as a function of cells.
 
-    Read at the sample's end, promise by promise toward each fighting party (fewer than the
-    pulls): a promise faces its partner as :func:`~escalate.engine.sampling.promise_faces` says.
+    A cell is a (sample, party, side) of the batch, flat. Read at the sample's end, promise by
+    promise toward each fighting party (fewer than the pulls): a promise faces its partner as
+    :func:`~escalate.engine.sampling.promise_faces` says.
     """
     samples, n = role.shape
+    if not len(g.damp_partner):
+        return lambda cells: np.zeros(len(cells))
     hazard = np.zeros(samples * n * 2)
-    if len(g.damp_partner):
-        by_partner = np.argsort(g.damp_partner, kind="stable")
-        counts = np.bincount(g.damp_partner, minlength=n)
-        starts = np.cumsum(counts) - counts
-        s_idx, partner = np.nonzero(((role == _ALLY) | (role == _BELLIGERENT)) & (side >= 0))
-        for part in chunks(counts[partner], PROMISE_ROWS):
-            row, position = expand_ranges(starts[partner[part]], counts[partner[part]])
-            samples_, entry = s_idx[part][row], by_partner[position]
-            pull = 1 - side[samples_, g.damp_partner[entry]]  # the side it faces its partner from
-            facing = promise_faces(g, side, role, samples_, entry, pull, attack)
-            cell = (samples_[facing] * n + g.damp_owner[entry[facing]]) * 2 + pull[facing]
-            holds = -np.log1p(-np.minimum(g.damp_p[entry[facing]], 1.0 - 1e-12))
-            hazard += np.bincount(cell, holds, minlength=len(hazard))
-    return -np.expm1(-hazard)
+    by_partner = np.argsort(g.damp_partner, kind="stable")
+    counts = np.bincount(g.damp_partner, minlength=n)
+    starts = np.cumsum(counts) - counts
+    s_idx, partner = np.nonzero(fights & (side >= 0))
+    for part in chunks(counts[partner], PROMISE_ROWS):
+        row, position = expand_ranges(starts[partner[part]], counts[partner[part]])
+        samples_, entry = s_idx[part][row], by_partner[position]
+        pull = 1 - side[samples_, g.damp_partner[entry]]  # the side it faces its partner from
+        facing = promise_faces(g, side, role, samples_, entry, pull, attack)
+        cell = (samples_[facing] * n + g.damp_owner[entry[facing]]) * 2 + pull[facing]
+        holds = -np.log1p(-np.minimum(g.damp_p[entry[facing]], 1.0 - 1e-12))
+        hazard += np.bincount(cell, holds, minlength=len(hazard))
+    return lambda cells: -np.expm1(-hazard[cells])
