@@ -187,6 +187,23 @@ def test_average_precision_and_auc_by_hand():
     assert brier([1.0, 0.0], [True, True], [3, 1]) == pytest.approx(0.25)
 
 
+def test_curves_keep_a_steep_start_among_many_distinct_scores():
+    import numpy as np
+
+    from escalate.world.scores import curves
+
+    # 100,000 distinct scores; the 10 highest are the only joiners bar 10 at the bottom.
+    scores = np.linspace(1.0, 0.0, 100_000)
+    labels = np.zeros(100_000, dtype=bool)
+    labels[:10] = labels[-10:] = True
+    found = curves(scores, labels, points=200)
+    assert len(found["roc"]) <= 203 and len(found["pr"]) <= 202
+    # The plot shows precision 1 up to recall 1/2, then its fall: not a straight line from the top.
+    assert [0.5, 1.0] in found["pr"]
+    assert any(0.5 < recall < 1 and precision < 0.01 for recall, precision in found["pr"])
+    assert [0.0, 0.5] in found["roc"]
+
+
 def test_cluster_intervals_resample_whole_conflicts():
     from escalate.world.scores import cluster_intervals
 

@@ -126,14 +126,32 @@ def top_k(scores: Sequence[float], labels: Sequence[bool], k: int) -> tuple[floa
 
 
 def curves(scores: Any, labels: Any, points: int = 200) -> dict[str, list[list[float]]]:
-    """ROC (false and true positive rate) and precision-recall curves, at most ``points`` each."""
+    """ROC (false and true positive rate) and precision-recall curves, at most ``points`` + 2 each.
+
+    The thresholds kept are spread evenly along both rates, so that a steep start (few
+    pairs, many of them joiners) keeps its shape however many distinct scores there are.
+
+    >>> c = curves([0.9, 0.8, 0.7, 0.1], [True, True, False, False])
+    >>> c["roc"]
+    [[0.0, 0.0], [0.0, 0.5], [0.0, 1.0], [0.5, 1.0], [1.0, 1.0]]
+    >>> c["pr"]
+    [[0.5, 1.0], [1.0, 1.0], [1.0, 0.66667], [1.0, 0.5]]
+    """
     s, y, _ = _arrays(scores, labels, None)
     values, inverse = np.unique(-s, return_inverse=True)
     tp = np.cumsum(np.bincount(inverse, weights=y.astype(float), minlength=len(values)))
     fp = np.cumsum(np.bincount(inverse, weights=(~y).astype(float), minlength=len(values)))
     if not len(tp) or tp[-1] == 0 or fp[-1] == 0:
         return {"roc": [], "pr": []}
-    keep = np.unique(np.linspace(0, len(tp) - 1, min(points, len(tp))).astype(np.int64))
+    half = max(points // 2, 1)
+    keep = np.unique(
+        np.r_[
+            0,
+            np.searchsorted(tp, np.linspace(0, tp[-1], half)),
+            np.searchsorted(fp, np.linspace(0, fp[-1], half)),
+            len(tp) - 1,
+        ]
+    )
     tpr, fpr = tp[keep] / tp[-1], fp[keep] / fp[-1]
     precision = tp[keep] / (tp[keep] + fp[keep])
 
