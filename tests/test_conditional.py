@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from escalate import build_scenario, load_scenario
+from escalate import LikelihoodTable, build_scenario, load_scenario
 from escalate.analysis.paths import make_flare_up
 from escalate.engine.compile import compile_scenario
 from escalate.engine.conditional import fighting_chances
@@ -96,3 +96,14 @@ def test_the_bundled_graphs_chances_agree_with_exact_enumeration(name, a, b):
     assert set(read) <= set(fighting)
     for key, p in fighting.items():
         assert read.get(key, 0.0) == pytest.approx(p, abs=0.01, rel=0.15), key
+
+
+def test_a_decision_several_ties_share_counts_once():
+    # A major power decides once per flare-up, whichever belligerent's tie asks: two ties,
+    # one coin, so 0.001 (for the defended side) and not 1 - 0.999^2.
+    s = build_scenario(actors={"A": {}, "B": {}, "M": {"major_power": True}}, relations=[])
+    table = LikelihoodTable().updated({"major_power": 0.001})
+    c = compile_scenario(s, FlareUp(("A", "B"), initiator="A", theatre=frozenset({"A", "B"})), table)
+    assert [(arc.source, arc.coin) for arc in c.arcs if arc.target == "M"] == [("A", 0), ("B", 0)]
+    assert run_cascade(c, method="exact").probability("M", 1) == pytest.approx(0.001)
+    assert fighting_chances(c, samples=200, seed=0) == {("M", 1): pytest.approx(0.001, rel=1e-9)}

@@ -77,6 +77,7 @@ class TriedTies:
         self.read: Any = None  # (actors, 2): the sum of 1/r - 1 over the samples it stayed out
         self.stayed_out: Any = None  # (actors,): samples in which it did not fight
         self._missed: list[tuple[Any, Any, Any]] = []
+        self._ties: _TieFacts | None = None
 
     def missed(self, s_idx: Any, a_idx: Any, pull: Any) -> None:
         """Ties ``a_idx`` tried in samples ``s_idx`` (of the batch) that did not fire, pulling to ``pull``."""
@@ -101,8 +102,10 @@ class TriedTies:
         s_idx, a_idx, pull = (np.concatenate(column) for column in zip(*missed, strict=True))
         # Ties that would bring their party in to fight, tried on a party that stayed out.
         place = s_idx * n + g.target[a_idx]  # (sample, party), flat
-        keep = _drawing(g)[a_idx] & (pull >= 0) & ~fights.ravel()[place]
-        a_idx, pull, place = _once_per_coin(g, a_idx[keep], pull[keep], place[keep])
+        if self._ties is None or self._ties.g is not g:
+            self._ties = _TieFacts(g)
+        keep = self._ties.drawing[a_idx] & (pull >= 0) & ~fights.ravel()[place]
+        a_idx, pull, place = self._ties.once_per_coin(a_idx[keep], pull[keep], place[keep])
         held = _held(g, side, role, fights, -9 if attacking is None else attacking)
         hazard = -np.log1p(-g.p[a_idx] * (1.0 - held(place * 2 + pull)))
         # -log r of each (sample, party); 1/r - 1 split between the ties by their hazard.
@@ -124,27 +127,30 @@ class TriedTies:
         }
 
 
-def _drawing(g: TieArrays) -> Any:
-    """Which ties could bring their party in to fight, and (cached on ``g``) which share a coin."""
-    found = getattr(g, "_conditional", None)
-    if found is None:
+class _TieFacts:
+    """What the reading needs of a graph's ties, worked out once.
+
+    Which ties could draw their party in to fight, and which share one coin (one decision).
+    """
+
+    def __init__(self, g: TieArrays) -> None:
+        self.g = g
+        self.drawing = (g.role == _ALLY) & (g.p > 0)
         _, coin, counts = np.unique(g.coin, return_inverse=True, return_counts=True)
-        drawing = (g.role == _ALLY) & (g.p > 0)
-        found = g._conditional = (drawing, coin.ravel(), counts[coin.ravel()] > 1)  # type: ignore[attr-defined]
-    return found[0]
+        self.coin = coin.ravel()
+        self.shared = counts[self.coin] > 1
 
-
-def _once_per_coin(g: TieArrays, a_idx: Any, pull: Any, place: Any) -> tuple[Any, Any, Any]:
-    """The rows less repeats of one coin on one party in one sample (ties that share one decision)."""
-    _, coin, shared_coin = g._conditional  # type: ignore[attr-defined]
-    shared = np.flatnonzero(shared_coin[a_idx])
-    if not len(shared):
-        return a_idx, pull, place
-    _, first = np.unique(place[shared] * (int(coin.max()) + 1) + coin[a_idx[shared]], return_index=True)
-    keep = np.ones(len(a_idx), dtype=bool)
-    keep[shared] = False
-    keep[shared[first]] = True
-    return a_idx[keep], pull[keep], place[keep]
+    def once_per_coin(self, a_idx: Any, pull: Any, place: Any) -> tuple[Any, Any, Any]:
+        """The rows less repeats of one coin on one party in one sample."""
+        shared = np.flatnonzero(self.shared[a_idx])
+        if not len(shared):
+            return a_idx, pull, place
+        key = place[shared] * (int(self.coin.max()) + 1) + self.coin[a_idx[shared]]
+        _, first = np.unique(key, return_index=True)
+        keep = np.ones(len(a_idx), dtype=bool)
+        keep[shared] = False
+        keep[shared[first]] = True
+        return a_idx[keep], pull[keep], place[keep]
 
 
 def _held(g: TieArrays, side: Any, role: Any, fights: Any, attack: int) -> Callable[[Any], Any]:
