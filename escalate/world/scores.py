@@ -126,7 +126,7 @@ def top_k(scores: Sequence[float], labels: Sequence[bool], k: int) -> tuple[floa
 
 
 def curves(scores: Any, labels: Any, points: int = 200) -> dict[str, list[list[float]]]:
-    """ROC (false and true positive rate) and precision-recall curves, at most ``points`` + 2 each.
+    """ROC (false and true positive rate) and precision-recall curves, about ``points`` each.
 
     The thresholds kept are spread evenly along both rates, so that a steep start (few
     pairs, many of them joiners) keeps its shape however many distinct scores there are.
