@@ -32,7 +32,6 @@ read from the ties tried at 5,000.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -106,8 +105,8 @@ class TriedTies:
             self._ties = _TieFacts(g)
         keep = self._ties.drawing[a_idx] & (pull >= 0) & ~fights.ravel()[place]
         a_idx, pull, place = self._ties.once_per_coin(a_idx[keep], pull[keep], place[keep])
-        held = _held(g, side, role, fights, -9 if attacking is None else attacking)
-        hazard = -np.log1p(-g.p[a_idx] * (1.0 - held(place * 2 + pull)))
+        held = self._ties.held(side, role, fights, -9 if attacking is None else attacking, place * 2 + pull)
+        hazard = -np.log1p(-g.p[a_idx] * (1.0 - held))
         # -log r of each (sample, party); 1/r - 1 split between the ties by their hazard.
         total = np.minimum(np.bincount(place, hazard, minlength=samples * n)[place], 50.0)
         weight = np.divide(np.expm1(total) * hazard, total, out=np.zeros_like(hazard), where=total > 0)
@@ -130,50 +129,49 @@ class TriedTies:
 class _TieFacts:
     """What the reading needs of a graph's ties, worked out once.
 
-    Which ties could draw their party in to fight, and which share one coin (one decision).
+    Which ties could draw their party in to fight, which share one coin (one decision), and
+    the promises toward each party (by partner, where the sampler lists them by owner).
     """
 
     def __init__(self, g: TieArrays) -> None:
         self.g = g
         self.drawing = (g.role == _ALLY) & (g.p > 0)
         _, coin, counts = np.unique(g.coin, return_inverse=True, return_counts=True)
-        self.coin = coin.ravel()
+        self.coin, self.coins = coin.ravel(), len(counts)
         self.shared = counts[self.coin] > 1
+        self.by_partner = np.argsort(g.damp_partner, kind="stable")
+        self.toward = np.bincount(g.damp_partner, minlength=len(g.actors))  # promises toward each
+        self.toward_start = np.cumsum(self.toward) - self.toward
 
     def once_per_coin(self, a_idx: Any, pull: Any, place: Any) -> tuple[Any, Any, Any]:
         """The rows less repeats of one coin on one party in one sample."""
         shared = np.flatnonzero(self.shared[a_idx])
         if not len(shared):
             return a_idx, pull, place
-        key = place[shared] * (int(self.coin.max()) + 1) + self.coin[a_idx[shared]]
-        _, first = np.unique(key, return_index=True)
+        _, first = np.unique(place[shared] * self.coins + self.coin[a_idx[shared]], return_index=True)
         keep = np.ones(len(a_idx), dtype=bool)
         keep[shared] = False
         keep[shared[first]] = True
         return a_idx[keep], pull[keep], place[keep]
 
+    def held(self, side: Any, role: Any, fights: Any, attack: int, cells: Any) -> Any:
+        """The chance that a promise of the party holds back its pull to a side, for each cell.
 
-def _held(g: TieArrays, side: Any, role: Any, fights: Any, attack: int) -> Callable[[Any], Any]:
-    """The chance that a promise of a party holds back its pull to a side, as a function of cells.
-
-    A cell is a (sample, party, side) of the batch, flat. Read at the sample's end, promise by
-    promise toward each fighting party (fewer than the pulls): a promise faces its partner as
-    :func:`~escalate.engine.sampling.promise_faces` says.
-    """
-    samples, n = role.shape
-    if not len(g.damp_partner):
-        return lambda cells: np.zeros(len(cells))
-    hazard = np.zeros(samples * n * 2)
-    by_partner = np.argsort(g.damp_partner, kind="stable")
-    counts = np.bincount(g.damp_partner, minlength=n)
-    starts = np.cumsum(counts) - counts
-    s_idx, partner = np.nonzero(fights & (side >= 0))
-    for part in chunks(counts[partner], PROMISE_ROWS):
-        row, position = expand_ranges(starts[partner[part]], counts[partner[part]])
-        samples_, entry = s_idx[part][row], by_partner[position]
-        pull = 1 - side[samples_, g.damp_partner[entry]]  # the side it faces its partner from
-        facing = promise_faces(g, side, role, samples_, entry, pull, attack)
-        cell = (samples_[facing] * n + g.damp_owner[entry[facing]]) * 2 + pull[facing]
-        holds = -np.log1p(-np.minimum(g.damp_p[entry[facing]], 1.0 - 1e-12))
-        hazard += np.bincount(cell, holds, minlength=len(hazard))
-    return lambda cells: -np.expm1(-hazard[cells])
+        A cell is a (sample, party, side) of the batch, flat. Read at the sample's end, promise
+        by promise toward each fighting party (fewer than the pulls): a promise faces its
+        partner as :func:`~escalate.engine.sampling.promise_faces` says.
+        """
+        g, (samples, n) = self.g, role.shape
+        if not len(g.damp_partner):
+            return np.zeros(len(cells))
+        hazard = np.zeros(samples * n * 2)
+        s_idx, partner = np.nonzero(fights & (side >= 0))
+        for part in chunks(self.toward[partner], PROMISE_ROWS):
+            row, position = expand_ranges(self.toward_start[partner[part]], self.toward[partner[part]])
+            samples_, entry = s_idx[part][row], self.by_partner[position]
+            pull = 1 - side[samples_, g.damp_partner[entry]]  # the side it faces its partner from
+            facing = promise_faces(g, side, role, samples_, entry, pull, attack)
+            cell = (samples_[facing] * n + g.damp_owner[entry[facing]]) * 2 + pull[facing]
+            holds = -np.log1p(-np.minimum(g.damp_p[entry[facing]], 1.0 - 1e-12))
+            hazard += np.bincount(cell, holds, minlength=len(hazard))
+        return -np.expm1(-hazard[cells])
