@@ -161,10 +161,17 @@ class _TieFacts:
         by promise toward each fighting party (fewer than the pulls): a promise faces its
         partner as :func:`~escalate.engine.sampling.promise_faces` says.
         """
-        g, (samples, n) = self.g, role.shape
+        g, n = self.g, role.shape[1]
         if not len(g.damp_partner):
             return np.zeros(len(cells))
-        hazard = np.zeros(samples * n * 2)
+        # The hold depends on the sample only through who fights on which side: samples that
+        # ended alike (most of them, in a world flare-up) are read once.
+        ended, first, outcome = np.unique(_rows_as_keys(fights & (side >= 0), side), return_index=True,
+                                          return_inverse=True)  # fmt: skip
+        side, role, fights = side[first], role[first], fights[first]
+        sample, rest = np.divmod(cells, n * 2)
+        cells = outcome.ravel()[sample] * (n * 2) + rest
+        hazard = np.zeros(len(ended) * n * 2)
         s_idx, partner = np.nonzero(fights & (side >= 0))
         for part in chunks(self.toward[partner], PROMISE_ROWS):
             row, position = expand_ranges(self.toward_start[partner[part]], self.toward[partner[part]])
@@ -175,3 +182,12 @@ class _TieFacts:
             holds = -np.log1p(-np.minimum(g.damp_p[entry[facing]], 1.0 - 1e-12))
             hazard += np.bincount(cell, holds, minlength=len(hazard))
         return -np.expm1(-hazard[cells])
+
+
+def _rows_as_keys(fights: Any, side: Any) -> Any:
+    """One comparable key per sample (row) saying who fights on which side (for :func:`numpy.unique`)."""
+    columns = np.flatnonzero(fights.any(axis=0))  # the parties that fight in some sample
+    if not len(columns):
+        return np.zeros(len(fights), dtype=np.int8)
+    code = np.where(fights[:, columns], side[:, columns] + 1, 0).astype(np.int8)
+    return np.ascontiguousarray(code).view(np.dtype((np.void, len(columns)))).ravel()
