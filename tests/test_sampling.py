@@ -164,14 +164,15 @@ def test_flare_ups_on_one_graph_reuse_its_standing_tie_arrays_and_get_the_arrays
 
 
 @pytest.mark.parametrize("two_answers", [False, True])
-def test_draws_keep_one_row_per_coin_asked_in_a_sample_the_first_answer_given(two_answers):
+@pytest.mark.parametrize("first_sample", [0, 2**21])  # keys of 32 bits, and of 64
+def test_draws_keep_one_row_per_coin_asked_in_a_sample_the_first_answer_given(two_answers, first_sample):
     # The reference: the first time each (sample, coin) was asked, in (sample, coin) order.
     from escalate.engine.coins import Draws
 
     rng = np.random.default_rng(7)
     draws, rows = Draws(), []
     for _ in range(5):
-        samples, coins = rng.integers(0, 40, 300), rng.integers(0, 25, 300)
+        samples, coins = rng.integers(0, 40, 300) + first_sample, rng.integers(0, 25, 300) * 1000
         # A coin answers the same each time it is asked in a sample, unless two ties of
         # different likelihoods share it (then the first answer asked is the one kept).
         fired = (samples * 31 + coins * 17) % 3 == 0

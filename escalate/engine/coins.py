@@ -125,15 +125,24 @@ class Draws:
             empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=bool)
         sample, coin, fired = (np.concatenate(column) for column in zip(*self.parts, strict=True))
-        coins = int(coin.max()) + 1
-        # The answer in the key's lowest bit, so that a plain sort of numbers (faster than the
-        # stable argsort of np.unique(return_index=True), or its hashing) finds the distinct
-        # rows by (sample, coin). Unless one coin answered two ways in a sample (ties of
-        # different likelihoods sharing it): then the first answer asked is kept.
-        key = np.sort((sample * coins + coin) * 2 + fired.astype(bool))
+        # One number per row: (sample, coin) above, the answer in the lowest bit, so that a plain
+        # sort of numbers (faster than the stable argsort of np.unique(return_index=True), or its
+        # hashing) finds the distinct rows; 32 bits where they suffice (a sample's coins make
+        # short keys), and the coin's bits a power of two, split by shifts and masks.
+        shift = int(coin.max()).bit_length()
+        wide = int(sample.max()).bit_length() + shift + 1 > 31
+        key: Any = sample.astype(np.int64 if wide else np.int32)
+        key <<= shift
+        key |= coin
+        key <<= 1
+        key |= fired.astype(bool)
+        key.sort()
         key = key[np.append(True, key[1:] != key[:-1])]
         asked = key >> 1
         if len(asked) and (asked[1:] == asked[:-1]).any():
-            _, first = np.unique(sample * coins + coin, return_index=True)
+            # One coin answered two ways in a sample (ties of different likelihoods sharing
+            # it): the first answer asked is kept.
+            _, first = np.unique((sample << shift) | coin, return_index=True)
             return sample[first], coin[first], fired[first].astype(bool)
-        return asked // coins, asked % coins, (key & 1).astype(bool)
+        mask = (1 << shift) - 1
+        return (asked >> shift).astype(np.int64), (asked & mask).astype(np.int64), (key & 1).astype(bool)
