@@ -311,6 +311,30 @@ def test_real_features_read_from_the_originators_agree_with_each_candidates_own_
         )
 
 
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_disputes_arrays_say_which_table_key_each_coin_takes_as_the_compiled_ties_say():
+    """Calibration counts chance events by the arrays' key codes: on real graphs (promises, restated
+    coalitions, strikes) they name exactly the keys the compiled flare-up names."""
+    from escalate.engine.arrays import TieArrays
+    from escalate.engine.compile import compile_scenario
+    from escalate.likelihoods import KEYS
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import disputes as read_disputes
+    from escalate.world.conflicts import war_flare_up, war_graph
+
+    data, graphs, promises = WorldData(DATA), {}, 0
+    for dispute in read_disputes(DATA)[::120]:  # 21 disputes from 1816 to 2014
+        graph, names = war_graph(data, dispute, graphs)
+        if (flare := war_flare_up(graph, dispute, names)) is None:
+            continue
+        compiled = compile_scenario(graph, flare)
+        arrays = TieArrays(compiled)
+        codes = arrays.key_of_coin()
+        assert {coin: KEYS[code] for coin, code in enumerate(codes) if code >= 0} == compiled.coin_keys()
+        promises += len(arrays.damp_coin)
+    assert promises  # some graph held neutrality or non-aggression promises
+
+
 def test_long_work_shows_progress_on_a_terminal_and_nothing_otherwise(disputes, monkeypatch):
     import io
 

@@ -187,3 +187,19 @@ def test_draws_keep_one_row_per_coin_asked_in_a_sample_the_first_answer_given(tw
     sample, coin, fired = draws.distinct()
     assert list(zip(sample.tolist(), coin.tolist(), fired.tolist(), strict=True)) == expected
     assert fired.dtype == bool
+
+
+@pytest.mark.parametrize("graph", ["caucasus-2020", "nagorno-karabakh-2020"])
+def test_the_arrays_say_which_table_key_each_coin_takes_as_the_compiled_ties_say(graph):
+    # Calibration counts each sample's chance events by key from the arrays' codes: they must
+    # name the key of every tie, promise and strike that the compiled flare-up names, and no other.
+    from escalate.engine.arrays import TieArrays
+    from escalate.likelihoods import KEYS
+
+    s = load_scenario(graph)
+    states = sorted(a.id for a in s.actors.values() if a.kind == "state")
+    for a, b in [("Armenia", "Azerbaijan"), ("Azerbaijan", "Armenia"), (states[0], states[-1])]:
+        for initiator in (a, None):
+            compiled = compile_scenario(s, make_flare_up(s, a, b, initiator=initiator))
+            codes = TieArrays(compiled).key_of_coin()
+            assert {coin: KEYS[code] for coin, code in enumerate(codes) if code >= 0} == compiled.coin_keys()

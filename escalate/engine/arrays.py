@@ -17,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from escalate.engine.ties import NO_SIDE, Arc, Compiled, places_above
+from escalate.likelihoods import KEYS
 from escalate.model import Role
 
 #: A tie that cannot pull from its source's side (see :attr:`TieArrays.pull_of`): not a side.
@@ -24,6 +25,9 @@ BLOCKED = -9
 #: The roles as the sampler codes them (int8), in this order.
 ROLES = (Role.BELLIGERENT, Role.ALLY, Role.ALLIANCE, Role.SUPPORTER, Role.MEDIATOR)
 ROLE_CODE = {role: code for code, role in enumerate(ROLES)}
+#: The table's keys as the arrays code them (their places in :data:`~escalate.likelihoods.KEYS`);
+#: -1 for a chance that takes its likelihood from its relation, not from the table.
+KEY_CODE = {key: code for code, key in enumerate(KEYS)}
 
 
 class TieArrays:
@@ -88,11 +92,22 @@ class TieArrays:
             self.above[i, : len(chain)] = chain
         promises = reuse.promise_columns(compiled.damping, self.actors, self.index)
         (self.damp_start, self.damp_partner, self.damp_owner, self.damp_coin, self.damp_p,
-         self.damp_binds) = promises  # fmt: skip
-        # A strike on each party's territory when it joins side 0 or 1: its coin and likelihoods.
-        strikes = [[compiled.strike(a, side) for side in (0, 1)] for a in self.actors]
-        self.strike_coin = np.array([[pair[0][0], pair[1][0]] for pair in strikes], dtype=np.int64)
-        self.strike_p = np.array([[pair[0][1], pair[1][1]] for pair in strikes], dtype=np.float64)
+         self.damp_binds, self.damp_key) = promises  # fmt: skip
+        self.key = columns.key
+        self.strike_coin, self.strike_p, self.strike_key = _strike_columns(compiled, self.actors)
+
+    def key_of_coin(self) -> Any:
+        """Each coin's table key (its code in :data:`KEY_CODE`, -1: none), by coin number.
+
+        What :meth:`~escalate.engine.ties.Compiled.coin_keys` says, as one array: the keys of
+        the ties, then of the promises, then of the strikes.
+        """
+        coins = np.concatenate([self.coin, self.damp_coin, self.strike_coin.ravel()])
+        keys = np.concatenate([self.key, self.damp_key, self.strike_key.ravel()])
+        found = np.full(int(coins.max(initial=-1)) + 1, -1, dtype=np.int64)
+        keyed = (keys >= 0) & (coins >= 0)  # (a party with no strike has coin -1)
+        found[coins[keyed]] = keys[keyed]
+        return found
 
     def _round_columns(self, attacking: int | None) -> None:
         """What a round reads of each arc, worked out once rather than for every (sample, arc)."""
@@ -150,6 +165,15 @@ class TieArrays:
         return hit.any(axis=1)
 
 
+def _strike_columns(compiled: Compiled, actors: Sequence[str]) -> tuple[Any, Any, Any]:
+    """A strike on each party's territory when it joins side 0 or 1: coins, likelihoods, keys (coded)."""
+    strikes = [[compiled.strike(a, side) for side in (0, 1)] for a in actors]
+    coins = np.array([[mine[0] for mine in pair] for pair in strikes], dtype=np.int64)
+    likelihoods = np.array([[mine[1] for mine in pair] for pair in strikes], dtype=np.float64)
+    keys = np.array([[KEY_CODE[mine[2]] for mine in pair] for pair in strikes], dtype=np.int64)
+    return coins, likelihoods, keys
+
+
 def _restated(arcs: Sequence[Arc], standing: Sequence[Arc]) -> list[int]:
     """Places of the standing ties that ``arcs`` replace (by another object)."""
     return [i for i, (arc, same) in enumerate(zip(arcs, standing, strict=False)) if arc is not same]
@@ -191,6 +215,7 @@ class ArcColumns:
     target: Any
     coin: Any
     p: Any
+    key: Any  # the table's key, coded (see KEY_CODE)
     strength: Any
     role: Any
     same: Any
@@ -211,6 +236,7 @@ class ArcColumns:
             target=np.array([index[a.target] for a in arcs], dtype=np.int64),
             coin=np.array([a.coin for a in arcs], dtype=np.int64),
             p=np.array([a.likelihood for a in arcs], dtype=np.float64),
+            key=np.array([-1 if a.key is None else KEY_CODE[a.key] for a in arcs], dtype=np.int64),
             strength=np.array([int(a.strength) for a in arcs], dtype=np.int64),
             role=np.array([ROLE_CODE[a.role] for a in arcs], dtype=np.int8),
             same=np.array([a.same_side for a in arcs], dtype=bool),
@@ -258,7 +284,7 @@ class _StandingColumns:
     def promise_columns(
         self, damping: Mapping[str, Any], actors: list[str], index: Mapping[str, int]
     ) -> tuple[Any, ...]:
-        """``(start, partner, owner, coin, likelihood, binds)`` of the actors' promises, actor after actor.
+        """``(start, partner, owner, coin, likelihood, binds, key)`` of the actors' promises, by actor.
 
         The flare-ups of one graph mostly share one ``damping`` mapping (see
         :func:`~escalate.engine.compile.compile_scenario`): its columns are made once.
@@ -274,6 +300,7 @@ class _StandingColumns:
                 np.array([p.coin for p in flat], dtype=np.int64),
                 np.array([p.likelihood for p in flat], dtype=np.float64),
                 np.array([p.binds_against_attacker for p in flat], dtype=bool),
+                np.array([-1 if p.key is None else KEY_CODE[p.key] for p in flat], dtype=np.int64),
             )
             found = self._promises = (damping, list(actors), columns)
         return found[2]

@@ -112,8 +112,11 @@ class Draws:
     ``p`` when fired and ``1 - p`` when not: what calibration reweights.
     """
 
-    def __init__(self) -> None:
+    def __init__(self, key_of_coin: Any = None) -> None:
         self.parts: list[tuple[Any, Any, Any]] = []
+        #: Each coin's table key, coded, by coin number, where the sampler gives it (see
+        #: :meth:`~escalate.engine.arrays.TieArrays.key_of_coin`).
+        self.key_of_coin = key_of_coin
 
     def add(self, samples: Any, coins: Any, fired: Any) -> None:
         """Record coins asked in some samples, and their answers."""

@@ -98,7 +98,7 @@ def sample_outcomes(compiled: Compiled, *, samples: int, seed: int = 0) -> tuple
     order of :data:`ROLES`). One batch, so keep ``samples * actors`` to a few million.
     """
     g = TieArrays(compiled)
-    draws = Draws()
+    draws = Draws(g.key_of_coin())
     side, role, _ = _run(compiled, g, 0, samples, seed, Work(), draws)
     return g.actors, side, role, draws
 

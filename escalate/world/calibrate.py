@@ -3,7 +3,7 @@
 The fit is of the model itself, not of a stand-in. For each war the whole cascade runs on
 the engine's compiled ties (the same graph and flare-up the backtest scores), sampled under
 a *proposal* table, and every sample records the chance events it consulted with the table
-key behind each (:meth:`~escalate.engine.ties.Compiled.coin_keys`);
+key behind each (:meth:`~escalate.engine.arrays.TieArrays.key_of_coin`);
 :mod:`escalate.world.reweighting` finds the table under which who joined (every COW system
 member of the war's year that did not start it) is most likely, the reasoned values weighing
 as a few events of their own (:data:`PRIOR_EVENTS`). The cascade is then sampled
@@ -34,7 +34,7 @@ from escalate.engine.compile import compile_scenario
 from escalate.engine.sampling import sample_outcomes
 from escalate.errors import FlareUpError
 from escalate.io.files import atomic_write
-from escalate.likelihoods import FITTED_KEYS, HALF_LIFE, RIDGES, LikelihoodTable, reasoned_values
+from escalate.likelihoods import FITTED_KEYS, HALF_LIFE, KEYS, RIDGES, LikelihoodTable, reasoned_values
 from escalate.model import Role
 from escalate.world.ascent import fit_draws
 from escalate.world.atop import WorldData
@@ -67,6 +67,9 @@ PROPOSAL_RANGE = (0.01, 0.95)
 PRIOR_EVENTS = 10.0
 
 _ALLY = ROLES.index(Role.ALLY)
+#: Each table key's column among the fitted keys (-1: not fitted), by its code in
+#: :data:`~escalate.engine.arrays.KEY_CODE`; the last entry stands for a coin with no key.
+_FITTED_COLUMN = np.array([FITTED_KEYS.index(k) if k in FITTED_KEYS else -1 for k in KEYS] + [-1])
 
 
 def fitted_ridges() -> list[tuple[int, tuple[int, ...]]]:
@@ -121,14 +124,9 @@ def draw_war(
         return None
     compiled = compile_scenario(graph, flare, table)
     actors, _, role, draws = sample_outcomes(compiled, samples=samples, seed=seed)
-    coin_keys = compiled.coin_keys()
     keys = tuple(FITTED_KEYS)
-    column = {k: j for j, k in enumerate(keys)}
     sample, coin, fired = draws.distinct()
-    lookup = np.full(max(coin_keys, default=0) + 2, -1, dtype=np.int64)  # coin -> key column
-    for c, key in coin_keys.items():
-        lookup[c] = column.get(key, -1)
-    found = lookup[np.minimum(coin, len(lookup) - 1)]
+    found = _FITTED_COLUMN[draws.key_of_coin[coin]]  # each row's key among the fitted, or -1
     known = found >= 0
     which = found[known]
     cell = (fired[known].astype(np.int64) * samples + sample[known]) * len(keys) + which
