@@ -169,8 +169,8 @@ class _TieFacts:
         ended, first, outcome = np.unique(_rows_as_keys(fights & (side >= 0), side), return_index=True,
                                           return_inverse=True)  # fmt: skip
         side, role, fights = side[first], role[first], fights[first]
-        sample, rest = np.divmod(cells, n * 2)
-        cells = outcome.ravel()[sample] * (n * 2) + rest
+        place = (outcome.reshape(-1, 1) * n + np.arange(n)).ravel()  # (sample, party) -> (ending, party)
+        cells = place[cells >> 1] * 2 + (cells & 1)
         hazard = np.zeros(len(ended) * n * 2)
         s_idx, partner = np.nonzero(fights & (side >= 0))
         for part in chunks(self.toward[partner], PROMISE_ROWS):

@@ -63,7 +63,8 @@ def sample_cascade(
     ``min_samples``); the tally then reports the samples drawn and those asked for.
 
     ``tried`` (a :class:`~escalate.engine.conditional.TriedTies`) is told of every batch's ties
-    tried on a party that did not bring it in, and of the batch's outcome.
+    tried on a party that did not bring it in, and of the batch's outcome; what it reads is
+    the result, and the tally then counts the samples only (no roles or chains).
     """
     g = TieArrays(compiled)
     cells = max(1, BATCH_CELLS // max(len(g.actors), 1))
@@ -76,10 +77,11 @@ def sample_cascade(
         batch = min(batch, samples - done)
         before = work.checks
         side, role, via = _run(compiled, g, done, batch, seed, work, tried=tried)
+        work.checks += batch  # a sample costs work even when no tie is examined
         if tried is not None:
             tried.settle(g, side, role, compiled.flare_up.attacking_side)
-        work.checks += batch  # a sample costs work even when no tie is examined
-        parts.append(_joinings(g, side, role, via))
+        else:
+            parts.append(_joinings(g, side, role, via))
         done += batch
         if max_work is not None and work.checks > max_work and done >= min_samples:
             break
