@@ -203,3 +203,28 @@ def test_the_arrays_say_which_table_key_each_coin_takes_as_the_compiled_ties_say
             compiled = compile_scenario(s, make_flare_up(s, a, b, initiator=initiator))
             codes = TieArrays(compiled).key_of_coin()
             assert {coin: KEYS[code] for coin, code in enumerate(codes) if code >= 0} == compiled.coin_keys()
+
+
+def test_draws_of_rounds_that_asked_no_uncertain_coin_are_empty():
+    # Every tie certain (likelihood 0 or 1): each round records an empty set of coins asked.
+    from escalate.engine.coins import Draws
+
+    draws = Draws()
+    for _ in range(3):
+        draws.add(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
+    sample, coin, fired = draws.distinct()
+    assert len(sample) == len(coin) == len(fired) == 0 and fired.dtype == bool
+
+
+def test_calibration_draws_a_flare_up_whose_ties_are_all_certain():
+    from escalate.engine.sampling import sample_outcomes
+
+    s = build_scenario(
+        actors={"A": {}, "B": {}, "C": {}},
+        relations=[{"type": "defense_pact", "between": ["B", "C"], "likelihood": 1.0}],
+    )
+    table = LikelihoodTable().updated({"struck.bordering": 0.0, "struck.distant": 0.0})
+    compiled = compile_scenario(s, make_flare_up(s, "A", "B", initiator="A"), table)
+    names, _, role, draws = sample_outcomes(compiled, samples=50, seed=1)
+    assert (role[:, names.index("C")] == 1).all()  # C fights (as an ally) in every sample
+    assert [len(column) for column in draws.distinct()] == [0, 0, 0]

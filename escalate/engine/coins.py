@@ -124,10 +124,12 @@ class Draws:
 
     def distinct(self) -> tuple[Any, Any, Any]:
         """``(sample, coin, fired)`` arrays with one row per coin asked in a sample."""
+        empty = np.zeros(0, dtype=np.int64)
         if not self.parts:
-            empty = np.zeros(0, dtype=np.int64)
             return empty, empty, np.zeros(0, dtype=bool)
         sample, coin, fired = (np.concatenate(column) for column in zip(*self.parts, strict=True))
+        if not len(coin):  # rounds that asked no uncertain coin
+            return empty, empty, np.zeros(0, dtype=bool)
         # One number per row: (sample, coin) above, the answer in the lowest bit, so that a plain
         # sort of numbers (faster than the stable argsort of np.unique(return_index=True), or its
         # hashing) finds the distinct rows; 32 bits where they suffice (a sample's coins make
