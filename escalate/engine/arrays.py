@@ -111,6 +111,8 @@ class TieArrays:
 
     def _round_columns(self, attacking: int | None) -> None:
         """What a round reads of each arc, worked out once rather than for every (sample, arc)."""
+        #: The side that attacked, or -9 (no side, nor any pull) when both sides defend.
+        self.attack = -9 if attacking is None else attacking
         # Idle ties are never listed as leaving their source (none could pull), but still
         # count in the work of examining an actor's ties, as the Python cascade counts them.
         live = np.flatnonzero(~self.idle)

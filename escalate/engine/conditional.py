@@ -82,7 +82,7 @@ class TriedTies:
         """Ties ``a_idx`` tried in samples ``s_idx`` (of the batch) that did not fire, pulling to ``pull``."""
         self._missed.append((s_idx, a_idx, pull))
 
-    def settle(self, g: TieArrays, side: Any, role: Any, attacking: int | None) -> None:
+    def settle(self, g: TieArrays, side: Any, role: Any) -> None:
         """Take in a batch's outcome (``side`` and ``role``, samples x actors) and the ties it missed."""
         if self.fought is None:
             self.actors = list(g.actors)
@@ -105,7 +105,7 @@ class TriedTies:
             self._ties = _TieFacts(g)
         keep = self._ties.drawing[a_idx] & (pull >= 0) & ~fights.ravel()[place]
         a_idx, pull, place = self._ties.once_per_coin(a_idx[keep], pull[keep], place[keep])
-        held = self._ties.held(side, role, fights, -9 if attacking is None else attacking, place * 2 + pull)
+        held = self._ties.held(side, role, fights, place * 2 + pull)
         hazard = -np.log1p(-g.p[a_idx] * (1.0 - held))
         # -log r of each (sample, party); 1/r - 1 split between the ties by their hazard.
         total = np.minimum(np.bincount(place, hazard, minlength=samples * n)[place], 50.0)
@@ -154,7 +154,7 @@ class _TieFacts:
         keep[shared[first]] = True
         return a_idx[keep], pull[keep], place[keep]
 
-    def held(self, side: Any, role: Any, fights: Any, attack: int, cells: Any) -> Any:
+    def held(self, side: Any, role: Any, fights: Any, cells: Any) -> Any:
         """The chance that a promise of the party holds back its pull to a side, for each cell.
 
         A cell is a (sample, party, side) of the batch, flat. Read at the sample's end, promise
@@ -177,7 +177,7 @@ class _TieFacts:
             row, position = expand_ranges(self.toward_start[partner[part]], self.toward[partner[part]])
             samples_, entry = s_idx[part][row], self.by_partner[position]
             pull = 1 - side[samples_, g.damp_partner[entry]]  # the side it faces its partner from
-            facing = promise_faces(g, side, role, samples_, entry, pull, attack)
+            facing = promise_faces(g, side, role, samples_, entry, pull, g.attack)
             cell = (samples_[facing] * n + g.damp_owner[entry[facing]]) * 2 + pull[facing]
             holds = -np.log1p(-np.minimum(g.damp_p[entry[facing]], 1.0 - 1e-12))
             hazard += np.bincount(cell, holds, minlength=len(hazard))

@@ -79,7 +79,7 @@ def sample_cascade(
         side, role, via = _run(compiled, g, done, batch, seed, work, tried=tried)
         work.checks += batch  # a sample costs work even when no tie is examined
         if tried is not None:
-            tried.settle(g, side, role, compiled.flare_up.attacking_side)
+            tried.settle(g, side, role)
         else:
             parts.append(_joinings(g, side, role, via))
         done += batch
@@ -110,8 +110,7 @@ def _run(
     draws: Draws | None = None, tried: Any = None,
 ) -> tuple[Any, Any, Any]:  # fmt: skip
     """Samples ``first .. first + samples - 1``: each party's side, role and joining arc."""
-    attacking = compiled.flare_up.attacking_side
-    attack = -9 if attacking is None else attacking
+    attack = g.attack
     side, role, hops, via, theatre, frontier = _start(compiled, g, samples)
     grew = np.zeros(samples, dtype=bool)
     waiting_s = np.zeros(0, dtype=np.int64)
