@@ -1,5 +1,6 @@
 """The disputes backtest: the MID protocol on fixtures, the measures by hand, peers, the plot."""
 
+import datetime as dt
 import json
 
 import numpy as np
@@ -268,19 +269,43 @@ def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runne
 def test_real_disputes_match_the_protocol():
     from escalate.world.atop import WorldData
     from escalate.world.conflicts import disputes as read_disputes
+    from escalate.world.features import candidates
 
     found = read_disputes(DATA)
-    system = WorldData(DATA, with_disputes=False).system
+    data = WorldData(DATA, with_disputes=False)
     assert len(found) == 2436
-    pairs = sum(len(system[d.start.year] - set(d.originators)) for d in found)
-    joiners = sum(len(set(d.joiners) & system[d.start.year]) for d in found)
+    scored = {d.number: candidates(data, d) for d in found}
+    pairs = sum(len(scored[d.number]) for d in found)
+    joiners = sum(len(set(d.joiners) & set(scored[d.number])) for d in found)
     later = [d for d in found if d.start.year >= 1990]
-    later_pairs = sum(len(system[d.start.year] - set(d.originators)) for d in later)
-    later_joiners = sum(len(set(d.joiners) & system[d.start.year]) for d in later)
+    later_pairs = sum(len(scored[d.number]) for d in later)
+    later_joiners = sum(len(set(d.joiners) & set(scored[d.number])) for d in later)
     assert len(later) == 711
-    # The issue's protocol: about 297,900 pairs with about 654 joiners; 133,600 and 209 from 1990.
+    # The issue's protocol: about 297,900 pairs with about 654 joiners; 133,600 and 209 from 1990
+    # (less 443 pairs of states gone from the system before the dispute began; a 444th, Syria in
+    # the United Arab Republic in November 1958, joined all the same and stays).
     assert abs(pairs - 297_900) < 1_000 and abs(joiners - 654) < 10
     assert abs(later_pairs - 133_600) < 1_000 and abs(later_joiners - 209) < 10
+    everyone = sum(len(data.system[d.start.year] - set(d.originators)) for d in found)
+    assert everyone - pairs == 443
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_wars_leave_out_the_states_gone_before_they_began():
+    """Czechoslovakia left the system in March 1939: not a candidate of the Second World War, nor in its graph."""
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import war_graph, wars
+    from escalate.world.features import candidates
+
+    data = WorldData(DATA)
+    (ww2,) = [w for w in wars(DATA) if w.name == "World War II"]
+    gone = {305, 315, 339}  # Austria, Czechoslovakia, Albania
+    assert not gone & set(candidates(data, ww2)) and 315 in data.system[1939]
+    graph, names = war_graph(data, ww2)
+    assert not gone & set(names) and {200, 220, 290, 365} <= set(names)
+    (gulf,) = [w for w in wars(DATA) if w.name == "Gulf War"]
+    # The two Yemens united in May 1990: in August only Yemen is left, with both their ties.
+    assert {678, 680} & set(war_graph(data, gulf)[1]) == set() and 679 in war_graph(data, gulf)[1]
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
@@ -410,6 +435,23 @@ def test_a_day_or_month_out_of_range_in_disputes_or_borders_stops_the_import(dat
         and "contdir_v3.2_master_records.csv:2: begin 192099 is not a year and month" in result.stderr
     )
     assert not out.exists()
+    write(
+        data, "cow_contiguity_v3.2/contdir_v3.2_master_records.csv", "statelno,statehno,conttype,begin,end\n"
+    )
+    states = (data / "cow_state_system_v2016/states2016.csv").read_text()
+    write(data, "cow_state_system_v2016/states2016.csv", states + "NEW,6,Newland,2001,2,30,2016,12,31,2016\n")
+    result = runner.invoke(app, command)
+    assert result.exit_code == 1 and "states2016.csv:7: a spell's dates must be days" in result.stderr
+    assert not out.exists()
+
+
+def test_a_state_list_without_dates_counts_each_member_all_year(data):
+    from escalate.world.atop import WorldData
+
+    write(data, "cow_state_system_v2016/states2016.csv", "stateabb,ccode,statenme\nAAA,1,Alpha\nBBB,2,Beta\n"
+          "CCC,3,Gamma\nDDD,4,Delta\nOLD,5,Oldland\n")  # fmt: skip
+    world = WorldData(data)
+    assert world.spells == {} and world.gone_by(dt.date(2000, 6, 1), [1, 5]) == frozenset()
 
 
 def _folder_of(data, graphs, conflict):
@@ -496,6 +538,60 @@ def test_united_germany_carries_on_the_federal_republics_ties_in_1990(unificatio
     facts = Facts(data)(1990)
     assert "defense" in facts.obligations[255][1] and "defense" in facts.obligations[1][255]
     assert 3 in facts.rivals[255] and 255 in facts.rivals[3]
+
+
+def test_a_state_gone_before_a_conflict_began_is_neither_in_its_graph_nor_a_candidate(unification):
+    """The Federal Republic leaves the system on 2 October 1990: a dispute of November cannot draw it in."""
+    from escalate.world.atop import WorldData
+    from escalate.world.backtest import predict
+    from escalate.world.conflicts import conflicts, war_graph
+    from escalate.world.features import candidates
+
+    mids = (unification / "cow_mid_v5.0/MIDB 5.0.csv").read_text()
+    write(
+        unification,
+        "cow_mid_v5.0/MIDB 5.0.csv",
+        mids + mid(13, 1, 1, 11, 1990, 1, 1) + mid(13, 2, 1, 11, 1990, 0, 1),
+    )
+    data = WorldData(unification)
+    june, november = sorted(
+        (c for c in conflicts(unification, "mids") if c.start.year == 1990), key=lambda c: c.start
+    )
+    graphs = {}
+    graph, names = war_graph(data, november, graphs)
+    assert 260 not in names and "Westland" not in graph.actors
+    assert not any("Westland" in r.actors for r in graph.relations)
+    # Its heir has taken its ties over first: the pact with Alpha and its place in the alliance.
+    assert any(
+        r.type.value == "defense_pact" and set(r.actors) == {"Alpha", "Unionland"} for r in graph.relations
+    )
+    (alliance,) = [a for a in graph.actors.values() if a.kind == "alliance"]
+    assert set(alliance.members) == {"Beta", "Gamma", "Unionland"}
+    assert 260 not in candidates(data, november) and 255 in candidates(data, november)
+    # In June it was still a member, and began a dispute: its graph has it (one graph per such set).
+    assert 260 in war_graph(data, june, graphs)[1] and len(graphs) == 2
+    scored = {
+        (p.war, p.ccode)
+        for p in predict(unification, kind="mids", samples=50, data=data, only=lambda c: c.start.year == 1990)
+    }
+    assert (november.number, 260) not in scored and (november.number, 255) in scored
+
+
+def test_a_gone_state_the_data_have_join_stays_a_candidate_with_no_chance(unification):
+    """MID has Syria join a dispute of 1958 after it entered the United Arab Republic: its pair is scored."""
+    from escalate.world.backtest import predict
+    from escalate.world.conflicts import conflicts
+
+    mids = (unification / "cow_mid_v5.0/MIDB 5.0.csv").read_text()
+    write(unification, "cow_mid_v5.0/MIDB 5.0.csv", mids + mid(13, 1, 1, 11, 1990, 1, 1)
+          + mid(13, 2, 1, 11, 1990, 0, 1) + mid(13, 260, 5, 11, 1990, 0, 0))  # fmt: skip
+    (november,) = [c for c in conflicts(unification, "mids") if c.start.month == 11]
+    (westland,) = [
+        p
+        for p in predict(unification, kind="mids", samples=50, only=lambda c: c.start.year == 1990)
+        if (p.war, p.ccode) == (november.number, 260)
+    ]
+    assert westland.joined and westland.probability == 0.0
 
 
 @pytest.mark.parametrize("how", [["--calibrate-before", "2001"], ["--calibrate-before", "2001", "--rolling"]])

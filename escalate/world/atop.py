@@ -51,7 +51,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from escalate.errors import GraphFileError
@@ -59,10 +59,12 @@ from escalate.model import Scenario, scenario_from_data
 from escalate.world.data import SOURCES, data_file, rows
 from escalate.world.naming import GRADE_WORDS, GRADES, alliance_label, dispute_grade, unique_names
 from escalate.world.readers import (
+    gone_by,
     read_borders,
     read_disputes,
     read_memberships,
     read_obligations,
+    read_spells,
     read_states,
 )
 
@@ -107,6 +109,8 @@ class WorldData:
     def __init__(self, folder: str | os.PathLike[str], *, with_disputes: bool = True) -> None:
         self.folder = folder
         self.names, self.system = read_states(folder)
+        #: Each state's spells of membership, by day (empty for a state list without dates).
+        self.spells = read_spells(folder)
         self.atop = read_obligations(folder)
         self.borders = read_borders(folder)
         self.majors = [
@@ -134,6 +138,10 @@ class WorldData:
         path = data_file(self.folder, "system")
         covers = f"it covers {first}-{last}" if self.system else "it lists no state"
         raise GraphFileError(path, [f"{path}: no COW state-system members in {year}; {covers}"])
+
+    def gone_by(self, day: dt.date, states: Iterable[int]) -> frozenset[int]:
+        """The ``states`` out of the system from ``day`` to the end of its year (see :func:`gone_by`)."""
+        return gone_by(self.spells, day, states)
 
     def members(self, year: int) -> dict[int, tuple[str, str]]:
         """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""

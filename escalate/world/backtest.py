@@ -47,7 +47,7 @@ from escalate.world import peers as peers_
 from escalate.world.atop import WorldData
 from escalate.world.calibrate import calibrate, leave_one_out
 from escalate.world.calibrate import rolling as rolling_tables
-from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
+from escalate.world.conflicts import KIND_NOUNS, GraphCache, War, conflicts, war_flare_up, war_graph
 from escalate.world.features import BASELINES, FEATURES, ConflictFeatures, baseline_scores
 from escalate.world.parallel import Workers, stderr_progress
 from escalate.world.scores import LOG_EDGES, Ranked, auc, brier, calibration, cluster_intervals, curves, top_k
@@ -81,7 +81,7 @@ class Prediction:
     baselines: dict[str, float] = field(default_factory=dict)
 
 
-def _model_task(data: WorldData, graphs: dict[int, Any], war: War, likelihoods: Any, samples: int,
+def _model_task(data: WorldData, graphs: GraphCache, war: War, likelihoods: Any, samples: int,
                 seed: int) -> dict[int, tuple[float, int | None]]:  # fmt: skip
     """The model's chance that each state fights in ``war`` (and its likelier side), by COW code."""
     table = likelihoods.get(war.number) if isinstance(likelihoods, Mapping) else likelihoods

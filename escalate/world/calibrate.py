@@ -38,7 +38,7 @@ from escalate.likelihoods import FITTED_KEYS, HALF_LIFE, KEYS, RIDGES, Likelihoo
 from escalate.model import Role
 from escalate.world.ascent import fit_draws
 from escalate.world.atop import WorldData
-from escalate.world.conflicts import KIND_NOUNS, War, conflicts, war_flare_up, war_graph
+from escalate.world.conflicts import KIND_NOUNS, GraphCache, War, conflicts, war_flare_up, war_graph
 from escalate.world.parallel import Workers, stderr_progress
 from escalate.world.reweighting import WarDraws
 
@@ -115,7 +115,7 @@ def log_prior(key: int, values: Any) -> Any:
 
 def draw_war(
     data: WorldData, war: War, table: LikelihoodTable, *, samples: int, seed: int,
-    graphs: dict[int, Any] | None = None,
+    graphs: GraphCache | None = None,
 ) -> WarDraws | None:  # fmt: skip
     """Sample one war's cascade under ``table`` and record what calibration needs."""
     graph, names = war_graph(data, war, graphs)
@@ -149,7 +149,7 @@ def _proposal(table: LikelihoodTable) -> LikelihoodTable:
     return table.updated(changes, origin=table.origin)
 
 
-def _draws(data: WorldData, graphs: dict[int, Any], war: War, table: LikelihoodTable, samples: int,
+def _draws(data: WorldData, graphs: GraphCache, war: War, table: LikelihoodTable, samples: int,
            seed: int) -> WarDraws | None:  # fmt: skip
     return draw_war(data, war, table, samples=samples, seed=seed, graphs=graphs)
 

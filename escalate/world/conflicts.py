@@ -24,6 +24,9 @@ from escalate.world.naming import GRADES
 #: Disputes of the years before a conflict that make its rivalries and co-belligerents.
 RIVALRY_YEARS = 10
 
+#: Graphs already built, by start year and the states gone by the start (see :func:`war_graph`).
+GraphCache = dict[tuple[int, frozenset[int]], tuple[Any, dict[int, str]]]
+
 
 @dataclass(frozen=True)
 class War:
@@ -111,11 +114,13 @@ def conflicts(folder: str | os.PathLike[str], kind: str = "wars") -> list[War]:
     return (wars(folder) if kind != "mids" else []) + (disputes(folder) if kind != "wars" else [])
 
 
-def _war_graph(data: WorldData, year: int) -> Any:
+def _war_graph(data: WorldData, year: int, gone: frozenset[int] = frozenset()) -> Any:
     """The system before a war of ``year``: last year's obligations, this year's states and borders.
 
     A state new in ``year`` has no ties of the year before, but its land borders of ``year``
     (in force in the start year, as every state's) and, if it carries on another, that one's ties.
+    The states ``gone`` (out of the system by the war's first day) are left out, with their ties,
+    once their heirs have taken them over.
     """
     scenario_year = year - 1 if year - 1 in data.system else year
     graph = data.scenario_data(scenario_year, rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year)
@@ -137,7 +142,25 @@ def _war_graph(data: WorldData, year: int) -> Any:
             {"type": "border", "between": [name[a], name[b]], "source": "cow_contiguity"}
         )
     _carry_on(graph, name, data.heirs(year))
+    _leave_out(graph, {name[c] for c in gone if c in name})
     return scenario_from_data(graph, path=None)
+
+
+def _leave_out(graph: dict[str, Any], states: set[str]) -> None:
+    """Take ``states`` out of file-shaped ``graph``: their ties, and their places in alliances.
+
+    An alliance left with fewer than two members goes too.
+    """
+    for actor in graph["actors"].values():
+        if actor["kind"] == "alliance":
+            actor["members"] = [m for m in actor["members"] if m not in states]
+    out = states | {
+        n for n, a in graph["actors"].items() if a["kind"] == "alliance" and len(a["members"]) < 2
+    }
+    graph["actors"] = {n: a for n, a in graph["actors"].items() if n not in out}
+    graph["relations"] = [
+        r for r in graph["relations"] if not out & set(r.get("between") or [r["from"], r["to"]])
+    ]
 
 
 def _carry_on(graph: dict[str, Any], name: dict[int, str], heirs: dict[int, tuple[int, ...]]) -> None:
@@ -201,15 +224,18 @@ def war_flare_up(graph: Any, war: War, names: dict[int, str]) -> FlareUp | None:
     return FlareUp(leaders, initiator, area, None, None, (tuple(sides[0][1:]), tuple(sides[1][1:])))
 
 
-def war_graph(
-    data: WorldData, war: War, cache: dict[int, tuple[Any, dict[int, str]]] | None = None
-) -> tuple[Any, dict[int, str]]:
-    """The graph a war is scored on, and its states by COW code (one per start year in ``cache``)."""
+def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tuple[Any, dict[int, str]]:
+    """The graph a war is scored on, and its states by COW code.
+
+    ``cache`` keeps one graph per start year and set of states gone by the start (see
+    :meth:`~escalate.world.atop.WorldData.gone_by`): a few per year.
+    """
     year = war.start.year
-    if cache is not None and year in cache:
-        return cache[year]
-    graph = _war_graph(data, year)
+    gone = data.gone_by(war.start, data.system.get(year - 1, set()) | data.system.get(year, set()))
+    if cache is not None and (year, gone) in cache:
+        return cache[year, gone]
+    graph = _war_graph(data, year, gone)
     found = graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
     if cache is not None:
-        cache[year] = found
+        cache[year, gone] = found
     return found

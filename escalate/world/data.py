@@ -53,6 +53,12 @@ def _reader(
         yield path, reader
 
 
+def columns_of(folder: str | os.PathLike[str], role: str) -> list[str]:
+    """The header of one data set in ``folder``."""
+    with _reader(folder, role, ()) as (_, reader):
+        return list(reader.fieldnames or [])
+
+
 def rows(
     folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
 ) -> Iterator[tuple[int, dict[str, int]]]:

@@ -159,8 +159,14 @@ class ConflictFeatures:
 
 
 def candidates(data: WorldData, conflict: War) -> list[int]:
-    """Every COW system member of the conflict's start year that did not start it."""
-    return sorted(data.system.get(conflict.start.year, set()) - set(conflict.originators))
+    """Every COW system member of the conflict's start year that did not start it.
+
+    Not one gone from the system by the conflict's first day (see
+    :meth:`~escalate.world.atop.WorldData.gone_by`), unless the data have it join.
+    """
+    members = data.system.get(conflict.start.year, set())
+    gone = data.gone_by(conflict.start, members) - set(conflict.joiners)
+    return sorted(members - set(conflict.originators) - gone)
 
 
 def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:

@@ -19,7 +19,7 @@ from concurrent.futures import FIRST_COMPLETED, Future, ProcessPoolExecutor, wai
 from typing import Any, TypeVar
 
 from escalate.world.atop import WorldData
-from escalate.world.conflicts import War
+from escalate.world.conflicts import GraphCache, War
 
 Result = TypeVar("Result")
 #: ``task(data, graphs, conflict, *arguments)``: one conflict's work; a module-level function.
@@ -52,7 +52,7 @@ class Workers:
         self.data = data
         self.jobs = default_jobs() if jobs is None else jobs
         self.progress = progress
-        self.graphs: dict[int, Any] = {}  # this process's graphs, when it does the work itself
+        self.graphs: GraphCache = {}  # this process's graphs, when it does the work itself
         self._pool: ProcessPoolExecutor | None = None
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             _inherited.update(data=data, graphs={})

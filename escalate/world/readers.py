@@ -6,11 +6,13 @@ and line of a value it cannot use.
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from collections import defaultdict
+from collections.abc import Iterable, Mapping
 
 from escalate.errors import GraphFileError
-from escalate.world.data import checked_start, data_file, rows, text_rows
+from escalate.world.data import checked_start, columns_of, data_file, rows, text_rows
 
 #: ATOP 4.01 defence conditions kept in an alliance's note: specific adversary, location,
 #: conflict, non-provocation, demand.
@@ -36,6 +38,55 @@ def read_states(folder: str | os.PathLike[str]) -> tuple[dict[int, tuple[str, st
         )
         raise GraphFileError(path, [f"{path}: no name for the system members {codes}; is the file complete?"])
     return names, system
+
+
+#: The columns of a COW state-list row that date its spell of membership.
+SPELL_COLUMNS = ("ccode", "styear", "stmonth", "stday", "endyear", "endmonth", "endday")
+
+
+def read_spells(folder: str | os.PathLike[str]) -> dict[int, list[tuple[dt.date, dt.date]]]:
+    """Each state's spells of system membership, ``ccode -> [(first day, last day), ...]``.
+
+    Empty when the state list has no dates (a list of names only): every member of a year
+    then counts as a member all year. A date that is not a day is an error at its line.
+    """
+    if not set(SPELL_COLUMNS) <= set(columns_of(folder, "states")):
+        return {}
+    spells: dict[int, list[tuple[dt.date, dt.date]]] = defaultdict(list)
+    for line, r in rows(folder, "states", SPELL_COLUMNS):
+        try:
+            first = dt.date(r["styear"], r["stmonth"], r["stday"])
+            last = dt.date(r["endyear"], r["endmonth"], r["endday"])
+        except ValueError as exc:
+            path = data_file(folder, "states")
+            raise GraphFileError(path, [f"{path}:{line}: a spell's dates must be days ({exc})"]) from exc
+        spells[r["ccode"]].append((first, last))
+    return dict(spells)
+
+
+def gone_by(
+    spells: Mapping[int, list[tuple[dt.date, dt.date]]], day: dt.date, states: Iterable[int]
+) -> frozenset[int]:
+    """The ``states`` out of the system from ``day`` to the end of its year, by their ``spells``.
+
+    Czechoslovakia is a member in 1939 until March: a war of September 1939 cannot draw it
+    in. A state that enters later in the year is not gone (it may still join); a state with
+    no spells is never gone.
+
+    >>> czechoslovakia = [(dt.date(1918, 11, 18), dt.date(1939, 3, 14))]
+    >>> germany = [(dt.date(1990, 10, 3), dt.date(2016, 12, 31))]
+    >>> spells = {315: czechoslovakia, 255: germany}
+    >>> sorted(gone_by(spells, dt.date(1939, 9, 1), [315, 2]))  # 2 has no spells
+    [315]
+    >>> sorted(gone_by(spells, dt.date(1990, 8, 2), [255]))  # united Germany comes in October
+    []
+    """
+    end = dt.date(day.year, 12, 31)
+    return frozenset(
+        c
+        for c in states
+        if c in spells and not any(first <= end and last >= day for first, last in spells[c])
+    )
 
 
 def read_obligations(folder: str | os.PathLike[str]) -> dict[int, dict[tuple[int, int], dict[str, int]]]:
