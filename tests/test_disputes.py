@@ -268,8 +268,8 @@ def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runne
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
 def test_real_disputes_match_the_protocol():
     from escalate.world.atop import WorldData
+    from escalate.world.conflicts import candidates
     from escalate.world.conflicts import disputes as read_disputes
-    from escalate.world.features import candidates
 
     found = read_disputes(DATA)
     data = WorldData(DATA, with_disputes=False)
@@ -294,8 +294,7 @@ def test_real_disputes_match_the_protocol():
 def test_real_wars_leave_out_the_states_gone_before_they_began():
     """Czechoslovakia left the system in March 1939: not a candidate of the Second World War, nor in its graph."""
     from escalate.world.atop import WorldData
-    from escalate.world.conflicts import war_graph, wars
-    from escalate.world.features import candidates
+    from escalate.world.conflicts import candidates, war_graph, wars
 
     data = WorldData(DATA)
     (ww2,) = [w for w in wars(DATA) if w.name == "World War II"]
@@ -544,8 +543,7 @@ def test_a_state_gone_before_a_conflict_began_is_neither_in_its_graph_nor_a_cand
     """The Federal Republic leaves the system on 2 October 1990: a dispute of November cannot draw it in."""
     from escalate.world.atop import WorldData
     from escalate.world.backtest import predict
-    from escalate.world.conflicts import conflicts, war_graph
-    from escalate.world.features import candidates
+    from escalate.world.conflicts import candidates, conflicts, war_graph
 
     mids = (unification / "cow_mid_v5.0/MIDB 5.0.csv").read_text()
     write(

@@ -38,7 +38,15 @@ from escalate.likelihoods import FITTED_KEYS, HALF_LIFE, KEYS, RIDGES, Likelihoo
 from escalate.model import Role
 from escalate.world.ascent import fit_draws
 from escalate.world.atop import WorldData
-from escalate.world.conflicts import KIND_NOUNS, GraphCache, War, conflicts, war_flare_up, war_graph
+from escalate.world.conflicts import (
+    KIND_NOUNS,
+    GraphCache,
+    War,
+    candidates,
+    conflicts,
+    war_flare_up,
+    war_graph,
+)
 from escalate.world.parallel import Workers, stderr_progress
 from escalate.world.reweighting import WarDraws
 
@@ -58,6 +66,13 @@ ROUNDS = 3
 FIRST_LOOK_CASCADES = 500_000
 #: The proposal never sits near 0 or 1, where a chance event is (almost) never answered one way.
 PROPOSAL_RANGE = (0.01, 0.95)
+#: A round's proposal moves toward the last fit by at most this factor in odds. Draws tell the
+#: likelihood well only near the proposal they were drawn at: the first look, at the reasoned
+#: values, put the alliances' members at 0.99 and partners following a joiner at 0.62 on every
+#: conflict, and sampled there the second round made cascades so large that its fit took 215 s
+#: and 21 GB, and the last round's table still stood far from the fit's (pacts following 0.16
+#: where the rounds were walking down from 0.62).
+PROPOSAL_STEP = 4.0
 
 #: The reasoned values weigh in every fit as this many chance events, answered in the
 #: reasoned proportion (a beta prior). Where history says much, they change little; where it
@@ -132,12 +147,12 @@ def draw_war(
     cell = (fired[known].astype(np.int64) * samples + sample[known]) * len(keys) + which
     counts = np.bincount(cell, minlength=2 * samples * len(keys)).reshape(2, samples, len(keys))
     by_name = {a: i for i, a in enumerate(actors)}
-    candidates = sorted(data.system.get(war.start.year, set()) - set(war.originators))
-    fought = [(c, by_name[names[c]]) for c in candidates if c in names and names[c] in by_name]
+    candidates_ = candidates(data, war)
+    fought = [(c, by_name[names[c]]) for c in candidates_ if c in names and names[c] in by_name]
     ally = role[:, [i for _, i in fought]] == _ALLY if fought else np.zeros((samples, 0), dtype=bool)
     reached = ally.any(axis=0)
     in_fact = np.array([c in war.joiners for c, _ in fought], dtype=bool)
-    missed = sum(c in war.joiners for c in candidates) - int(in_fact[reached].sum())
+    missed = sum(c in war.joiners for c in candidates_) - int(in_fact[reached].sum())
     proposal = np.array([table.values[k] for k in keys])
     return WarDraws.distinct(keys, proposal, counts[1], counts[0], ally[:, reached],
                              in_fact[reached], missed)  # fmt: skip
@@ -246,14 +261,41 @@ def first_look(history: History) -> int:
 
 
 def fit_history(history: History, *, rounds: int = ROUNDS) -> LikelihoodTable:
-    """Sample and fit ``rounds`` times, each round's fit the next round's proposal."""
+    """Sample and fit ``rounds`` times, each round's fit moving the next round's proposal.
+
+    The proposal moves toward each fit by at most :data:`PROPOSAL_STEP` in odds (see
+    :func:`toward`); the fits themselves search the whole grid.
+    """
     table = LikelihoodTable(values=reasoned_values())  # the first proposal: no earlier fit
+    proposal = table
     for round_ in range(1, rounds + 1):
-        history.sample(table, samples=first_look(history) if round_ == 1 and rounds > 1 else None)
+        history.sample(proposal, samples=first_look(history) if round_ == 1 and rounds > 1 else None)
         if history.workers.progress is not None:
             history.workers.progress(f"round {round_}/{rounds}: fitting the table")
         table = history.fit(table)
+        proposal = toward(table, proposal)
     return table.updated({}, origin="fitted")
+
+
+def toward(
+    fitted: LikelihoodTable, proposal: LikelihoodTable, step: float = PROPOSAL_STEP
+) -> LikelihoodTable:
+    """The next proposal: each fitted key's value, held within ``step`` times the odds of ``proposal``'s.
+
+    >>> fitted, before = LikelihoodTable(), LikelihoodTable()
+    >>> fitted = fitted.updated({"defense_pact": 0.99, "border": 0.01})
+    >>> before = before.updated({"defense_pact": 0.5, "border": 0.02})
+    >>> moved = toward(fitted, before)
+    >>> round(moved.values["defense_pact"], 3), moved.values["border"]  # odds 1 at most 4; near: the fit
+    (0.8, 0.01)
+    """
+    changes = {}
+    for key in FITTED_KEYS:
+        before, after = proposal.values[key], fitted.values[key]
+        odds = after / (1 - after)
+        odds = min(max(odds, before / (1 - before) / step), before / (1 - before) * step)
+        changes[key] = odds / (1 + odds)
+    return fitted.updated(changes, origin=fitted.origin)
 
 
 def leave_one_out(

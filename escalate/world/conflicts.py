@@ -114,6 +114,17 @@ def conflicts(folder: str | os.PathLike[str], kind: str = "wars") -> list[War]:
     return (wars(folder) if kind != "mids" else []) + (disputes(folder) if kind != "wars" else [])
 
 
+def candidates(data: WorldData, conflict: War) -> list[int]:
+    """Every COW system member of the conflict's start year that did not start it.
+
+    Not one gone from the system by the conflict's first day (see
+    :meth:`~escalate.world.atop.WorldData.gone_by`), unless the data have it join.
+    """
+    members = data.system.get(conflict.start.year, set())
+    gone = data.gone_by(conflict.start, members) - set(conflict.joiners)
+    return sorted(members - set(conflict.originators) - gone)
+
+
 def _war_graph(data: WorldData, year: int, gone: frozenset[int] = frozenset()) -> Any:
     """The system before a war of ``year``: last year's obligations, this year's states and borders.
 

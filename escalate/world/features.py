@@ -29,7 +29,7 @@ import numpy as np
 
 from escalate.engine.compile import two_borders_away
 from escalate.world.atop import WorldData, carried_over
-from escalate.world.conflicts import RIVALRY_YEARS, War
+from escalate.world.conflicts import RIVALRY_YEARS, War, candidates
 
 #: ATOP obligation kinds, as the data name them, and as the features do.
 OBLIGATIONS = {
@@ -156,17 +156,6 @@ class ConflictFeatures:
             rows = pair_features(self.facts(conflict.start.year), conflict, states)
             self._found[conflict.number] = (states, rows)
         return self._found[conflict.number]
-
-
-def candidates(data: WorldData, conflict: War) -> list[int]:
-    """Every COW system member of the conflict's start year that did not start it.
-
-    Not one gone from the system by the conflict's first day (see
-    :meth:`~escalate.world.atop.WorldData.gone_by`), unless the data have it join.
-    """
-    members = data.system.get(conflict.start.year, set())
-    gone = data.gone_by(conflict.start, members) - set(conflict.joiners)
-    return sorted(members - set(conflict.originators) - gone)
 
 
 def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:
