@@ -690,6 +690,44 @@ def test_calibration_takes_a_first_look_with_fewer_samples_only_when_there_are_m
     assert table.origin == "fitted" and table.get(FITTED_KEYS[0]) == 0.5
 
 
+def test_each_rounds_proposal_moves_toward_the_fit_by_at_most_the_step_in_odds():
+    """A first look far from the fit must not set the next round's draws at its extremes."""
+    from escalate.likelihoods import reasoned_values
+    from escalate.world.calibrate import PROPOSAL_STEP, fit_history
+
+    def odds(p):
+        return p / (1 - p)
+
+    class Recorded:
+        """A history whose every fit says members fight with 0.99 and pacts hold with 0.0002."""
+
+        workers = type("Quiet", (), {"progress": None})()
+        wars, samples = [None] * 95, 2000
+
+        def __init__(self):
+            self.proposals = []
+
+        def sample(self, table, *, samples=None):
+            self.proposals.append(dict(table.values))
+
+        def fit(self, table):
+            return table.updated({"collective_defense.member": 0.99, "defense_pact": 0.0002})
+
+    history = Recorded()
+    table = fit_history(history, rounds=3)
+    member = [p["collective_defense.member"] for p in history.proposals]
+    pact = [p["defense_pact"] for p in history.proposals]
+    start = reasoned_values()
+    assert (member[0], pact[0]) == (start["collective_defense.member"], start["defense_pact"])
+    # Each round's proposal is the last one's times the step in odds (up) or over it (down)...
+    for before, after in zip(member, member[1:], strict=False):
+        assert odds(after) == pytest.approx(odds(before) * PROPOSAL_STEP)
+    for before, after in zip(pact, pact[1:], strict=False):
+        assert odds(after) == pytest.approx(odds(before) / PROPOSAL_STEP)
+    # ... while the table returned is the fit itself, wherever the proposals stood.
+    assert table.get("collective_defense.member") == 0.99 and table.get("defense_pact") == 0.0002
+
+
 def test_backtest_options_conflict_and_a_given_table_is_not_out_of_sample(runner, history, tmp_path):
     table = tmp_path / "t.toml"
     table.write_text("guarantee = 0.5\n")
