@@ -146,12 +146,12 @@ def draw_war(
     cell = (fired[known].astype(np.int64) * samples + sample[known]) * len(keys) + which
     counts = np.bincount(cell, minlength=2 * samples * len(keys)).reshape(2, samples, len(keys))
     by_name = {a: i for i, a in enumerate(actors)}
-    candidates_ = candidates(data, war)
-    fought = [(c, by_name[names[c]]) for c in candidates_ if c in names and names[c] in by_name]
+    eligible = candidates(data, war)
+    fought = [(c, by_name[names[c]]) for c in eligible if c in names and names[c] in by_name]
     ally = role[:, [i for _, i in fought]] == _ALLY if fought else np.zeros((samples, 0), dtype=bool)
     reached = ally.any(axis=0)
     in_fact = np.array([c in war.joiners for c, _ in fought], dtype=bool)
-    missed = sum(c in war.joiners for c in candidates_) - int(in_fact[reached].sum())
+    missed = sum(c in war.joiners for c in eligible) - int(in_fact[reached].sum())
     proposal = np.array([table.values[k] for k in keys])
     return WarDraws.distinct(keys, proposal, counts[1], counts[0], ally[:, reached],
                              in_fact[reached], missed)  # fmt: skip
@@ -290,11 +290,14 @@ def toward(
     """
     changes = {}
     for key in FITTED_KEYS:
-        before, after = proposal.values[key], fitted.values[key]
-        odds = after / (1 - after)
-        odds = min(max(odds, before / (1 - before) / step), before / (1 - before) * step)
-        changes[key] = odds / (1 + odds)
+        was = _odds(proposal.values[key])
+        held = min(max(_odds(fitted.values[key]), was / step), was * step)
+        changes[key] = held / (1 + held)
     return fitted.updated(changes, origin=fitted.origin)
+
+
+def _odds(p: float) -> float:
+    return p / (1 - p)
 
 
 def leave_one_out(

@@ -169,9 +169,7 @@ def _leave_out(graph: dict[str, Any], states: set[str]) -> None:
         n for n, a in graph["actors"].items() if a["kind"] == "alliance" and len(a["members"]) < 2
     }
     graph["actors"] = {n: a for n, a in graph["actors"].items() if n not in out}
-    graph["relations"] = [
-        r for r in graph["relations"] if not out & set(r.get("between") or [r["from"], r["to"]])
-    ]
+    graph["relations"] = [r for r in graph["relations"] if not out & set(_ends(r)[1])]
 
 
 def _carry_on(graph: dict[str, Any], name: dict[int, str], heirs: dict[int, tuple[int, ...]]) -> None:
