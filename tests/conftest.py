@@ -122,3 +122,27 @@ def add_system_year(folder: Path, year: int) -> None:
         "cow_state_system_v2016/system2016.csv",
         system + "".join(f"X,{c},{year},2016\n" for c in (1, 2, 3, 4)),
     )
+
+
+MID_HEADER = (
+    "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,"
+    "fatality,fatalpre,hiact,hostlev,orig,version\n"
+)
+
+
+def mid(number, ccode, day, month, year, side_a, orig, hostility=3):
+    return f"{number},S{ccode},{ccode},{day},{month},{year},1,12,{year},{side_a},0,0,0,0,0,0,{hostility},{orig},5\n"
+
+
+@pytest.fixture
+def disputes(data):
+    """Two disputes among the four fixture states, one a year.
+
+    MID 7 (2000): Beta (side A, so the initiator) against Delta; Gamma joins Delta later.
+    MID 9 (2001): Alpha (side A) against Delta; Gamma joins Alpha later.
+    """
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER
+          + mid(7, 2, 1, 3, 2000, 1, 1) + mid(7, 4, 1, 3, 2000, 0, 1) + mid(7, 3, 9, 4, 2000, 0, 0)
+          + mid(9, 1, 1, 3, 2001, 1, 1) + mid(9, 4, 1, 3, 2001, 0, 1) + mid(9, 3, 2, 5, 2001, 1, 0))  # fmt: skip
+    add_system_year(data, 2001)
+    return data

@@ -2,37 +2,16 @@
 
 import datetime as dt
 import json
+import os
 
 import numpy as np
 import pytest
 
 from escalate.cli import app
 
-from .conftest import SHARED, add_system_year, write
+from .conftest import MID_HEADER, SHARED, add_system_year, mid, write
 
 DATA = SHARED / "data"
-MID_HEADER = (
-    "dispnum,stabb,ccode,stday,stmon,styear,endday,endmon,endyear,sidea,revstate,revtype1,revtype2,"
-    "fatality,fatalpre,hiact,hostlev,orig,version\n"
-)
-
-
-def mid(number, ccode, day, month, year, side_a, orig, hostility=3):
-    return f"{number},S{ccode},{ccode},{day},{month},{year},1,12,{year},{side_a},0,0,0,0,0,0,{hostility},{orig},5\n"
-
-
-@pytest.fixture
-def disputes(data):
-    """Two disputes among the four fixture states, one a year.
-
-    MID 7 (2000): Beta (side A, so the initiator) against Delta; Gamma joins Delta later.
-    MID 9 (2001): Alpha (side A) against Delta; Gamma joins Alpha later.
-    """
-    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER
-          + mid(7, 2, 1, 3, 2000, 1, 1) + mid(7, 4, 1, 3, 2000, 0, 1) + mid(7, 3, 9, 4, 2000, 0, 0)
-          + mid(9, 1, 1, 3, 2001, 1, 1) + mid(9, 4, 1, 3, 2001, 0, 1) + mid(9, 3, 2, 5, 2001, 1, 0))  # fmt: skip
-    add_system_year(data, 2001)
-    return data
 
 
 def test_the_protocol_candidates_joiners_sides_and_no_leakage(disputes):
@@ -470,6 +449,25 @@ def test_two_worker_pools_alive_at_once_each_work_on_their_own_data(disputes, tm
     with Workers(WorldData(disputes), jobs=2) as first, Workers(WorldData(other), jobs=2) as second:
         assert set(first.map(_folder_of, found).values()) == {str(disputes)}
         assert set(second.map(_folder_of, found).values()) == {str(other)}
+
+
+def _worker(data, graphs, conflict):
+    return os.getpid()
+
+
+def test_a_years_conflicts_go_to_the_same_worker_every_time_so_its_graphs_are_built_once(disputes):
+    """Calibration samples the same conflicts round after round: a year's graphs stay with one worker."""
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts
+    from escalate.world.parallel import Workers
+
+    found = conflicts(disputes, "mids")
+    with Workers(WorldData(disputes), jobs=2) as workers:
+        rounds = [workers.map(_worker, found) for _ in range(4)]
+        rounds.append(workers.map(_worker, found[1:]))  # a subset keeps its homes too
+    assert all(r == {n: rounds[0][n] for n in r} for r in rounds)
+    # The two years went to two workers (the least loaded takes a new year).
+    assert len(set(rounds[0].values())) == 2
 
 
 @pytest.mark.parametrize(

@@ -1,11 +1,13 @@
-"""Work on many conflicts at once: the conflicts of one start year go to one process.
+"""Work on many conflicts at once: the conflicts of one start year go to one process, always the same.
 
 The world data are read once, in the parent; worker processes are forked from it, so they
-share what it read without copying or pickling it. Each worker builds the graph of a year
-the first time a conflict of that year reaches it and keeps it for the pool's life (the
-graphs of calibration's rounds and of the scoring that follows are built once per worker).
-Where fork is unavailable, or with one job, everything runs in this process. Results come
-back keyed by conflict number, so the outcome does not depend on the number of jobs.
+share what it read without copying or pickling it. Each worker builds the graphs of a year
+the first time a conflict of that year reaches it and keeps them for the pool's life. A
+year goes to the same worker every time (the one with the least work when the year first
+came), so the graphs of calibration's rounds and of the scoring that follows are built
+once in all, not once per worker. Where fork is unavailable, or with one job, everything
+runs in this process. Results come back keyed by conflict number, so the outcome does not
+depend on the number of jobs.
 """
 
 from __future__ import annotations
@@ -53,13 +55,16 @@ class Workers:
         self.jobs = default_jobs() if jobs is None else jobs
         self.progress = progress
         self.graphs: GraphCache = {}  # this process's graphs, when it does the work itself
-        self._pool: ProcessPoolExecutor | None = None
+        self._pools: list[ProcessPoolExecutor] = []
+        self._home: dict[int, int] = {}  # start year -> the worker that keeps its graphs
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             _inherited.update(data=data, graphs={})
-            self._pool = ProcessPoolExecutor(self.jobs, mp_context=multiprocessing.get_context("fork"))
+            fork = multiprocessing.get_context("fork")
+            self._pools = [ProcessPoolExecutor(1, mp_context=fork) for _ in range(self.jobs)]
             # Fork the workers now, while ``_inherited`` holds this pool's data (a pool forks on
             # its first task, and another pool made before that would have replaced it).
-            self._pool.submit(int).result()
+            for pool in self._pools:
+                pool.submit(int).result()
 
     def __enter__(self) -> Workers:
         return self
@@ -69,9 +74,10 @@ class Workers:
 
     def close(self) -> None:
         """Stop the worker processes."""
-        if self._pool is not None:
-            self._pool.shutdown(cancel_futures=True)
-            self._pool = None
+        for pool in self._pools:
+            pool.shutdown(cancel_futures=True)
+        if self._pools:
+            self._pools = []
             _inherited.clear()
 
     def map(
@@ -79,20 +85,24 @@ class Workers:
     ) -> dict[int, Result]:
         """``task`` on every conflict: ``conflict number -> result``."""
         by_year: dict[int, list[War]] = defaultdict(list)
-        for c in conflicts:
+        # By first day: conflicts that share a graph (the ties of a year still in force that
+        # day) come one after another, and the engine reuses its compiled standing ties.
+        for c in sorted(conflicts, key=lambda c: (c.start, c.number)):
             by_year[c.start.year].append(c)
         # The largest years first, so that no worker is left with a long one at the end.
         groups = sorted(by_year.values(), key=len, reverse=True)
         found: dict[int, Result] = {}
         done = 0
-        if self._pool is None:
+        if not self._pools:
             for group in groups:
                 found.update((c.number, task(self.data, self.graphs, c, *arguments)) for c in group)
                 done += len(group)
                 self._show(what, done, len(conflicts))
             return found
+        homes = self._homes(groups)
         pending: set[Future[list[tuple[int, Result]]]] = {
-            self._pool.submit(_run_year, task, group, arguments) for group in groups
+            self._pools[home].submit(_run_year, task, group, arguments)
+            for group, home in zip(groups, homes, strict=True)
         }
         while pending:
             finished, pending = wait(pending, return_when=FIRST_COMPLETED)
@@ -102,6 +112,19 @@ class Workers:
                 done += len(results)
             self._show(what, done, len(conflicts))
         return found
+
+    def _homes(self, groups: Sequence[Sequence[War]]) -> list[int]:
+        """The worker of each group (one start year each): its year's, or the least loaded one's."""
+        load = [0] * len(self._pools)
+        for group in groups:
+            if (home := self._home.get(group[0].start.year)) is not None:
+                load[home] += len(group)
+        for group in groups:
+            year = group[0].start.year
+            if year not in self._home:
+                self._home[year] = min(range(len(load)), key=load.__getitem__)
+                load[self._home[year]] += len(group)
+        return [self._home[group[0].start.year] for group in groups]
 
     def _show(self, what: str, done: int, total: int) -> None:
         if self.progress is not None and what:
