@@ -11,12 +11,13 @@ abbreviation and code). ATOP 5.1 directed obligations become relations: a row re
 Multilateral defence alliances (three or more members with a defence obligation, from the
 ATOP 4.01 member-level file) become one ``alliance`` actor each, with collective defence,
 instead of a clique of pacts: a pact between two members of such an alliance is left to
-the alliance. Land borders in force that year (COW Direct Contiguity, land or river) become ``border``
-relations, and COW's major powers of the year are marked ``major_power``. With
-``rivalry_years = N``, states on opposite sides of a Militarized Interstate Dispute
-that began in the N years before become ``hostility``, graded by the worst the disputes
-came to (``war``, ``fatal``, ``force``, ``threat``; see :class:`~escalate.model.HostilityLevel`),
-with how many there were and the latest in its note. Each relation cites its data set.
+the alliance. Places and obligations ATOP 4.01 dates as over before the year's last day,
+the scenario's date, are left out (:mod:`~escalate.world.endings`). Land borders in force
+that year (COW Direct Contiguity, land or river) become ``border`` relations, and COW's
+major powers of the year are marked ``major_power``. With ``rivalry_years = N``, states on
+opposite sides of a dispute (MID) begun in the N years before become ``hostility``, graded
+by the worst it came to (``war``, ``fatal``, ``force``, ``threat``; see
+:class:`~escalate.model.HostilityLevel`), with the count and the latest year in its note.
 
 Examples
 --------
@@ -57,7 +58,8 @@ from typing import Any
 from escalate.errors import GraphFileError
 from escalate.model import Scenario, scenario_from_data
 from escalate.world.data import SOURCES, data_file, rows
-from escalate.world.naming import GRADE_WORDS, GRADES, alliance_label, dispute_grade, unique_names
+from escalate.world.endings import NOTHING, Ended, Endings
+from escalate.world.naming import GRADE_WORDS, GRADES, alliance_name, dispute_grade, unique_names
 from escalate.world.readers import (
     gone_by,
     read_borders,
@@ -67,14 +69,6 @@ from escalate.world.readers import (
     read_spells,
     read_states,
 )
-
-#: Names of a few well-known alliances by ATOP id (the data carries numbers only).
-ALLIANCE_NAMES = {
-    3075: "Rio Treaty",
-    3180: "NATO",
-    3205: "Arab League (Joint Defence Treaty)",
-    4220: "Collective Security Treaty (CSTO)",
-}
 
 #: States that COW lists anew but that carried on the treaties of states it ends the same
 #: year: united Germany (255) the Federal Republic's (260) in October 1990, united Yemen (679)
@@ -117,8 +111,9 @@ class WorldData:
             (r["ccode"], r["styear"], r["endyear"])
             for _, r in rows(folder, "majors", ("ccode", "styear", "endyear"))
         ]
-        #: ``(atopid, member, first year, last year or 0, defence, conditions)``.
         self.memberships = read_memberships(folder)
+        #: ``(year, day) -> Ended``: the year's alliance places and obligations over by the day.
+        self.ended_by = Endings(self.memberships, self.atop)
         self.disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
         #: ``(dispute, ccode) -> (hostility level 1-5, fatality code)`` of each participant.
         self.actions: dict[tuple[int, int], tuple[int, int]] = {}
@@ -147,36 +142,41 @@ class WorldData:
         """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""
         return {c: self.names[c] for c in sorted(self.system.get(year, ())) if c in self.names}
 
-    def obligations(self, year: int) -> dict[tuple[int, int], dict[str, int]]:
-        """ATOP 5.1 obligations in force in ``year``: ``(ccode1, ccode2) -> {defense: 0/1, ...}``."""
-        return self.atop.get(year, {})
+    def obligations(self, year: int, ended: Ended = NOTHING) -> dict[tuple[int, int], dict[str, int]]:
+        """ATOP 5.1's ``(ccode1, ccode2) -> {defense: 0/1, ...}`` in force in ``year``, 0 where ``ended``."""
+        table = self.atop.get(year, {})
+        return table if not ended.duties else {
+            pair: {duty: int(held and (*pair, duty) not in ended.duties) for duty, held in duties.items()}
+            for pair, duties in table.items()
+        }  # fmt: skip
 
-    def alliances(self, year: int) -> dict[int, tuple[set[int], set[str]]]:
+    def alliances(self, year: int, ended: Ended = NOTHING) -> dict[int, tuple[set[int], set[str]]]:
         """Multilateral defence alliances in force in ``year``: ``atopid -> (members, conditions)``.
 
-        Members are the system members of the year with a defence obligation; an alliance
-        with fewer than three of them is left to its pacts.
+        Members are the system members of the year with a defence obligation, but for the
+        places ``ended``; an alliance with fewer than three of them is left to its pacts.
         """
         states = self.members(year) or (self.members(max(self.system)) if year > max(self.system) else {})
         found: dict[int, tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
-        for atopid, member, first, last, defense, conditions in self.memberships:
-            if defense and member in states and first <= year and (last == 0 or last >= year):
-                found[atopid][0].add(member)
-                found[atopid][1].update(conditions)
+        for m in self.memberships:
+            placed = m.member in states and (m.atopid, m.member) not in ended.places
+            if "defense" in m.duties and placed and m.in_force(year):
+                found[m.atopid][0].add(m.member)
+                found[m.atopid][1].update(m.conditions)
         return {a: found[a] for a in sorted(found) if len(found[a][0]) >= 3}
 
-    def allied(self, year: int) -> set[frozenset[int]]:
+    def allied(self, year: int, ended: Ended = NOTHING) -> set[frozenset[int]]:
         """Pairs of members of one alliance of ``year``: their pacts are left to the alliance."""
         return {
             frozenset((a, b))
-            for members, _ in self.alliances(year).values()
+            for members, _ in self.alliances(year, ended).values()
             for a in members
             for b in members
         }
 
     def signed(self, atopid: int) -> int:
         """The year an alliance began: the first year any member entered it."""
-        return min(first for a, _, first, _, _, _ in self.memberships if a == atopid)
+        return min(m.first for m in self.memberships if m.atopid == atopid)
 
     def land_borders(self, year: int) -> set[frozenset[int]]:
         """Pairs of states sharing a land or river border at some time in ``year``."""
@@ -255,17 +255,19 @@ class WorldData:
         borders_in: int | None = None,
         label: str | None = None,
         states_in: int | None = None,
+        ended: Ended = NOTHING,
     ) -> dict[str, Any]:
         """File-shaped data of the system in ``year``; hostility from disputes begun in ``rivalries``.
 
         Borders are those of ``borders_in`` (default: ``states_in``, else ``year``); states and
         major powers those of ``states_in`` (default: ``year``), for years past the COW lists.
+        The alliance places and obligations ``ended`` are left out (see :mod:`~escalate.world.endings`).
         """
         states_year = year if states_in is None else states_in
         borders_in = states_year if borders_in is None else borders_in
         states = self.members(states_year)
         name = unique_names(states)
-        relations = self._treaty_relations(year, states, name)
+        relations = self._treaty_relations(year, states, name, ended)
         sources = {key: SOURCES[key] for key in ("atop", "cow_states", "cow_contiguity")}
         for pair in sorted(self.land_borders(borders_in), key=sorted):
             a, b = sorted(pair)
@@ -282,7 +284,7 @@ class WorldData:
             | ({"major_power": True} if c in majors else {})
             for c, (_, abbreviation) in states.items()
         }
-        alliances = self._alliance_actors(year, name)
+        alliances = self._alliance_actors(year, name, ended)
         if alliances:
             sources["atop_members"] = SOURCES["atop_members"]
         return {
@@ -294,13 +296,13 @@ class WorldData:
         }
 
     def _treaty_relations(
-        self, year: int, states: Mapping[int, Any], name: dict[int, str]
+        self, year: int, states: Mapping[int, Any], name: dict[int, str], ended: Ended
     ) -> list[dict[str, Any]]:
         """The ATOP obligations of ``year`` between states, as relations (defence in an alliance left out)."""
         relations: list[dict[str, Any]] = []
         symmetric: set[tuple[str, frozenset[int]]] = set()
-        table = self.obligations(year)
-        allied = self.allied(year)
+        table = self.obligations(year, ended)
+        allied = self.allied(year, ended)
         for (a, b), duties in sorted(table.items()):
             if a not in states or b not in states or a == b:
                 continue
@@ -346,12 +348,12 @@ class WorldData:
                                   "source": "mid", "note": note})  # fmt: skip
         return relations
 
-    def _alliance_actors(self, year: int, name: dict[int, str]) -> dict[str, Any]:
+    def _alliance_actors(self, year: int, name: dict[int, str], ended: Ended) -> dict[str, Any]:
         """The multilateral defence alliances of ``year``, each an actor with collective defence."""
         actors: dict[str, Any] = {}
-        for atopid, (members, conditions) in self.alliances(year).items():
+        for atopid, (members, conditions) in self.alliances(year, ended).items():
             names = [name[m] for m in sorted(members)]
-            called = ALLIANCE_NAMES.get(atopid) or alliance_label(atopid, names, self.signed(atopid))
+            called = alliance_name(atopid, names, self.signed(atopid))
             actors[called] = {
                 "kind": "alliance",
                 "aliases": [f"atop{atopid}", f"ATOP alliance {atopid}"],
@@ -372,8 +374,10 @@ def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int 
     if rivalry_years:
         title += f", disputes of the {rivalry_years} years before"
     window = (year - rivalry_years, year - 1) if rivalry_years > 0 else None
-    scenario = data.scenario_data(year, rivalries=window, label=title, states_in=states_year)
-    return scenario | {"as_of": dt.date(year, 12, 31)}
+    last_day = dt.date(year, 12, 31)  # the scenario's date
+    scenario = data.scenario_data(year, rivalries=window, label=title, states_in=states_year,
+                                  ended=data.ended_by(year, last_day))  # fmt: skip
+    return scenario | {"as_of": last_day}
 
 
 def world_scenario(folder: str | os.PathLike[str], year: int, *, rivalry_years: int = 0) -> Scenario:

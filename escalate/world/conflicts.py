@@ -19,13 +19,14 @@ from escalate.errors import GraphFileError
 from escalate.model import scenario_from_data
 from escalate.world.atop import WorldData, carried_over
 from escalate.world.data import checked_start, data_file, rows, text_rows
+from escalate.world.endings import NOTHING, Ended
 from escalate.world.naming import GRADES
 
 #: Disputes of the years before a conflict that make its rivalries and co-belligerents.
 RIVALRY_YEARS = 10
 
 #: Graphs already built, by start year and the states gone by the start (see :func:`war_graph`).
-GraphCache = dict[tuple[int, frozenset[int]], tuple[Any, dict[int, str]]]
+GraphCache = dict[tuple[int, frozenset[int], Ended], tuple[Any, dict[int, str]]]
 
 
 @dataclass(frozen=True)
@@ -125,16 +126,18 @@ def candidates(data: WorldData, conflict: War) -> list[int]:
     return sorted(members - set(conflict.originators) - gone)
 
 
-def _war_graph(data: WorldData, year: int, gone: frozenset[int] = frozenset()) -> Any:
+def _war_graph(data: WorldData, year: int, gone: frozenset[int] = frozenset(), ended: Ended = NOTHING) -> Any:
     """The system before a war of ``year``: last year's obligations, this year's states and borders.
 
     A state new in ``year`` has no ties of the year before, but its land borders of ``year``
     (in force in the start year, as every state's) and, if it carries on another, that one's ties.
     The states ``gone`` (out of the system by the war's first day) are left out, with their ties,
-    once their heirs have taken them over.
+    once their heirs have taken them over; so are the alliance places and obligations ``ended``
+    by then (:mod:`~escalate.world.endings`).
     """
-    scenario_year = year - 1 if year - 1 in data.system else year
-    graph = data.scenario_data(scenario_year, rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year)
+    graph = data.scenario_data(
+        treaty_year(data, year), rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year, ended=ended
+    )
     name = {int(a["aliases"][1]): n for n, a in graph["actors"].items() if a["kind"] == "state"}
     newcomers = set()
     for c, (title, abbreviation) in data.members(year).items():
@@ -236,15 +239,21 @@ def war_flare_up(graph: Any, war: War, names: dict[int, str]) -> FlareUp | None:
 def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tuple[Any, dict[int, str]]:
     """The graph a war is scored on, and its states by COW code.
 
-    ``cache`` keeps one graph per start year and set of states gone by the start (see
-    :meth:`~escalate.world.atop.WorldData.gone_by`): a few per year.
+    ``cache`` keeps one graph per start year, set of states gone by the start (see
+    :meth:`~escalate.world.atop.WorldData.gone_by`) and ties ended by then: a few per year.
     """
     year = war.start.year
     gone = data.gone_by(war.start, data.system.get(year - 1, set()) | data.system.get(year, set()))
-    if cache is not None and (year, gone) in cache:
-        return cache[year, gone]
-    graph = _war_graph(data, year, gone)
+    key = (year, gone, data.ended_by(treaty_year(data, year), war.start))
+    if cache is not None and key in cache:
+        return cache[key]
+    graph = _war_graph(data, *key)
     found = graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
     if cache is not None:
-        cache[year, gone] = found
+        cache[key] = found
     return found
+
+
+def treaty_year(data: WorldData, year: int) -> int:
+    """The year whose treaties a conflict of ``year`` is asked of: the year before, where the data have it."""
+    return year - 1 if year - 1 in data.system else year

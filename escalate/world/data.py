@@ -60,13 +60,14 @@ def columns_of(folder: str | os.PathLike[str], role: str) -> list[str]:
 
 
 def rows(
-    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...]
+    folder: str | os.PathLike[str], role: str, columns: tuple[str, ...], blank: tuple[str, ...] = ()
 ) -> Iterator[tuple[int, dict[str, int]]]:
-    """Yield ``(line, row)`` with ``columns`` parsed as integers."""
-    with _reader(folder, role, columns) as (path, reader):
+    """Yield ``(line, row)`` with ``columns`` parsed as integers (those in ``blank`` 0 when empty)."""
+    with _reader(folder, role, columns + blank) as (path, reader):
         for row in reader:
             try:
-                yield reader.line_num, {c: int(row[c]) for c in columns}
+                found = {c: int(row[c]) for c in columns}
+                yield reader.line_num, found | {c: int(row[c].strip() or 0) for c in blank}
             except (TypeError, ValueError) as exc:
                 raise GraphFileError(
                     path, [f"{path}:{reader.line_num}: {', '.join(columns)} must be whole numbers ({exc})"]

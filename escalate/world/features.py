@@ -29,7 +29,8 @@ import numpy as np
 
 from escalate.engine.compile import two_borders_away
 from escalate.world.atop import WorldData, carried_over
-from escalate.world.conflicts import RIVALRY_YEARS, War, candidates
+from escalate.world.conflicts import RIVALRY_YEARS, War, candidates, treaty_year
+from escalate.world.endings import NOTHING, Ended
 
 #: ATOP obligation kinds, as the data name them, and as the features do.
 OBLIGATIONS = {
@@ -153,13 +154,16 @@ class ConflictFeatures:
         """``(candidates, features)``: the states and an array (states, features)."""
         if conflict.number not in self._found:
             states = candidates(self.data, conflict)
-            rows = pair_features(self.facts(conflict.start.year), conflict, states)
+            ended = self.data.ended_by(treaty_year(self.data, conflict.start.year), conflict.start)
+            rows = pair_features(self.facts(conflict.start.year), conflict, states, ended)
             self._found[conflict.number] = (states, rows)
         return self._found[conflict.number]
 
 
-def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:
+def pair_features(facts: YearFacts, conflict: War, states: list[int], ended: Ended = NOTHING) -> Any:
     """The :data:`FEATURES` of each candidate in ``states``: an array (states, features).
+
+    Obligations ``ended`` by the conflict's first day (:mod:`~escalate.world.endings`) do not count.
 
     Read from each originator's ties outward (a few hundred), not from every candidate's.
     The neighbours of every kind are mutual, so a candidate borders an originator when the
@@ -175,7 +179,8 @@ def pair_features(facts: YearFacts, conflict: War, states: list[int]) -> Any:
         for state, duties in facts.obligated.get(originator, {}).items():
             if (i := place.get(state)) is not None:
                 for kind in duties:
-                    rows[i, _TOWARD[kind][side]] = 1.0
+                    if (state, originator, kind) not in ended.duties:
+                        rows[i, _TOWARD[kind][side]] = 1.0
         for feature, neighbours in near_ones.items():
             column = _COLUMN[f"{feature} side {'AB'[side]}"]
             for state in neighbours.get(originator, ()):

@@ -22,6 +22,15 @@ GRADE_WORDS = {
 }
 
 
+#: Names of a few well-known alliances by ATOP id (the data carries numbers only).
+ALLIANCE_NAMES = {
+    3075: "Rio Treaty",
+    3180: "NATO",
+    3205: "Arab League (Joint Defence Treaty)",
+    4220: "Collective Security Treaty (CSTO)",
+}
+
+
 def dispute_grade(first: tuple[int, int], second: tuple[int, int]) -> str:
     """The grade of one dispute for a pair, from each one's (hostility level, fatality code)."""
     level = max(first[0], second[0])
@@ -32,14 +41,18 @@ def dispute_grade(first: tuple[int, int], second: tuple[int, int]) -> str:
     return "threat"
 
 
-def alliance_label(atopid: int, members: list[str], year: int) -> str:
-    """A readable name for an alliance the data gives only a number: its year and members.
+def alliance_name(atopid: int, members: list[str], year: int) -> str:
+    """An alliance's name (:data:`ALLIANCE_NAMES`), or if the data give only its number, its year and members.
 
     Examples
     --------
-    >>> alliance_label(5090, ["Kenya", "Uganda", "Sudan", "Zambia", "Angola"], 2006)
+    >>> alliance_name(5090, ["Kenya", "Uganda", "Sudan", "Zambia", "Angola"], 2006)
     'ATOP 5090 of 2006: Kenya, Uganda, Sudan and 2 more'
+    >>> alliance_name(3180, ["Belgium", "Canada", "Denmark"], 1949)
+    'NATO'
     """
+    if atopid in ALLIANCE_NAMES:
+        return ALLIANCE_NAMES[atopid]
     shown = members[:3]
     more = f" and {len(members) - 3} more" if len(members) > 3 else ""
     listed = ", ".join(shown[:-1]) + (" and " if not more and len(shown) > 1 else ", " if more else "")

@@ -6,10 +6,12 @@ and line of a value it cannot use.
 
 from __future__ import annotations
 
+import calendar
 import datetime as dt
 import os
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
+from typing import NamedTuple
 
 from escalate.errors import GraphFileError
 from escalate.world.data import checked_start, columns_of, data_file, rows, text_rows
@@ -112,14 +114,54 @@ def read_borders(folder: str | os.PathLike[str]) -> list[tuple[int, int, int, in
     return borders
 
 
-def read_memberships(folder: str | os.PathLike[str]) -> list[tuple[int, int, int, int, int, tuple[str, ...]]]:
-    """ATOP 4.01 members: ``(atopid, member, first year, last year or 0, defence, conditions)``."""
-    return [
-        (r["atopid"], r["member"], r["yrent"], r["yrexit"], r["defense"],
-         tuple(name for name in CONDITIONS if r[name]))
-        for _, r in rows(folder, "atop_members", ("atopid", "member", "yrent", "yrexit", "defense",
-                                                  *CONDITIONS))
-    ]  # fmt: skip
+class Membership(NamedTuple):
+    """One state's place in one ATOP 4.01 alliance."""
+
+    atopid: int
+    member: int
+    first: int  # the year it entered
+    last: int  # the year it left, 0 while in force
+    entered: dt.date  # the day it entered (the year's or month's first if the file has none)
+    left: dt.date | None  # the day it left (the month's last if no day is given); None: in force or undated
+    duties: frozenset[str]  # its obligations: defense, offense, neutral, nonagg, consul
+    conditions: tuple[str, ...]  # its defence conditions (:data:`CONDITIONS`)
+
+    def in_force(self, year: int) -> bool:
+        """Whether the place was held at some time in ``year``."""
+        return self.first <= year and (self.last == 0 or self.last >= year)
+
+
+#: ATOP 4.01 member-level obligation columns; a file without them is read for defence only.
+DUTIES = ("defense", "offense", "neutral", "nonagg", "consul")
+#: The month and day a member entered and left; a file without them dates by the year only.
+DAYS = ("moent", "dayent", "moexit", "dayexit")
+
+
+def read_memberships(folder: str | os.PathLike[str]) -> list[Membership]:
+    """ATOP 4.01 members, with the days each entered and left where the file dates them.
+
+    A month or day of 0 or blank is unknown: an entry counts from the earliest day it may
+    have been, an exit to the latest. A date that is not a day is an error at its line.
+    """
+    header = set(columns_of(folder, "atop_members"))
+    duties = tuple(d for d in DUTIES if d in header)
+    dated = set(DAYS) <= header
+    found = []
+    columns = ("atopid", "member", "yrent", "yrexit", "defense", *duties[1:], *CONDITIONS)
+    for line, r in rows(folder, "atop_members", columns, blank=DAYS if dated else ()):
+        try:
+            entered = dt.date(r["yrent"], max(r.get("moent", 1), 1), max(r.get("dayent", 1), 1))
+            left = None
+            if dated and r["yrexit"] > 0:
+                month = r["moexit"] if r["moexit"] > 0 else 12
+                last_day = calendar.monthrange(r["yrexit"], month)[1]
+                left = dt.date(r["yrexit"], month, r["dayexit"] if r["dayexit"] > 0 else last_day)
+        except (ValueError, calendar.IllegalMonthError) as exc:
+            path = data_file(folder, "atop_members")
+            raise GraphFileError(path, [f"{path}:{line}: entry and exit must be days ({exc})"]) from exc
+        kept = frozenset(d for d in duties if r[d]), tuple(c for c in CONDITIONS if r[c])
+        found.append(Membership(r["atopid"], r["member"], r["yrent"], r["yrexit"], entered, left, *kept))
+    return found
 
 
 def read_disputes(

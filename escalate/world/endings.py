@@ -1,0 +1,133 @@
+"""Alliance places and obligations over on a given day: what a conflict's graph leaves out.
+
+ATOP 5.1 gives obligations by year, and a conflict begun in year Y is asked of those of
+Y-1; some of them were over by its first day. The Central Powers' alliance ended in
+November 1918, yet it stood in the graphs of the wars of 1919; the alliances of the Second
+World War stood in those of the disputes of 1946. ATOP 4.01 dates the days each member
+entered and left each alliance (to 2003), so, on a day:
+
+- a member's place in an alliance of Y-1 is over if it held no place in it that day;
+- an obligation of Y-1 held by one state toward another is over if every ATOP 4.01
+  alliance that gave it in Y-1 (both states members, the holder with that obligation) had
+  ended for one of the two, and no alliance gave it that day (a renewal signed before the
+  day carries it on). An obligation no dated alliance of Y-1 accounts for stands all year.
+
+Examples
+--------
+>>> import datetime as dt
+>>> from escalate.world.readers import Membership
+>>> powers = (255, 300, 355, 640)
+>>> central = [Membership(1475, state, 1914, 1918, dt.date(1914, 8, 2), dt.date(1918, 11, 11),
+...                       frozenset({"defense"}), ()) for state in powers]
+>>> atop = {1918: {(a, b): {"defense": 1} for a in powers for b in powers if a != b}}
+>>> ended = Endings(central, atop)(1918, dt.date(1919, 4, 16))
+>>> sorted(ended.places)[:2], (355, 640, "defense") in ended.duties
+([(1475, 255), (1475, 300)], True)
+>>> Endings(central, atop)(1918, dt.date(1918, 6, 1)) == NOTHING
+True
+"""
+
+from __future__ import annotations
+
+import bisect
+import datetime as dt
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from escalate.world.readers import Membership
+
+
+@dataclass(frozen=True)
+class Ended:
+    """What is over by a day: ``(atopid, member)`` places and ``(holder, partner, obligation)`` duties."""
+
+    places: frozenset[tuple[int, int]]
+    duties: frozenset[tuple[int, int, str]]
+
+
+#: Nothing over: every tie of the year stands.
+NOTHING = Ended(frozenset(), frozenset())
+
+
+#: When a tie held: ``(first day, last day or None while in force)`` spells.
+Spells = list[tuple[dt.date, dt.date | None]]
+#: A tie whose spells in a year all end: ``(the last day it held that year, tie, spells)``.
+_Closing = tuple[dt.date, Any, Spells]
+
+
+class Endings:
+    """The ties of a year that are over on a day, each year's worked out once.
+
+    ``obligations`` are ATOP 5.1's by year (:meth:`~escalate.world.atop.WorldData.obligations`):
+    only the obligations a year holds, and the places of defence alliances, can end in it.
+    """
+
+    def __init__(
+        self, memberships: Sequence[Membership], obligations: Mapping[int, Mapping[tuple[int, int], Any]]
+    ) -> None:
+        self.memberships, self.obligations = memberships, obligations
+        self._spells: tuple[dict[tuple[int, int], Spells], dict[tuple[int, int, str], Spells]] | None = None
+        self._years: dict[int, tuple[list[_Closing], list[_Closing]]] = {}
+
+    def __call__(self, year: int, day: dt.date) -> Ended:
+        """The places and obligations in force in ``year`` that were over on ``day``."""
+        if year not in self._years:
+            places, duties = self.spells
+            held = self.obligations.get(year, {})
+            duties_held = {
+                (a, b, d): duties.get((a, b, d), []) for (a, b), of in held.items() for d in of if of[d]
+            }
+            defence = {(m.atopid, m.member) for m in self.memberships if "defense" in m.duties}
+            self._years[year] = (
+                _closing({key: spells for key, spells in places.items() if key in defence}, year),
+                _closing(duties_held, year),
+            )
+        over = [frozenset(key for last, key, spells in closing[: bisect.bisect_left(closing, (day,))]
+                          if not _held(spells, day)) for closing in self._years[year]]  # fmt: skip
+        return Ended(*over) if any(over) else NOTHING
+
+    @property
+    def spells(self) -> tuple[dict[tuple[int, int], Spells], dict[tuple[int, int, str], Spells]]:
+        """When each place ``(atopid, member)`` and obligation ``(holder, partner, obligation)`` held."""
+        if self._spells is None:
+            members: dict[int, list[Membership]] = defaultdict(list)
+            for m in self.memberships:
+                members[m.atopid].append(m)
+            places: dict[tuple[int, int], Spells] = defaultdict(list)
+            duties: dict[tuple[int, int, str], Spells] = defaultdict(list)
+            for held in members.values():
+                for holder in held:
+                    places[holder.atopid, holder.member].append((holder.entered, holder.left))
+                    for partner in held:
+                        if partner.member != holder.member:
+                            spell = _shared(holder, partner)
+                            for duty in holder.duties:
+                                duties[holder.member, partner.member, duty].append(spell)
+            self._spells = dict(places), dict(duties)
+        return self._spells
+
+
+def _shared(a: Membership, b: Membership) -> tuple[dt.date, dt.date | None]:
+    """The spell in which both held their places."""
+    ends = [e for e in (a.left, b.left) if e is not None]
+    return max(a.entered, b.entered), min(ends) if ends else None
+
+
+def _closing(spells: Mapping[Any, Spells], year: int) -> list[_Closing]:
+    """``(last day, tie, spells)`` of the ties held in ``year`` whose every spell that year ends, by last day.
+
+    Any other tie holds on every later day. On a day after its last, a tie may hold again
+    by a spell begun later (a renewal).
+    """
+    found = []
+    for key, spans in spells.items():
+        ends = [last for first, last in spans if first.year <= year and (last is None or last.year >= year)]
+        if ends and None not in ends:
+            found.append((max(e for e in ends if e is not None), key, spans))
+    return sorted(found)
+
+
+def _held(spells: Spells, day: dt.date) -> bool:
+    return any(first <= day and (last is None or last >= day) for first, last in spells)
