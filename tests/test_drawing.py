@@ -54,6 +54,16 @@ def test_every_involved_actor_is_labelled_with_its_probability(default):
     assert texts["Russia"].get_text() == f"Russia\n{100 * default.party('Russia').probability:.0f}%"
 
 
+def test_a_chance_below_one_percent_reads_below_one_percent_never_zero():
+    """With the default table the CSTO acts for Armenia at about 0.5% and Georgia fights at 0.4%."""
+    result = escalation_paths("caucasus-2020", "Armenia", "Azerbaijan")
+    _, ax = drawn(result)
+    texts = labels(ax)
+    for name in ("CSTO", "Georgia"):
+        assert 0 < result.party(name).probability < 0.005
+        assert texts[name].get_text() == f"{name}\n<1%"
+
+
 def test_legend_holds_exactly_the_relation_types_and_roles_present(default, background):
     _, ax = drawn(default)
     entries = [t.get_text() for t in ax.get_legend().get_texts()]

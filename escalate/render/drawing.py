@@ -235,9 +235,8 @@ def _draw_nodes(
         if node.role == "belligerent":
             label += "\nbelligerent"
         elif node.role != "uninvolved":
-            label += f"\n{100 * node.probability:.0f}%"
-            if node.probability >= 0.005 and 100 * node.probability < 1:
-                label = label[: label.rindex("\n")] + "\n<1%"
+            # A chance below 1% reads "<1%", never "0%": the party is drawn because it may join.
+            label += f"\n{100 * node.probability:.0f}%" if not 0 < node.probability < 0.01 else "\n<1%"
         below = node_size(node) ** 0.5 / 2 + (6 if marker == "^" else 3)
         ax.annotate(
             label,

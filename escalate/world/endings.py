@@ -4,7 +4,7 @@ ATOP 5.1 gives obligations by year, and a conflict begun in year Y is asked of t
 Y-1; some of them were over by its first day. The Central Powers' alliance ended in
 November 1918, yet it stood in the graphs of the wars of 1919; the alliances of the Second
 World War stood in those of the disputes of 1946. ATOP 4.01 dates the days each member
-entered and left each alliance (to 2003), so, on a day:
+entered and left each alliance (to 2016), so, on a day:
 
 - a member's place in an alliance of Y-1 is over if it held no place in it that day;
 - an obligation of Y-1 held by one state toward another is over if every ATOP 4.01
