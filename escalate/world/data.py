@@ -70,7 +70,8 @@ def rows(
                 yield reader.line_num, found | {c: int(row[c].strip() or 0) for c in blank}
             except (TypeError, ValueError) as exc:
                 raise GraphFileError(
-                    path, [f"{path}:{reader.line_num}: {', '.join(columns)} must be whole numbers ({exc})"]
+                    path,
+                    [f"{path}:{reader.line_num}: {', '.join(columns + blank)} must be whole numbers ({exc})"],
                 ) from exc
 
 
