@@ -58,6 +58,16 @@ def test_an_exit_the_year_after_the_treaties_counts_from_its_day():
     assert ended.places == {(7, 1), (7, 2), (7, 3)} and len(ended.duties) == 6
 
 
+def test_a_place_in_a_defence_alliance_ends_with_its_defence_even_if_the_state_stays_on_otherwise():
+    """A member that keeps only a promise to consult is no longer in the alliance that defends."""
+    defends = place(5, 1, dt.date(1990, 1, 1), dt.date(1999, 6, 30))
+    consults = place(5, 1, dt.date(1999, 6, 30), duties=("consul",))
+    others = [place(5, c, dt.date(1990, 1, 1)) for c in (2, 3)]
+    ended = endings([defends, consults, *others], 1999)(1999, dt.date(2000, 3, 1))
+    assert ended.places == {(5, 1)}
+    assert (1, 2, "defense") in ended.duties and (1, 2, "consul") not in ended.duties
+
+
 @pytest.fixture
 def dated(disputes):
     """The disputes fixture with dated ATOP 4.01 places.

@@ -68,45 +68,46 @@ class Endings:
         self, memberships: Sequence[Membership], obligations: Mapping[int, Mapping[tuple[int, int], Any]]
     ) -> None:
         self.memberships, self.obligations = memberships, obligations
-        self._spells: tuple[dict[tuple[int, int], Spells], dict[tuple[int, int, str], Spells]] | None = None
+        #: ``member -> atopid -> its places there`` (more than one where it left and came back).
+        self._places: dict[int, dict[int, list[Membership]]] = defaultdict(lambda: defaultdict(list))
+        for m in memberships:
+            self._places[m.member][m.atopid].append(m)
         self._years: dict[int, tuple[list[_Closing], list[_Closing]]] = {}
 
     def __call__(self, year: int, day: dt.date) -> Ended:
         """The places and obligations in force in ``year`` that were over on ``day``."""
         if year not in self._years:
-            places, duties = self.spells
-            held = self.obligations.get(year, {})
-            duties_held = {
-                (a, b, d): duties.get((a, b, d), []) for (a, b), of in held.items() for d in of if of[d]
-            }
-            defence = {(m.atopid, m.member) for m in self.memberships if "defense" in m.duties}
             self._years[year] = (
-                _closing({key: spells for key, spells in places.items() if key in defence}, year),
-                _closing(duties_held, year),
+                _closing(self._place_spells(), year),
+                _closing(self._duty_spells(year), year),
             )
         over = [frozenset(key for last, key, spells in closing[: bisect.bisect_left(closing, (day,))]
                           if not _held(spells, day)) for closing in self._years[year]]  # fmt: skip
         return Ended(*over) if any(over) else NOTHING
 
-    @property
-    def spells(self) -> tuple[dict[tuple[int, int], Spells], dict[tuple[int, int, str], Spells]]:
-        """When each place ``(atopid, member)`` and obligation ``(holder, partner, obligation)`` held."""
-        if self._spells is None:
-            members: dict[int, list[Membership]] = defaultdict(list)
-            for m in self.memberships:
-                members[m.atopid].append(m)
-            places: dict[tuple[int, int], Spells] = defaultdict(list)
-            duties: dict[tuple[int, int, str], Spells] = defaultdict(list)
-            for held in members.values():
-                for holder in held:
-                    places[holder.atopid, holder.member].append((holder.entered, holder.left))
-                    for partner in held:
-                        if partner.member != holder.member:
-                            spell = _shared(holder, partner)
-                            for duty in holder.duties:
-                                duties[holder.member, partner.member, duty].append(spell)
-            self._spells = dict(places), dict(duties)
-        return self._spells
+    def _place_spells(self) -> dict[tuple[int, int], Spells]:
+        """When each state held its place ``(atopid, member)`` in a defence alliance."""
+        spells: dict[tuple[int, int], Spells] = defaultdict(list)
+        for m in self.memberships:
+            if "defense" in m.duties:
+                spells[m.atopid, m.member].append((m.entered, m.left))
+        return spells
+
+    def _duty_spells(self, year: int) -> dict[tuple[int, int, str], Spells]:
+        """When each obligation ``(holder, partner, obligation)`` ATOP 5.1 holds in ``year`` was given.
+
+        Read pair by pair from the alliances both states were in (never every pair of every
+        alliance, which a file with one huge alliance would make unbounded).
+        """
+        spells: dict[tuple[int, int, str], Spells] = {}
+        for (holder, partner), duties in self.obligations.get(year, {}).items():
+            theirs, ours = self._places.get(holder, {}), self._places.get(partner, {})
+            for duty in (d for d, held in duties.items() if held):
+                found = [_shared(h, p) for atopid in theirs.keys() & ours.keys()
+                         for h in theirs[atopid] if duty in h.duties for p in ours[atopid]]  # fmt: skip
+                if found:
+                    spells[holder, partner, duty] = found
+        return spells
 
 
 def _shared(a: Membership, b: Membership) -> tuple[dt.date, dt.date | None]:
