@@ -165,14 +165,13 @@ class WorldData:
                 found[m.atopid][1].update(m.conditions)
         return {a: found[a] for a in sorted(found) if len(found[a][0]) >= 3}
 
-    def allied(self, year: int, ended: Ended = NOTHING) -> set[frozenset[int]]:
-        """Pairs of members of one alliance of ``year``: their pacts are left to the alliance."""
-        return {
-            frozenset((a, b))
-            for members, _ in self.alliances(year, ended).values()
-            for a in members
-            for b in members
-        }
+    def allied(self, year: int, ended: Ended = NOTHING) -> dict[int, set[int]]:
+        """Each member's alliances of ``year`` (a pact between two that share one is left to it)."""
+        found: dict[int, set[int]] = defaultdict(set)
+        for atopid, (members, _) in self.alliances(year, ended).items():
+            for member in members:
+                found[member].add(atopid)
+        return found
 
     def signed(self, atopid: int) -> int:
         """The year an alliance began: the first year any member entered it."""
@@ -306,7 +305,7 @@ class WorldData:
         for (a, b), duties in sorted(table.items()):
             if a not in states or b not in states or a == b:
                 continue
-            if duties["defense"] and frozenset((a, b)) not in allied:
+            if duties["defense"] and not allied.get(a, set()) & allied.get(b, set()):
                 if table.get((b, a), {}).get("defense"):
                     _once(relations, symmetric, "defense_pact", a, b, name)
                 else:
