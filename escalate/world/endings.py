@@ -6,7 +6,8 @@ November 1918, yet it stood in the graphs of the wars of 1919; the alliances of 
 World War stood in those of the disputes of 1946. ATOP 4.01 dates the days each member
 entered and left each alliance (to 2016), so, on a day:
 
-- a member's place in an alliance of Y-1 is over if it held no place in it that day;
+- a member's place in a defence alliance of Y-1 is over if it held no place with a defence
+  obligation in it that day;
 - an obligation of Y-1 held by one state toward another is over if every ATOP 4.01
   alliance that gave it in Y-1 (both states members, the holder with that obligation) had
   ended for one of the two, and no alliance gave it that day (a renewal signed before the
@@ -73,6 +74,7 @@ class Endings:
         for m in memberships:
             self._places[m.member][m.atopid].append(m)
         self._years: dict[int, tuple[list[_Closing], list[_Closing]]] = {}
+        self._defence_places: dict[tuple[int, int], Spells] | None = None
 
     def __call__(self, year: int, day: dt.date) -> Ended:
         """The places and obligations in force in ``year`` that were over on ``day``."""
@@ -86,12 +88,14 @@ class Endings:
         return Ended(*over) if any(over) else NOTHING
 
     def _place_spells(self) -> dict[tuple[int, int], Spells]:
-        """When each state held its place ``(atopid, member)`` in a defence alliance."""
-        spells: dict[tuple[int, int], Spells] = defaultdict(list)
-        for m in self.memberships:
-            if "defense" in m.duties:
-                spells[m.atopid, m.member].append((m.entered, m.left))
-        return spells
+        """When each state held its place ``(atopid, member)`` in a defence alliance (worked out once)."""
+        if self._defence_places is None:
+            spells: dict[tuple[int, int], Spells] = defaultdict(list)
+            for m in self.memberships:
+                if "defense" in m.duties:
+                    spells[m.atopid, m.member].append((m.entered, m.left))
+            self._defence_places = dict(spells)
+        return self._defence_places
 
     def _duty_spells(self, year: int) -> dict[tuple[int, int, str], Spells]:
         """When each obligation ``(holder, partner, obligation)`` ATOP 5.1 holds in ``year`` was given.
