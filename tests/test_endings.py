@@ -38,10 +38,9 @@ def test_an_obligation_ends_when_every_alliance_giving_it_has_ended_unless_renew
     renewed_after = [place(3, 2, dt.date(2000, 5, 1)), place(3, 3, dt.date(2000, 5, 1))]
     day = dt.date(2000, 3, 1)  # a conflict of 2000, asked of the treaties of 1999
     assert endings(old, 1999)(1999, day).duties == {(2, 3, "defense"), (3, 2, "defense")}
-    assert (
-        endings(old + renewed_before, 1999)(1999, day).duties == frozenset()
-    )  # the place in the old one is over
-    assert endings(old + renewed_before, 1999)(1999, day).places == {(1, 2)}
+    # Renewed before the day: the obligation carries on, though the place in the old alliance is over.
+    renewed = endings(old + renewed_before, 1999)(1999, day)
+    assert renewed.duties == frozenset() and renewed.places == {(1, 2)}
     assert endings(old + renewed_after, 1999)(1999, day).duties == {(2, 3, "defense"), (3, 2, "defense")}
     # Still in force on the day: nothing is over.
     assert endings(old, 1999)(1999, dt.date(1999, 6, 1)) == NOTHING
