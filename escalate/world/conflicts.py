@@ -244,7 +244,7 @@ def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tup
     """
     year = war.start.year
     gone = data.gone_by(war.start, data.system.get(year - 1, set()) | data.system.get(year, set()))
-    key = (year, gone, data.ended_by(treaty_year(data, year), war.start))
+    key = (year, gone, ties_over(data, war))
     if cache is not None and key in cache:
         return cache[key]
     graph = _war_graph(data, *key)
@@ -257,3 +257,8 @@ def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tup
 def treaty_year(data: WorldData, year: int) -> int:
     """The year whose treaties a conflict of ``year`` is asked of: the year before, where the data have it."""
     return year - 1 if year - 1 in data.system else year
+
+
+def ties_over(data: WorldData, conflict: War) -> Ended:
+    """The alliance places and obligations of the conflict's treaty year over by its first day."""
+    return data.ended_by(treaty_year(data, conflict.start.year), conflict.start)

@@ -29,7 +29,7 @@ import numpy as np
 
 from escalate.engine.compile import two_borders_away
 from escalate.world.atop import WorldData, carried_over
-from escalate.world.conflicts import RIVALRY_YEARS, War, candidates, treaty_year
+from escalate.world.conflicts import RIVALRY_YEARS, War, candidates, ties_over
 from escalate.world.endings import NOTHING, Ended
 
 #: ATOP obligation kinds, as the data name them, and as the features do.
@@ -154,8 +154,9 @@ class ConflictFeatures:
         """``(candidates, features)``: the states and an array (states, features)."""
         if conflict.number not in self._found:
             states = candidates(self.data, conflict)
-            ended = self.data.ended_by(treaty_year(self.data, conflict.start.year), conflict.start)
-            rows = pair_features(self.facts(conflict.start.year), conflict, states, ended)
+            rows = pair_features(
+                self.facts(conflict.start.year), conflict, states, ties_over(self.data, conflict)
+            )
             self._found[conflict.number] = (states, rows)
         return self._found[conflict.number]
 
