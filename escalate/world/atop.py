@@ -12,7 +12,7 @@ Multilateral defence alliances (three or more members with a defence obligation,
 ATOP 4.01 member-level file) become one ``alliance`` actor each, with collective defence,
 instead of a clique of pacts: a pact between two members of such an alliance is left to
 the alliance. Places and obligations ATOP 4.01 dates as over before the year's last day,
-the scenario's date, are left out (:mod:`~escalate.world.endings`). Land borders in force
+the scenario's date, are left out (:mod:`~escalate.world.turnover`). Land borders in force
 that year (COW Direct Contiguity, land or river) become ``border`` relations, and COW's
 major powers of the year are marked ``major_power``. With ``rivalry_years = N``, states on
 opposite sides of a dispute (MID) begun in the N years before become ``hostility``, graded
@@ -58,7 +58,6 @@ from typing import Any
 from escalate.errors import GraphFileError
 from escalate.model import Scenario, scenario_from_data
 from escalate.world.data import SOURCES, data_file, rows
-from escalate.world.endings import NOTHING, Ended, Endings
 from escalate.world.naming import GRADE_WORDS, GRADES, alliance_name, dispute_grade, unique_names
 from escalate.world.readers import (
     gone_by,
@@ -69,6 +68,7 @@ from escalate.world.readers import (
     read_spells,
     read_states,
 )
+from escalate.world.turnover import NOTHING, Turnover, Turnovers
 
 #: States that COW lists anew but that carried on the treaties of states it ends the same
 #: year: united Germany (255) the Federal Republic's (260) in October 1990, united Yemen (679)
@@ -112,8 +112,9 @@ class WorldData:
             for _, r in rows(folder, "majors", ("ccode", "styear", "endyear"))
         ]
         self.memberships = read_memberships(folder)
-        #: ``(year, day) -> Ended``: the year's alliance places and obligations over by the day.
-        self.ended_by = Endings(self.memberships, self.atop)
+        #: ``(year, day) -> Turnover``: the year's alliance places and obligations over by the day,
+        #: and those begun after the year and before the day.
+        self.turnover = Turnovers(self.memberships, self.atop)
         self.disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
         #: ``(dispute, ccode) -> (hostility level 1-5, fatality code)`` of each participant.
         self.actions: dict[tuple[int, int], tuple[int, int]] = {}
@@ -142,33 +143,32 @@ class WorldData:
         """COW system members in ``year``: ``ccode -> (name, abbreviation)``."""
         return {c: self.names[c] for c in sorted(self.system.get(year, ())) if c in self.names}
 
-    def obligations(self, year: int, ended: Ended = NOTHING) -> dict[tuple[int, int], dict[str, int]]:
-        """ATOP 5.1's ``(ccode1, ccode2) -> {defense: 0/1, ...}`` in force in ``year``, 0 where ``ended``."""
+    def obligations(self, year: int, turnover: Turnover = NOTHING) -> dict[tuple[int, int], dict[str, int]]:
+        """ATOP 5.1's ``(ccode1, ccode2) -> {defense: 0/1, ...}`` of ``year``, changed by the ``turnover``."""
         table = self.atop.get(year, {})
-        return table if not ended.duties else {
-            pair: {duty: int(held and (*pair, duty) not in ended.duties) for duty, held in duties.items()}
-            for pair, duties in table.items()
-        }  # fmt: skip
+        return table if turnover == NOTHING else turnover.obligations(table)
 
-    def alliances(self, year: int, ended: Ended = NOTHING) -> dict[int, tuple[set[int], set[str]]]:
+    def alliances(self, year: int, turnover: Turnover = NOTHING) -> dict[int, tuple[set[int], set[str]]]:
         """Multilateral defence alliances in force in ``year``: ``atopid -> (members, conditions)``.
 
         Members are the system members of the year with a defence obligation, but for the
-        places ``ended``; an alliance with fewer than three of them is left to its pacts.
+        places the ``turnover`` ended, and with those it began; an alliance with fewer than
+        three of them is left to its pacts.
         """
         states = self.members(year) or (self.members(max(self.system)) if year > max(self.system) else {})
         found: dict[int, tuple[set[int], set[str]]] = defaultdict(lambda: (set(), set()))
         for m in self.memberships:
-            placed = m.member in states and (m.atopid, m.member) not in ended.places
-            if "defense" in m.duties and placed and m.in_force(year):
+            place = (m.atopid, m.member)
+            held = m.in_force(year) and place not in turnover.ended.places
+            if "defense" in m.duties and m.member in states and (held or place in turnover.begun.places):
                 found[m.atopid][0].add(m.member)
                 found[m.atopid][1].update(m.conditions)
         return {a: found[a] for a in sorted(found) if len(found[a][0]) >= 3}
 
-    def allied(self, year: int, ended: Ended = NOTHING) -> dict[int, set[int]]:
+    def allied(self, year: int, turnover: Turnover = NOTHING) -> dict[int, set[int]]:
         """Each member's alliances of ``year`` (a pact between two that share one is left to it)."""
         found: dict[int, set[int]] = defaultdict(set)
-        for atopid, (members, _) in self.alliances(year, ended).items():
+        for atopid, (members, _) in self.alliances(year, turnover).items():
             for member in members:
                 found[member].add(atopid)
         return found
@@ -254,19 +254,19 @@ class WorldData:
         borders_in: int | None = None,
         label: str | None = None,
         states_in: int | None = None,
-        ended: Ended = NOTHING,
+        turnover: Turnover = NOTHING,
     ) -> dict[str, Any]:
         """File-shaped data of the system in ``year``; hostility from disputes begun in ``rivalries``.
 
         Borders are those of ``borders_in`` (default: ``states_in``, else ``year``); states and
         major powers those of ``states_in`` (default: ``year``), for years past the COW lists.
-        The alliance places and obligations ``ended`` are left out (see :mod:`~escalate.world.endings`).
+        Alliance places and obligations change by the ``turnover`` (see :mod:`~escalate.world.turnover`).
         """
         states_year = year if states_in is None else states_in
         borders_in = states_year if borders_in is None else borders_in
         states = self.members(states_year)
         name = unique_names(states)
-        relations = self._treaty_relations(year, states, name, ended)
+        relations = self._treaty_relations(year, states, name, turnover)
         sources = {key: SOURCES[key] for key in ("atop", "cow_states", "cow_contiguity")}
         for pair in sorted(self.land_borders(borders_in), key=sorted):
             a, b = sorted(pair)
@@ -283,7 +283,7 @@ class WorldData:
             | ({"major_power": True} if c in majors else {})
             for c, (_, abbreviation) in states.items()
         }
-        alliances = self._alliance_actors(year, name, ended)
+        alliances = self._alliance_actors(year, name, turnover)
         if alliances:
             sources["atop_members"] = SOURCES["atop_members"]
         return {
@@ -295,13 +295,13 @@ class WorldData:
         }
 
     def _treaty_relations(
-        self, year: int, states: Mapping[int, Any], name: dict[int, str], ended: Ended
+        self, year: int, states: Mapping[int, Any], name: dict[int, str], turnover: Turnover
     ) -> list[dict[str, Any]]:
         """The ATOP obligations of ``year`` between states, as relations (defence in an alliance left out)."""
         relations: list[dict[str, Any]] = []
         symmetric: set[tuple[str, frozenset[int]]] = set()
-        table = self.obligations(year, ended)
-        allied = self.allied(year, ended)
+        table = self.obligations(year, turnover)
+        allied = self.allied(year, turnover)
         for (a, b), duties in sorted(table.items()):
             if a not in states or b not in states or a == b:
                 continue
@@ -347,10 +347,10 @@ class WorldData:
                                   "source": "mid", "note": note})  # fmt: skip
         return relations
 
-    def _alliance_actors(self, year: int, name: dict[int, str], ended: Ended) -> dict[str, Any]:
+    def _alliance_actors(self, year: int, name: dict[int, str], turnover: Turnover) -> dict[str, Any]:
         """The multilateral defence alliances of ``year``, each an actor with collective defence."""
         actors: dict[str, Any] = {}
-        for atopid, (members, conditions) in self.alliances(year, ended).items():
+        for atopid, (members, conditions) in self.alliances(year, turnover).items():
             names = [name[m] for m in sorted(members)]
             called = alliance_name(atopid, names, self.signed(atopid))
             actors[called] = {
@@ -375,7 +375,7 @@ def world_data(folder: str | os.PathLike[str], year: int, *, rivalry_years: int 
     window = (year - rivalry_years, year - 1) if rivalry_years > 0 else None
     last_day = dt.date(year, 12, 31)  # the scenario's date
     scenario = data.scenario_data(year, rivalries=window, label=title, states_in=states_year,
-                                  ended=data.ended_by(year, last_day))  # fmt: skip
+                                  turnover=data.turnover(year, last_day))  # fmt: skip
     return scenario | {"as_of": last_day}
 
 

@@ -19,14 +19,14 @@ from escalate.errors import GraphFileError
 from escalate.model import scenario_from_data
 from escalate.world.atop import WorldData, carried_over
 from escalate.world.data import checked_start, data_file, rows, text_rows
-from escalate.world.endings import NOTHING, Ended
 from escalate.world.naming import GRADES
+from escalate.world.turnover import NOTHING, Turnover
 
 #: Disputes of the years before a conflict that make its rivalries and co-belligerents.
 RIVALRY_YEARS = 10
 
 #: Graphs already built, by start year and the states gone by the start (see :func:`war_graph`).
-GraphCache = dict[tuple[int, frozenset[int], Ended], tuple[Any, dict[int, str]]]
+GraphCache = dict[tuple[int, frozenset[int], Turnover], tuple[Any, dict[int, str]]]
 
 
 @dataclass(frozen=True)
@@ -126,17 +126,23 @@ def candidates(data: WorldData, conflict: War) -> list[int]:
     return sorted(members - set(conflict.originators) - gone)
 
 
-def _war_graph(data: WorldData, year: int, gone: frozenset[int] = frozenset(), ended: Ended = NOTHING) -> Any:
+def _war_graph(
+    data: WorldData, year: int, gone: frozenset[int] = frozenset(), turnover: Turnover = NOTHING
+) -> Any:
     """The system before a war of ``year``: last year's obligations, this year's states and borders.
 
     A state new in ``year`` has no ties of the year before, but its land borders of ``year``
     (in force in the start year, as every state's) and, if it carries on another, that one's ties.
     The states ``gone`` (out of the system by the war's first day) are left out, with their ties,
-    once their heirs have taken them over; so are the alliance places and obligations ``ended``
-    by then (:mod:`~escalate.world.endings`).
+    once their heirs have taken them over. The alliance places and obligations change by the
+    ``turnover`` to the war's first day (:mod:`~escalate.world.turnover`): those over by then
+    are left out, those begun in ``year`` before it are in.
     """
     graph = data.scenario_data(
-        treaty_year(data, year), rivalries=(year - RIVALRY_YEARS, year - 1), borders_in=year, ended=ended
+        treaty_year(data, year),
+        rivalries=(year - RIVALRY_YEARS, year - 1),
+        borders_in=year,
+        turnover=turnover,
     )
     name = {int(a["aliases"][1]): n for n, a in graph["actors"].items() if a["kind"] == "state"}
     newcomers = set()
@@ -240,11 +246,11 @@ def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tup
     """The graph a war is scored on, and its states by COW code.
 
     ``cache`` keeps one graph per start year, set of states gone by the start (see
-    :meth:`~escalate.world.atop.WorldData.gone_by`) and ties ended by then: a few per year.
+    :meth:`~escalate.world.atop.WorldData.gone_by`) and ties changed by then: a few per year.
     """
     year = war.start.year
     gone = data.gone_by(war.start, data.system.get(year - 1, set()) | data.system.get(year, set()))
-    key = (year, gone, ties_over(data, war))
+    key = (year, gone, ties_changed(data, war))
     if cache is not None and key in cache:
         return cache[key]
     graph = _war_graph(data, *key)
@@ -259,6 +265,6 @@ def treaty_year(data: WorldData, year: int) -> int:
     return year - 1 if year - 1 in data.system else year
 
 
-def ties_over(data: WorldData, conflict: War) -> Ended:
-    """The alliance places and obligations of the conflict's treaty year over by its first day."""
-    return data.ended_by(treaty_year(data, conflict.start.year), conflict.start)
+def ties_changed(data: WorldData, conflict: War) -> Turnover:
+    """The alliance ties of the conflict's treaty year over by its first day, and those begun before it."""
+    return data.turnover(treaty_year(data, conflict.start.year), conflict.start)

@@ -6,7 +6,8 @@ first, the initiators' side in the MID data), read only from data before the con
 ATOP obligations of each kind in Y-1, land contiguity in Y (and two borders away, a
 neighbour's neighbour), disputes begun in Y-10..Y-1
 against (rival) and beside (comrade) them, whether the candidate is a major power in Y-1,
-and how many states it had an ATOP obligation toward in Y-1.
+and how many states it had an ATOP obligation toward in Y-1 (those over by the conflict's
+first day left out, those begun before it counted).
 
 The three rules of the backtest are read off the same features: a defence obligation
 toward an originator, land contiguity with one, a dispute shared with one (either side).
@@ -29,8 +30,8 @@ import numpy as np
 
 from escalate.engine.compile import two_borders_away
 from escalate.world.atop import WorldData, carried_over
-from escalate.world.conflicts import RIVALRY_YEARS, War, candidates, ties_over
-from escalate.world.endings import NOTHING, Ended
+from escalate.world.conflicts import RIVALRY_YEARS, War, candidates, ties_changed
+from escalate.world.turnover import NOTHING, Turnover
 
 #: ATOP obligation kinds, as the data name them, and as the features do.
 OBLIGATIONS = {
@@ -155,16 +156,17 @@ class ConflictFeatures:
         if conflict.number not in self._found:
             states = candidates(self.data, conflict)
             rows = pair_features(
-                self.facts(conflict.start.year), conflict, states, ties_over(self.data, conflict)
+                self.facts(conflict.start.year), conflict, states, ties_changed(self.data, conflict)
             )
             self._found[conflict.number] = (states, rows)
         return self._found[conflict.number]
 
 
-def pair_features(facts: YearFacts, conflict: War, states: list[int], ended: Ended = NOTHING) -> Any:
+def pair_features(facts: YearFacts, conflict: War, states: list[int], turnover: Turnover = NOTHING) -> Any:
     """The :data:`FEATURES` of each candidate in ``states``: an array (states, features).
 
-    Obligations ``ended`` by the conflict's first day (:mod:`~escalate.world.endings`) do not count.
+    Obligations the ``turnover`` ended by the conflict's first day do not count, and those it
+    began before that day do (:mod:`~escalate.world.turnover`).
 
     Read from each originator's ties outward (a few hundred), not from every candidate's.
     The neighbours of every kind are mutual, so a candidate borders an originator when the
@@ -180,8 +182,11 @@ def pair_features(facts: YearFacts, conflict: War, states: list[int], ended: End
         for state, duties in facts.obligated.get(originator, {}).items():
             if (i := place.get(state)) is not None:
                 for kind in duties:
-                    if (state, originator, kind) not in ended.duties:
+                    if (state, originator, kind) not in turnover.ended.duties:
                         rows[i, _TOWARD[kind][side]] = 1.0
+        for state, toward, kind in turnover.begun.duties:
+            if toward == originator and (i := place.get(state)) is not None and kind in _TOWARD:
+                rows[i, _TOWARD[kind][side]] = 1.0
         for feature, neighbours in near_ones.items():
             column = _COLUMN[f"{feature} side {'AB'[side]}"]
             for state in neighbours.get(originator, ()):
@@ -189,7 +194,25 @@ def pair_features(facts: YearFacts, conflict: War, states: list[int], ended: End
                     rows[i, column] = 1.0
     rows[[place[s] for s in facts.majors if s in place], _COLUMN["major power"]] = 1.0
     rows[:, _COLUMN["obligations"]] = [len(facts.obligations.get(state, ())) for state in states]
+    for state, change in _partners_changed(facts, turnover).items():
+        if (i := place.get(state)) is not None:
+            rows[i, _COLUMN["obligations"]] += change
     return rows
+
+
+def _partners_changed(facts: YearFacts, turnover: Turnover) -> dict[int, int]:
+    """How many states each state gained an obligation toward, less those toward which every one ended."""
+    ended: dict[tuple[int, int], set[str]] = defaultdict(set)
+    for holder, partner, kind in turnover.ended.duties:
+        ended[holder, partner].add(kind)
+    change: dict[int, int] = defaultdict(int)
+    for (holder, partner), kinds in ended.items():
+        if (held := facts.obligations.get(holder, {}).get(partner)) and held <= kinds:
+            change[holder] -= 1
+    for holder, partner in {(holder, partner) for holder, partner, _ in turnover.begun.duties}:
+        if partner not in facts.obligations.get(holder, {}):
+            change[holder] += 1
+    return change
 
 
 def baseline_scores(features: Any) -> dict[str, Any]:

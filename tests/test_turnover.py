@@ -1,12 +1,12 @@
-"""Ties over by a conflict's first day: alliance places and obligations that ended after the year began."""
+"""Ties changed by a conflict's first day: alliance places and obligations ended, or begun, since its treaty year."""
 
 import datetime as dt
 
 import pytest
 
 from escalate.errors import GraphFileError
-from escalate.world.endings import NOTHING, Endings
 from escalate.world.readers import Membership
+from escalate.world.turnover import NOTHING, Turnovers
 
 from .conftest import SHARED, write
 
@@ -22,14 +22,15 @@ def place(atopid, member, entered, left=None, duties=("defense",)):
     return Membership(atopid, member, first, last, entered, left, frozenset(duties), ())
 
 
-def endings(memberships, year):
-    """Endings where ATOP 5.1 holds, in ``year``, every obligation the memberships give."""
-    atop = {year: {}}
+def turnovers(memberships, year):
+    """Turnovers where ATOP 5.1 holds, in ``year`` and the year after, the obligations the memberships give then."""
+    atop = {year: {}, year + 1: {}}
     for a in memberships:
         for b in memberships:
             if a.atopid == b.atopid and a.member != b.member:
-                atop[year].setdefault((a.member, b.member), {}).update(dict.fromkeys(a.duties, 1))
-    return Endings(memberships, atop)
+                for y in (y for y in atop if a.in_force(y) and b.in_force(y)):
+                    atop[y].setdefault((a.member, b.member), {}).update(dict.fromkeys(a.duties, 1))
+    return Turnovers(memberships, atop)
 
 
 def test_an_obligation_ends_when_every_alliance_giving_it_has_ended_unless_renewed_by_that_day():
@@ -37,23 +38,26 @@ def test_an_obligation_ends_when_every_alliance_giving_it_has_ended_unless_renew
     renewed_before = [place(2, 2, dt.date(1999, 6, 30)), place(2, 3, dt.date(1999, 6, 30))]
     renewed_after = [place(3, 2, dt.date(2000, 5, 1)), place(3, 3, dt.date(2000, 5, 1))]
     day = dt.date(2000, 3, 1)  # a conflict of 2000, asked of the treaties of 1999
-    assert endings(old, 1999)(1999, day).duties == {(2, 3, "defense"), (3, 2, "defense")}
+    assert turnovers(old, 1999)(1999, day).ended.duties == {(2, 3, "defense"), (3, 2, "defense")}
     # Renewed before the day: the obligation carries on, though the place in the old alliance is over.
-    renewed = endings(old + renewed_before, 1999)(1999, day)
-    assert renewed.duties == frozenset() and renewed.places == {(1, 2)}
-    assert endings(old + renewed_after, 1999)(1999, day).duties == {(2, 3, "defense"), (3, 2, "defense")}
+    renewed = turnovers(old + renewed_before, 1999)(1999, day)
+    assert renewed.ended.duties == frozenset() and renewed.ended.places == {(1, 2)}
+    assert turnovers(old + renewed_after, 1999)(1999, day).ended.duties == {
+        (2, 3, "defense"),
+        (3, 2, "defense"),
+    }
     # Still in force on the day: nothing is over.
-    assert endings(old, 1999)(1999, dt.date(1999, 6, 1)) == NOTHING
+    assert turnovers(old, 1999)(1999, dt.date(1999, 6, 1)) == NOTHING
     # An open alliance giving the same obligation keeps it, and an obligation ends for its holder only.
     other = [place(4, 2, dt.date(1980, 1, 1), duties=()), place(4, 3, dt.date(1980, 1, 1))]
-    assert endings(old + other, 1999)(1999, day).duties == {(2, 3, "defense")}
+    assert turnovers(old + other, 1999)(1999, day).ended.duties == {(2, 3, "defense")}
 
 
 def test_an_exit_the_year_after_the_treaties_counts_from_its_day():
     """A conflict of 1919 asks the treaties of 1918; an alliance ended in March 1919 is over in April."""
     members = [place(7, c, dt.date(1914, 8, 2), dt.date(1919, 3, 31)) for c in (1, 2, 3)]
-    assert endings(members, 1918)(1918, dt.date(1919, 3, 31)) == NOTHING
-    ended = endings(members, 1918)(1918, dt.date(1919, 4, 1))
+    assert turnovers(members, 1918)(1918, dt.date(1919, 3, 31)) == NOTHING
+    ended = turnovers(members, 1918)(1918, dt.date(1919, 4, 1)).ended
     assert ended.places == {(7, 1), (7, 2), (7, 3)} and len(ended.duties) == 6
 
 
@@ -62,9 +66,25 @@ def test_a_place_in_a_defence_alliance_ends_with_its_defence_even_if_the_state_s
     defends = place(5, 1, dt.date(1990, 1, 1), dt.date(1999, 6, 30))
     consults = place(5, 1, dt.date(1999, 6, 30), duties=("consul",))
     others = [place(5, c, dt.date(1990, 1, 1)) for c in (2, 3)]
-    ended = endings([defends, consults, *others], 1999)(1999, dt.date(2000, 3, 1))
+    ended = turnovers([defends, consults, *others], 1999)(1999, dt.date(2000, 3, 1)).ended
     assert ended.places == {(5, 1)}
     assert (1, 2, "defense") in ended.duties and (1, 2, "consul") not in ended.duties
+
+
+def test_ties_signed_in_the_conflicts_year_before_its_first_day_have_begun():
+    """A conflict of 2000 asks the treaties of 1999; an alliance signed in February 2000 holds in March."""
+    day = dt.date(2000, 3, 1)
+    signed = [place(1, 2, dt.date(2000, 2, 1)), place(1, 3, dt.date(2000, 2, 1))]
+    begun = turnovers(signed, 1999)(1999, day).begun
+    assert begun.duties == {(2, 3, "defense"), (3, 2, "defense")} and begun.places == {(1, 2), (1, 3)}
+    # Signed on the day, or over before it: not begun.
+    assert turnovers([place(1, c, day) for c in (2, 3)], 1999)(1999, day) == NOTHING
+    lapsed = [place(1, c, dt.date(2000, 1, 1), dt.date(2000, 2, 1)) for c in (2, 3)]
+    assert turnovers(lapsed, 1999)(1999, day) == NOTHING
+    # An obligation the treaty year already holds stands as it was; only the new alliance's places begin.
+    held = [place(4, c, dt.date(1990, 1, 1)) for c in (2, 3)]
+    again = turnovers(held + signed, 1999)(1999, day)
+    assert again.begun.duties == frozenset() and again.begun.places == {(1, 2), (1, 3)}
 
 
 @pytest.fixture
@@ -109,12 +129,50 @@ def test_a_conflicts_graph_leaves_out_the_places_and_obligations_over_by_its_fir
     gamma = rows[states.index(3)]
     assert gamma[FEATURES.index("offence toward side A")] == 0
     assert gamma[FEATURES.index("defence toward side A")] == 1
+    assert gamma[FEATURES.index("obligations")] == 1  # still toward Alpha: not every obligation ended
+
+
+def test_a_conflicts_graph_has_the_alliances_signed_in_its_year_before_its_first_day(dated):
+    """MID 9 (1 March 2001) is asked of 2000's treaties, with those signed in 2001 before its day.
+
+    Alliance 9700 (1 February 2001): Beta promises Alpha offence. Alliance 9800 (15 March
+    2001, after the day): Beta and Delta consult. Alliance 9900 (15 February 2001): Alpha,
+    Beta and Gamma defend one another.
+    """
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts, war_graph
+    from escalate.world.features import FEATURES, ConflictFeatures
+
+    members = (dated / "atop_v4.01/atop-member-level.csv").read_text()
+    rows = ["9700,2,2001,2,1,0,0,0,0,1,0,0,0", "9700,1,2001,2,1,0,0,0,0,0,0,0,0",
+            "9800,2,2001,3,15,0,0,0,0,0,0,0,1", "9800,4,2001,3,15,0,0,0,0,0,0,0,1",
+            *(f"9900,{c},2001,2,15,0,0,0,1,0,0,0,0" for c in (1, 2, 3))]  # fmt: skip
+    write(dated, "atop_v4.01/atop-member-level.csv", members + "".join(f"{r},0,0,0,0,0\n" for r in rows))
+    obligations = (dated / "atop_v5.1/atop5_1_ddyr_obligations.csv").read_text()
+    defence = "".join(
+        f"{a},{b},2001,1,{int((a, b) == (2, 1))},0,0,0\n" for a in (1, 2, 3) for b in (1, 2, 3) if a != b
+    )
+    write(dated, "atop_v5.1/atop5_1_ddyr_obligations.csv",
+          obligations + "2,4,2001,0,0,0,0,1\n4,2,2001,0,0,0,0,1\n" + defence)  # fmt: skip
+    data = WorldData(dated)
+    first, second = sorted(conflicts(dated, "mids"), key=lambda c: c.start)
+    for conflict, signed in ((first, False), (second, True)):
+        graph, _ = war_graph(data, conflict)
+        ties = {(r.type.value, *r.actors) for r in graph.relations}
+        assert (("offense_pact", "Beta", "Alpha") in ties) is signed
+        assert not any(r.type.value == "consultation_pact" and "Beta" in r.actors for r in graph.relations)
+        alliances = sorted(sorted(a.members) for a in graph.actors.values() if a.kind == "alliance")
+        assert (["Alpha", "Beta", "Gamma"] in alliances) is signed
+    states, rows_ = ConflictFeatures(data)(second)
+    beta = rows_[states.index(2)]
+    assert beta[FEATURES.index("offence toward side A")] == 1
+    assert beta[FEATURES.index("obligations")] == 2  # Alpha, and Gamma since February
 
 
 def test_a_member_file_without_days_ends_nothing_before_its_year(data):
     from escalate.world.atop import WorldData
 
-    assert WorldData(data).ended_by(1999, dt.date(2000, 6, 1)) == NOTHING
+    assert WorldData(data).turnover(1999, dt.date(2000, 6, 1)) == NOTHING
 
 
 def test_an_exit_that_is_not_a_day_is_an_error_at_its_line(dated):
