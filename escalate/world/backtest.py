@@ -11,8 +11,10 @@ Two histories, one protocol (so that figures are comparable):
 
 The *candidates* of a conflict are all COW system members in its start year except its
 originators. Each conflict is asked of a graph built from data before it: ATOP obligations
-and major powers of the year before, land borders in force in the start year, and
-hostility from disputes begun in the ten years before (never the conflict itself). A state
+and major powers of the year before (less the alliance ties over by its first day, with those
+signed in its year before that day: :mod:`~escalate.world.turnover`), land borders in force in
+the start year, and hostility from disputes begun in the ten years before (never the conflict
+itself). A state
 counts as drawn in when the model has it fight (as an ally), not merely support a side.
 
 Likelihoods are fitted out of sample: on the other wars for each war (leave one out), or

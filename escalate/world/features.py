@@ -3,7 +3,8 @@
 For a conflict begun in year Y and a candidate state, the features are the candidate's ties
 toward each side's originators (side A: the side of the conflict's first two sides listed
 first, the initiators' side in the MID data), read only from data before the conflict:
-ATOP obligations of each kind in Y-1, land contiguity in Y (and two borders away, a
+ATOP obligations of each kind in Y-1 (those over by its first day left out, those signed in Y
+before it in: :mod:`~escalate.world.turnover`), land contiguity in Y (and two borders away, a
 neighbour's neighbour), disputes begun in Y-10..Y-1
 against (rival) and beside (comrade) them, whether the candidate is a major power in Y-1,
 and how many states it had an ATOP obligation toward in Y-1 (those over by the conflict's
