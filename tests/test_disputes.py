@@ -607,6 +607,7 @@ def test_the_seed_draws_the_fits_as_well_as_the_scoring(disputes, runner, monkey
 
 def test_an_heir_of_two_takes_both_ties_the_worse_grade_and_none_between_them(data):
     """United Yemen: two predecessors that defend each other, both in disputes with Gamma."""
+    from escalate.model import scenario_from_data
     from escalate.world.atop import WorldData
     from escalate.world.conflicts import _war_graph
     from escalate.world.features import Facts
@@ -629,7 +630,7 @@ def test_an_heir_of_two_takes_both_ties_the_worse_grade_and_none_between_them(da
           + mid(22, 680, 1, 1, 1986, 1, 1, hostility=5) + mid(22, 3, 1, 1, 1986, 0, 1, hostility=5))  # fmt: skip
     data_ = WorldData(data)
     assert data_.heirs(1990) == {679: (678, 680)}
-    graph = _war_graph(data_, 1990)  # loads: no tie of Unity with itself
+    graph = scenario_from_data(_war_graph(data_, 1990), path=None)  # loads: no tie of Unity with itself
     ties = {(r.type.value, r.origin, *r.targets): r.level for r in graph.relations if "Unity" in r.actors}
     assert ties == {("guarantee", "Beta", "Unity"): None, ("hostility", "Gamma", "Unity"): "war"}
     facts = Facts(data_)(1990)
@@ -639,6 +640,7 @@ def test_an_heir_of_two_takes_both_ties_the_worse_grade_and_none_between_them(da
 
 def test_a_state_new_in_the_start_year_has_its_borders_of_that_year(data):
     """Borders are those in force in the start year, a newcomer's as every state's (the features' too)."""
+    from escalate.model import scenario_from_data
     from escalate.world.atop import WorldData
     from escalate.world.conflicts import _war_graph
     from escalate.world.features import Facts
@@ -651,7 +653,7 @@ def test_a_state_new_in_the_start_year_has_its_borders_of_that_year(data):
     borders = (data / "cow_contiguity_v3.2/contdir_v3.2_master_records.csv").read_text()
     write(data, "cow_contiguity_v3.2/contdir_v3.2_master_records.csv", borders + "2,6,1,200101,201612\n")
     world = WorldData(data)
-    graph = _war_graph(world, 2001)  # the obligations of 2000, when Newland was not yet a state
+    graph = scenario_from_data(_war_graph(world, 2001), path=None)  # the obligations of 2000, before Newland
     assert {tuple(sorted(r.actors)) for r in graph.relations if r.type.value == "border"} == {
         ("Beta", "Delta"), ("Beta", "Newland")}  # fmt: skip
     assert 6 in Facts(world)(2001).borders[2]

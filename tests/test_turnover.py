@@ -132,17 +132,14 @@ def test_a_conflicts_graph_leaves_out_the_places_and_obligations_over_by_its_fir
     assert gamma[FEATURES.index("obligations")] == 1  # still toward Alpha: not every obligation ended
 
 
-def test_a_conflicts_graph_has_the_alliances_signed_in_its_year_before_its_first_day(dated):
-    """MID 9 (1 March 2001) is asked of 2000's treaties, with those signed in 2001 before its day.
+@pytest.fixture
+def signed(dated):
+    """The dated fixture with alliances signed in 2001, the year of MID 9 (1 March 2001).
 
     Alliance 9700 (1 February 2001): Beta promises Alpha offence. Alliance 9800 (15 March
     2001, after the day): Beta and Delta consult. Alliance 9900 (15 February 2001): Alpha,
     Beta and Gamma defend one another.
     """
-    from escalate.world.atop import WorldData
-    from escalate.world.conflicts import conflicts, war_graph
-    from escalate.world.features import FEATURES, ConflictFeatures
-
     members = (dated / "atop_v4.01/atop-member-level.csv").read_text()
     rows = ["9700,2,2001,2,1,0,0,0,0,1,0,0,0", "9700,1,2001,2,1,0,0,0,0,0,0,0,0",
             "9800,2,2001,3,15,0,0,0,0,0,0,0,1", "9800,4,2001,3,15,0,0,0,0,0,0,0,1",
@@ -154,6 +151,16 @@ def test_a_conflicts_graph_has_the_alliances_signed_in_its_year_before_its_first
     )
     write(dated, "atop_v5.1/atop5_1_ddyr_obligations.csv",
           obligations + "2,4,2001,0,0,0,0,1\n4,2,2001,0,0,0,0,1\n" + defence)  # fmt: skip
+    return dated
+
+
+def test_a_conflicts_graph_has_the_alliances_signed_in_its_year_before_its_first_day(signed):
+    """MID 9 (1 March 2001) is asked of 2000's treaties, with those signed in 2001 before its day."""
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts, war_graph
+    from escalate.world.features import FEATURES, ConflictFeatures
+
+    dated = signed
     data = WorldData(dated)
     first, second = sorted(conflicts(dated, "mids"), key=lambda c: c.start)
     for conflict, signed in ((first, False), (second, True)):
@@ -167,6 +174,45 @@ def test_a_conflicts_graph_has_the_alliances_signed_in_its_year_before_its_first
     beta = rows_[states.index(2)]
     assert beta[FEATURES.index("offence toward side A")] == 1
     assert beta[FEATURES.index("obligations")] == 2  # Alpha, and Gamma since February
+
+
+def test_import_as_of_a_day_is_the_graph_a_flare_up_begun_that_day_meets(runner, signed, tmp_path):
+    """``--as-of``: the treaties of the year before, less those over by the day, with those signed before it."""
+    from escalate import load_scenario
+    from escalate.cli import app
+
+    def imported(day):
+        out = tmp_path / f"world-{day}.toml"
+        result = runner.invoke(app, ["import", "atop", "--data", str(signed), "--as-of", day, "-o", str(out)])
+        assert result.exit_code == 0, result.output
+        return load_scenario(out)
+
+    before, on_the_eve = imported("2001-01-15"), imported("2001-03-01")
+    assert on_the_eve.as_of == dt.date(2001, 3, 1) and "eve of 2001-03-01" in on_the_eve.title
+    for world, signed_by_then in ((before, False), (on_the_eve, True)):
+        ties = {(r.type.value, *r.actors) for r in world.relations}
+        assert (("offense_pact", "Beta", "Alpha") in ties) is signed_by_then
+        assert ("offense_pact", "Gamma", "Alpha") not in ties  # over on the last day of 2000
+        members = sorted(sorted(a.members) for a in world.actors.values() if a.kind == "alliance")
+        assert (["Alpha", "Beta", "Gamma"] in members) is signed_by_then
+
+
+@pytest.mark.parametrize(
+    ("arguments", "message"),
+    [
+        (["--year", "2000", "--as-of", "2001-03-01"], "give one of --year and --as-of"),
+        ([], "give one of --year and --as-of"),
+        (["--as-of", "2001-02-30"], "bad --as-of '2001-02-30'; write a day such as 1939-09-01"),
+        (["--as-of", "1990-06-01"], "no COW state list for 1989, the year before 1990-06-01"),
+        (["--as-of", "2002-06-01"], "no COW state list for 2002: the data cover 1990-2001"),
+    ],
+)
+def test_import_wants_one_date_and_a_day_the_state_list_reaches(runner, signed, tmp_path, arguments, message):
+    from escalate.cli import app
+
+    out = tmp_path / "w.toml"
+    result = runner.invoke(app, ["import", "atop", "--data", str(signed), *arguments, "-o", str(out)])
+    assert result.exit_code == 2 and message in " ".join(result.output.split()) and not out.exists()
 
 
 def test_a_member_file_without_days_ends_nothing_before_its_year(data):
@@ -184,6 +230,20 @@ def test_an_exit_that_is_not_a_day_is_an_error_at_its_line(dated):
     )
     with pytest.raises(GraphFileError, match=r"atop-member-level.csv:8: entry and exit must be days"):
         WorldData(dated)
+
+
+@pytest.mark.skipif(not DATA.exists(), reason="needs ../shared/data")
+def test_real_world_on_the_eve_of_the_second_world_war_has_britains_guarantee_to_poland():
+    """Signed in April 1939: not in the world of 1 March, in that of 1 September (Czechoslovakia gone)."""
+    from escalate.world.conflicts import world_on
+
+    def pact(world):
+        return any(r.type.value == "defense_pact" and set(r.actors) == {"United Kingdom", "Poland"}
+                   for r in world.relations)  # fmt: skip
+
+    march, september = world_on(DATA, dt.date(1939, 3, 1)), world_on(DATA, dt.date(1939, 9, 1))
+    assert not pact(march) and pact(september)
+    assert "Czechoslovakia" in march.actors and "Czechoslovakia" not in september.actors
 
 
 @pytest.mark.skipif(not DATA.exists(), reason="needs ../shared/data")

@@ -6,6 +6,7 @@ only when it runs, so the other commands start fast.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter
 from enum import StrEnum
 from pathlib import Path
@@ -14,6 +15,7 @@ from typing import Annotated
 import typer
 
 from escalate.cli.options import LikelihoodsOpt, SeedOpt, emit, image_path, user_errors
+from escalate.errors import FlareUpError
 from escalate.io import load_likelihoods
 from escalate.likelihoods import HALF_LIFE
 from escalate.model import Scenario
@@ -26,27 +28,56 @@ import_app = typer.Typer(
 @import_app.command("atop")
 def import_atop_cmd(
     data: Annotated[Path, typer.Option(help="Folder laid out as shared/data (COW and ATOP files).")],
-    year: Annotated[int, typer.Option(min=1816, max=2018, help="The year of the international system.")],
     output: Annotated[Path, typer.Option("--output", "-o", help="The scenario file to write (.toml, ...).")],
+    year: Annotated[
+        int | None,
+        typer.Option(min=1816, max=2018, help="The year of the international system, as of its last day."),
+    ] = None,
+    as_of: Annotated[
+        str | None,
+        typer.Option(
+            "--as-of",
+            help="Instead of --year: the system on the eve of this day (YYYY-MM-DD), as a flare-up "
+            "begun that day meets it: the treaties of the year before, less those over by the day, "
+            "with those signed before it.",
+        ),
+    ] = None,
     rivalry_years: Annotated[
         int, typer.Option(min=0, help="Add hostility from disputes begun in the N years before.")
     ] = 0,
 ) -> None:
-    """Build the international system of a year: COW states and ATOP 5.1 obligations.
+    """Build the international system of a year, or of a day: COW states and ATOP 5.1 obligations.
 
     \b
     Example: escalate import atop --data ../shared/data --year 2014 -o world-2014.toml
+             escalate import atop --data ../shared/data --as-of 1939-09-01 -o eve-1939.toml
     """  # noqa: D301
     from escalate.io import format_of, write_scenario
     from escalate.io.files import check_output
     from escalate.world.atop import world_scenario
+    from escalate.world.conflicts import world_on
 
+    if (year is None) == (as_of is None):
+        raise typer.BadParameter("give one of --year and --as-of", param_hint="--year/--as-of")
     with user_errors():
+        day = _day(as_of) if as_of is not None else None
         format_of(output)  # a bad output is refused before the work
         check_output(output)
-        scenario = world_scenario(data, year, rivalry_years=rivalry_years)
+        if day is not None:
+            scenario = world_on(data, day, rivalry_years=rivalry_years)
+        else:
+            assert year is not None  # one of the two, as checked above
+            scenario = world_scenario(data, year, rivalry_years=rivalry_years)
         write_scenario(scenario, output)
     typer.echo(f"Wrote {output} ({_census(scenario)}, {len(scenario.relations)} relations)", err=True)
+
+
+def _day(text: str) -> dt.date:
+    """A ``YYYY-MM-DD`` day, or a FlareUpError (a command-line mistake) that shows the form."""
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError as exc:
+        raise FlareUpError(f"bad --as-of {text!r}; write a day such as 1939-09-01") from exc
 
 
 def _census(scenario: Scenario) -> str:

@@ -15,8 +15,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from escalate.engine.ties import FlareUp
-from escalate.errors import GraphFileError
-from escalate.model import scenario_from_data
+from escalate.errors import FlareUpError, GraphFileError
+from escalate.model import Scenario, scenario_from_data
 from escalate.world.atop import WorldData, carried_over
 from escalate.world.data import checked_start, data_file, rows, text_rows
 from escalate.world.naming import GRADES
@@ -127,20 +127,26 @@ def candidates(data: WorldData, conflict: War) -> list[int]:
 
 
 def _war_graph(
-    data: WorldData, year: int, gone: frozenset[int] = frozenset(), turnover: Turnover = NOTHING
-) -> Any:
-    """The system before a war of ``year``: last year's obligations, this year's states and borders.
+    data: WorldData,
+    year: int,
+    gone: frozenset[int] = frozenset(),
+    turnover: Turnover = NOTHING,
+    *,
+    rivalry_years: int = RIVALRY_YEARS,
+) -> dict[str, Any]:
+    """The system before a war of ``year`` as file data: last year's obligations, this year's states, borders.
 
     A state new in ``year`` has no ties of the year before, but its land borders of ``year``
     (in force in the start year, as every state's) and, if it carries on another, that one's ties.
     The states ``gone`` (out of the system by the war's first day) are left out, with their ties,
     once their heirs have taken them over. The alliance places and obligations change by the
     ``turnover`` to the war's first day (:mod:`~escalate.world.turnover`): those over by then
-    are left out, those begun in ``year`` before it are in.
+    are left out, those begun in ``year`` before it are in. Hostility comes from the disputes
+    begun in the ``rivalry_years`` before ``year`` (none with 0).
     """
     graph = data.scenario_data(
         treaty_year(data, year),
-        rivalries=(year - RIVALRY_YEARS, year - 1),
+        rivalries=(year - rivalry_years, year - 1) if rivalry_years > 0 else None,
         borders_in=year,
         turnover=turnover,
     )
@@ -163,7 +169,34 @@ def _war_graph(
         )
     _carry_on(graph, name, data.heirs(year))
     _leave_out(graph, {name[c] for c in gone if c in name})
-    return scenario_from_data(graph, path=None)
+    return graph
+
+
+def world_on(folder: str | os.PathLike[str], day: dt.date, *, rivalry_years: int = 0) -> Scenario:
+    """The international system on the eve of ``day``: the graph a conflict begun that day is asked of.
+
+    ATOP's obligations and COW's major powers of the year before, less the alliance places and
+    obligations over by ``day`` and with those signed in its year before it
+    (:mod:`~escalate.world.turnover`); the states of its year, less those gone by ``day``; the
+    land borders in force in its year; with ``rivalry_years``, hostility from the disputes begun
+    in the N years before its year.
+    """
+    data = WorldData(folder, with_disputes=rivalry_years > 0)
+    year = day.year
+    if year - 1 not in data.system or year not in data.system:  # the states of both, and who left by then
+        first, last = (min(data.system), max(data.system)) if data.system else (0, 0)
+        which = f"{year - 1}, the year before {day}" if year - 1 not in data.system else str(year)
+        raise FlareUpError(
+            f"no COW state list for {which}: the data cover {first}-{last}, "
+            f"so a day from {first + 1}-01-01 to {last}-12-31"
+        )
+    gone = data.gone_by(day, data.system.get(year - 1, set()) | data.system.get(year, set()))
+    shaped = _war_graph(data, year, gone, data.turnover(year - 1, day), rivalry_years=rivalry_years)
+    title = f"The international system on the eve of {day}: COW states and borders of {year}, ATOP 5.1"
+    title += f" obligations of {year - 1} with the alliances ended and signed by then"
+    if rivalry_years:
+        title += f", disputes of the {rivalry_years} years before"
+    return scenario_from_data(shaped | {"name": f"world-{day}", "title": title, "as_of": day}, path=None)
 
 
 def _leave_out(graph: dict[str, Any], states: set[str]) -> None:
@@ -253,7 +286,7 @@ def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tup
     key = (year, gone, ties_changed(data, war))
     if cache is not None and key in cache:
         return cache[key]
-    graph = _war_graph(data, *key)
+    graph = scenario_from_data(_war_graph(data, *key), path=None)
     found = graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
     if cache is not None:
         cache[key] = found
