@@ -190,8 +190,7 @@ def world_on(folder: str | os.PathLike[str], day: dt.date, *, rivalry_years: int
             f"no COW state list for {which}: the data cover {first}-{last}, "
             f"so a day from {first + 1}-01-01 to {last}-12-31"
         )
-    gone = data.gone_by(day, data.system.get(year - 1, set()) | data.system.get(year, set()))
-    shaped = _war_graph(data, year, gone, data.turnover(year - 1, day), rivalry_years=rivalry_years)
+    shaped = _war_graph(data, *_eve(data, day), rivalry_years=rivalry_years)
     title = f"The international system on the eve of {day}: COW states and borders of {year}, ATOP 5.1"
     title += f" obligations of {year - 1} with the alliances ended and signed by then"
     if rivalry_years:
@@ -281,9 +280,7 @@ def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tup
     ``cache`` keeps one graph per start year, set of states gone by the start (see
     :meth:`~escalate.world.atop.WorldData.gone_by`) and ties changed by then: a few per year.
     """
-    year = war.start.year
-    gone = data.gone_by(war.start, data.system.get(year - 1, set()) | data.system.get(year, set()))
-    key = (year, gone, ties_changed(data, war))
+    key = _eve(data, war.start)
     if cache is not None and key in cache:
         return cache[key]
     graph = scenario_from_data(_war_graph(data, *key), path=None)
@@ -300,4 +297,15 @@ def treaty_year(data: WorldData, year: int) -> int:
 
 def ties_changed(data: WorldData, conflict: War) -> Turnover:
     """The alliance ties of the conflict's treaty year over by its first day, and those begun before it."""
-    return data.turnover(treaty_year(data, conflict.start.year), conflict.start)
+    return _ties_changed_by(data, conflict.start)
+
+
+def _ties_changed_by(data: WorldData, day: dt.date) -> Turnover:
+    return data.turnover(treaty_year(data, day.year), day)
+
+
+def _eve(data: WorldData, day: dt.date) -> tuple[int, frozenset[int], Turnover]:
+    """What the world on the eve of ``day`` rests on: its year, the states gone by then, the ties changed."""
+    year = day.year
+    gone = data.gone_by(day, data.system.get(year - 1, set()) | data.system.get(year, set()))
+    return year, gone, _ties_changed_by(data, day)
