@@ -244,6 +244,14 @@ def test_real_world_on_the_eve_of_the_second_world_war_has_britains_guarantee_to
     march, september = world_on(DATA, dt.date(1939, 3, 1)), world_on(DATA, dt.date(1939, 9, 1))
     assert not pact(march) and pact(september)
     assert "Czechoslovakia" in march.actors and "Czechoslovakia" not in september.actors
+    # With the backtest's ten years of disputes it is the very graph the war is scored on.
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import RIVALRY_YEARS, conflicts, war_graph
+
+    ww2 = next(w for w in conflicts(DATA, "wars") if w.name == "World War II")
+    scored, _ = war_graph(WorldData(DATA), ww2)
+    imported = world_on(DATA, ww2.start, rivalry_years=RIVALRY_YEARS)
+    assert imported.relations == scored.relations and imported.actors == scored.actors
 
 
 @pytest.mark.skipif(not DATA.exists(), reason="needs ../shared/data")
