@@ -87,6 +87,20 @@ def test_ties_signed_in_the_conflicts_year_before_its_first_day_have_begun():
     assert again.begun.duties == frozenset() and again.begun.places == {(1, 2), (1, 3)}
 
 
+def test_a_pairs_obligations_on_the_day_lose_the_ended_kinds_and_gain_the_begun():
+    """Consultation ends in February, defence begins in March: the pair still holds an obligation."""
+    consults = [place(1, c, dt.date(1990, 1, 1), dt.date(2000, 2, 1), ("consul",)) for c in (2, 3)]
+    defends = [place(2, c, dt.date(2000, 3, 1)) for c in (2, 3)]
+    turnover = turnovers(consults + defends, 1999)(1999, dt.date(2000, 4, 1))
+    assert turnover.of(2, {3: frozenset({"consul"})}) == {3: frozenset({"defense"})}
+    assert turnover.toward(3, {2: frozenset({"consul"}), 4: frozenset({"nonagg"})}) == {
+        2: frozenset({"defense"}),
+        4: frozenset({"nonagg"}),
+    }
+    # Only the consultation, ended: no obligation is left toward anyone.
+    assert turnovers(consults, 1999)(1999, dt.date(2000, 4, 1)).of(2, {3: frozenset({"consul"})}) == {}
+
+
 @pytest.fixture
 def dated(disputes):
     """The disputes fixture with dated ATOP 4.01 places.

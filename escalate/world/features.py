@@ -180,40 +180,20 @@ def pair_features(facts: YearFacts, conflict: War, states: list[int], turnover: 
     for originator, side in conflict.originators.items():
         if side not in (0, 1):
             continue
-        for state, duties in facts.obligated.get(originator, {}).items():
+        for state, duties in turnover.toward(originator, facts.obligated.get(originator, {})).items():
             if (i := place.get(state)) is not None:
                 for kind in duties:
-                    if (state, originator, kind) not in turnover.ended.duties:
-                        rows[i, _TOWARD[kind][side]] = 1.0
-        for state, toward, kind in turnover.begun.duties:
-            if toward == originator and (i := place.get(state)) is not None and kind in _TOWARD:
-                rows[i, _TOWARD[kind][side]] = 1.0
+                    rows[i, _TOWARD[kind][side]] = 1.0
         for feature, neighbours in near_ones.items():
             column = _COLUMN[f"{feature} side {'AB'[side]}"]
             for state in neighbours.get(originator, ()):
                 if (i := place.get(state)) is not None:
                     rows[i, column] = 1.0
     rows[[place[s] for s in facts.majors if s in place], _COLUMN["major power"]] = 1.0
-    rows[:, _COLUMN["obligations"]] = [len(facts.obligations.get(state, ())) for state in states]
-    for state, change in _partners_changed(facts, turnover).items():
-        if (i := place.get(state)) is not None:
-            rows[i, _COLUMN["obligations"]] += change
+    rows[:, _COLUMN["obligations"]] = [
+        len(turnover.of(state, facts.obligations.get(state, {}))) for state in states
+    ]
     return rows
-
-
-def _partners_changed(facts: YearFacts, turnover: Turnover) -> dict[int, int]:
-    """How many states each state gained an obligation toward, less those toward which every one ended."""
-    ended: dict[tuple[int, int], set[str]] = defaultdict(set)
-    for holder, partner, kind in turnover.ended.duties:
-        ended[holder, partner].add(kind)
-    change: dict[int, int] = defaultdict(int)
-    for (holder, partner), kinds in ended.items():
-        if (held := facts.obligations.get(holder, {}).get(partner)) and held <= kinds:
-            change[holder] -= 1
-    for holder, partner in {(holder, partner) for holder, partner, _ in turnover.begun.duties}:
-        if partner not in facts.obligations.get(holder, {}):
-            change[holder] += 1
-    return change
 
 
 def baseline_scores(features: Any) -> dict[str, Any]:

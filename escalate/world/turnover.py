@@ -37,8 +37,9 @@ from __future__ import annotations
 
 import bisect
 import datetime as dt
+import functools
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -69,6 +70,51 @@ class Turnover:
         for holder, partner, duty in self.begun.duties:
             found.setdefault((holder, partner), dict.fromkeys(DUTIES, 0))[duty] = 1
         return found
+
+    def toward(self, partner: int, holders: Mapping[int, frozenset[str]]) -> Mapping[int, frozenset[str]]:
+        """Each state's obligations toward ``partner`` on the day, from the treaty year's ``holders``.
+
+        ``holders`` maps each state to the kinds it held toward ``partner`` in the treaty year; the
+        same rule as :meth:`obligations`: those ended are left out, those begun added.
+        """
+        ended, begun_toward, _ = self._index
+        return _changed(holders, lambda state: ended.get((state, partner)), begun_toward.get(partner, {}))
+
+    def of(self, holder: int, partners: Mapping[int, frozenset[str]]) -> Mapping[int, frozenset[str]]:
+        """``holder``'s obligations toward each state on the day, from the treaty year's ``partners``."""
+        ended, _, begun_of = self._index
+        return _changed(partners, lambda state: ended.get((holder, state)), begun_of.get(holder, {}))
+
+    @functools.cached_property
+    def _index(self) -> tuple[dict[tuple[int, int], set[str]], _ByState, _ByState]:
+        """The ended duties by ``(holder, partner)``; the begun by partner, then holder, and the reverse."""
+        ended: dict[tuple[int, int], set[str]] = defaultdict(set)
+        for holder, partner, duty in self.ended.duties:
+            ended[holder, partner].add(duty)
+        toward: _ByState = defaultdict(lambda: defaultdict(set))
+        of: _ByState = defaultdict(lambda: defaultdict(set))
+        for holder, partner, duty in self.begun.duties:
+            toward[partner][holder].add(duty)
+            of[holder][partner].add(duty)
+        return ended, toward, of
+
+
+#: ``state -> other state -> obligation kinds``.
+_ByState = dict[int, dict[int, set[str]]]
+
+
+def _changed(
+    known: Mapping[int, frozenset[str]],
+    ended: Callable[[int], set[str] | None],
+    begun: Mapping[int, set[str]],
+) -> Mapping[int, frozenset[str]]:
+    """``known`` (state -> kinds) less the kinds ``ended`` for each state, with those ``begun``."""
+    if not begun and all(ended(state) is None for state in known):
+        return known
+    found = {state: kinds - (ended(state) or set()) for state, kinds in known.items()}
+    for state, kinds in begun.items():
+        found[state] = found.get(state, frozenset()) | kinds
+    return {state: kinds for state, kinds in found.items() if kinds}
 
 
 #: Nothing changed: every tie of the treaty year stands, and none begun since.
