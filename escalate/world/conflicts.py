@@ -25,8 +25,9 @@ from escalate.world.turnover import NOTHING, Turnover
 #: Disputes of the years before a conflict that make its rivalries and co-belligerents.
 RIVALRY_YEARS = 10
 
-#: Graphs already built, by start year and the states gone by the start (see :func:`war_graph`).
-GraphCache = dict[tuple[int, frozenset[int], Turnover], tuple[Any, dict[int, str]]]
+#: Graphs already built, by start year, the states gone and the ties changed by the first day
+#: (see :func:`war_graph`).
+GraphCache = dict[tuple[int, frozenset[int], Turnover], tuple[Scenario, dict[int, str]]]
 
 
 @dataclass(frozen=True)
