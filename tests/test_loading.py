@@ -501,3 +501,23 @@ def test_a_name_written_with_a_combining_accent_is_stored_composed(graph_file):
     assert composed != decomposed and list(s.actors) == [composed, "B"]
     assert s.actors[composed].aliases == (unicodedata.normalize("NFC", "Tu\u0308rk"),)
     assert s.resolve(decomposed) == composed
+
+
+@pytest.mark.parametrize("character", ["\x00", "\x1b", "\x7f", "\x85", "\x9f"])
+def test_a_text_with_a_control_character_is_refused_naming_it(character):
+    from escalate import build_scenario
+
+    with pytest.raises(
+        GraphFileError, match=f"'note' holds a control character \\(U\\+{ord(character):04X}\\)"
+    ):
+        build_scenario(actors={"A": {"note": f"fine{character}text"}})
+
+
+def test_a_text_may_hold_tabs_newlines_and_any_printing_character():
+    import unicodedata
+
+    from escalate import build_scenario
+
+    printing = "".join(chr(c) for c in range(0x20, 0x3000) if unicodedata.category(chr(c)) != "Cc")
+    scenario = build_scenario(actors={"A": {"note": f"line\tone\n{printing}"}})
+    assert scenario.actors["A"].note.endswith(unicodedata.normalize("NFC", printing)[-20:])

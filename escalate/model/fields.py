@@ -14,7 +14,6 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -27,6 +26,8 @@ from escalate.model.elements import (
 )
 
 _Level = TypeVar("_Level", BackingLevel, HostilityLevel)
+#: Unicode's control characters (category Cc) but tab and newline, which a text may hold.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 
 ACTOR_KEYS = (
     "kind", "aliases", "located_in", "members", "collective_defense", "major_power", "likelihood", "source",
@@ -108,6 +109,8 @@ class FieldChecker:
     def unknown_keys(self, table: Mapping[str, Any], allowed: Iterable[str], what: str, line: Any) -> None:
         """Report each key of ``table`` that is not ``allowed``, with a did-you-mean."""
         allowed = list(allowed)
+        if table.keys() <= set(allowed):  # the usual case, asked once per relation of a world graph
+            return
         for key in table:
             if key not in allowed:
                 hint = did_you_mean(close_matches(key, allowed)) or f"; allowed: {', '.join(allowed)}"
@@ -121,10 +124,10 @@ class FieldChecker:
         if not isinstance(value, str) or not value.strip():
             self.problem(line, f"{where}: '{key}' must be a non-empty string, not {show_value(value)}")
             return None
-        control = next((c for c in value if unicodedata.category(c) == "Cc" and c not in "\n\t"), None)
+        control = _CONTROL.search(value)
         if control is not None:  # an escape sequence would reach the terminal that prints it
             self.problem(
-                line, f"{where}: '{key}' holds a control character (U+{ord(control):04X}); remove it"
+                line, f"{where}: '{key}' holds a control character (U+{ord(control[0]):04X}); remove it"
             )
             return None
         return value
@@ -170,7 +173,6 @@ class FieldChecker:
     # -- sources ----------------------------------------------------------------
 
     def level(self, raw: Any, kind: type[_Level], line: int | None, lead: str) -> _Level | None:
-        """The level ``raw`` names in ``kind`` (backing or hostility), or None (reported)."""
         """The level ``raw`` names among ``kind``'s values; else a problem with a did-you-mean."""
         allowed = [lv.value for lv in kind]
         if raw in allowed:
@@ -180,7 +182,6 @@ class FieldChecker:
         return None
 
     def check_source(self, source: Any, sources: Mapping[str, Source], line: int | None, where: str) -> None:
-        """Report a ``source`` that is not the key of one of ``sources``."""
         """A ``source`` must be the key of a source defined under ``[sources]``."""
         if source is None:
             return
