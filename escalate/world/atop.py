@@ -299,7 +299,7 @@ class WorldData:
     ) -> list[dict[str, Any]]:
         """The ATOP obligations of ``year`` between states, as relations (defence in an alliance left out)."""
         relations: list[dict[str, Any]] = []
-        symmetric: set[tuple[str, frozenset[int]]] = set()
+        symmetric: set[tuple[str, int, int]] = set()
         table = self.obligations(year, turnover)
         allied = self.allied(year, turnover)
         for (a, b), duties in sorted(table.items()):
@@ -386,13 +386,13 @@ def world_scenario(folder: str | os.PathLike[str], year: int, *, rivalry_years: 
 
 def _once(
     relations: list[dict[str, Any]],
-    seen: set[tuple[str, frozenset[int]]],
+    seen: set[tuple[str, int, int]],
     kind: str,
     a: int,
     b: int,
     name: dict[int, str],
 ) -> None:
-    key = (kind, frozenset((a, b)))
+    key = (kind, a, b) if a < b else (kind, b, a)
     if key not in seen:
         seen.add(key)
         relations.append({"type": kind, "between": [name[a], name[b]], "source": "atop"})

@@ -62,13 +62,15 @@ class Turnover:
     begun: Ties = field(default_factory=Ties)
 
     def obligations(self, table: Mapping[tuple[int, int], Mapping[str, int]]) -> dict[tuple[int, int], Any]:
-        """A treaty year's ``(holder, partner) -> {obligation: 0/1}``, 0 where ended, 1 where begun."""
-        found = {
-            pair: {duty: int(held and (*pair, duty) not in self.ended.duties) for duty, held in kinds.items()}
-            for pair, kinds in table.items()
-        }  # fmt: skip
-        for holder, partner, duty in self.begun.duties:
-            found.setdefault((holder, partner), dict.fromkeys(DUTIES, 0))[duty] = 1
+        """A treaty year's ``(holder, partner) -> {obligation: 0/1}``, 0 where ended, 1 where begun.
+
+        The rows of the pairs with no change are the table's own (shared, not copied).
+        """
+        found = dict(table)
+        for holder, partner, duty in sorted(self.ended.duties | self.begun.duties):
+            pair = (holder, partner)
+            row = found[pair] = dict(found.get(pair) or dict.fromkeys(DUTIES, 0))
+            row[duty] = int((holder, partner, duty) in self.begun.duties)
         return found
 
     def toward(self, partner: int, holders: Mapping[int, frozenset[str]]) -> Mapping[int, frozenset[str]]:
