@@ -287,6 +287,25 @@ def test_real_wars_leave_out_the_states_gone_before_they_began():
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_graphs_of_a_year_checking_the_relations_they_share_once_are_those_checked_in_full():
+    """The disputes of 1939, on graphs that differ by the ties ended and begun before each day."""
+    from escalate.model import scenario_from_data
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import _war_graph, disputes, war_graph
+
+    data = WorldData(DATA)
+    graphs: dict = {}
+    for dispute in [d for d in disputes(DATA) if d.start.year == 1939]:
+        war_graph(data, dispute, graphs)
+    assert len(graphs) >= 3
+    for key, (graph, _) in graphs.items():
+        assert graph == scenario_from_data(_war_graph(data, *key), path=None)
+    shared = set.intersection(*({id(r) for r in graph.relations} for graph, _ in graphs.values()))
+    smallest = min(len(graph.relations) for graph, _ in graphs.values())
+    assert len(shared) > 0.8 * smallest  # most are the same objects: checked once
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
 def test_real_features_read_from_the_originators_agree_with_each_candidates_own_ties():
     """The features are read from the originators' ties outward; read candidate by candidate instead."""
     import numpy as np

@@ -521,3 +521,63 @@ def test_a_text_may_hold_tabs_newlines_and_any_printing_character():
     printing = "".join(chr(c) for c in range(0x20, 0x3000) if unicodedata.category(chr(c)) != "Cc")
     scenario = build_scenario(actors={"A": {"note": f"line\tone\n{printing}"}})
     assert scenario.actors["A"].note.endswith(unicodedata.normalize("NFC", printing)[-20:])
+
+
+def _two_builds(first, second):
+    """``second`` built after ``first`` with relations checked once, and built on its own."""
+    from escalate.model import scenario_from_data
+    from escalate.model.relation_checks import CheckedRelations
+
+    checked = CheckedRelations()
+    built = scenario_from_data(first, path=None, checked=checked)
+    return (
+        (lambda: scenario_from_data(second, path=None, checked=checked)),
+        (lambda: scenario_from_data(second, path=None)),
+        built,
+    )
+
+
+def test_relations_checked_once_make_the_same_scenario_as_checking_all():
+    actors = {"A": {}, "B": {}, "C": {}, "M": {}}
+    relations = [
+        {"type": "defense_pact", "between": ["A", "B"], "source": "s"},
+        {"type": "hostility", "between": ["B", "C"], "level": "war"},
+        {"type": "mediation", "from": "M", "to": ["A", "C"]},
+        {"type": "backing", "from": "C", "to": "B", "level": "military", "likelihood": 0.4},
+    ]
+    first = {"actors": actors, "relations": relations, "sources": {"s": {"title": "S"}}}
+    second = first | {"relations": [*relations[1:], {"type": "border", "between": ["A", "C"]}]}
+    reused, afresh, built = _two_builds(first, second)
+    assert reused() == afresh()
+    # The three relations of both are the first's own objects, not checked again; the border is new.
+    assert [r in built.relations for r in reused().relations] == [True, True, True, False]
+    assert all(r is b for r, b in zip(reused().relations[:3], built.relations[1:], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda d: d["actors"].pop("C"), "relation #1 (B <-> C): unknown actor 'C'"),
+        (lambda d: d.pop("sources"), "relation #2 (A <-> B): unknown source 's'"),
+        (lambda d: d["relations"][0].update(level="skirmish"), "a hostility's level must be one of"),
+        (lambda d: d["actors"]["C"].update(kind="region"), "a region needs located_in"),
+    ],
+    ids=["actor-gone", "source-gone", "changed-level", "actor-changed"],
+)
+def test_a_relation_checked_before_is_checked_again_where_what_it_rests_on_changed(change, message):
+    import copy
+
+    first = {
+        "actors": {"A": {}, "B": {}, "C": {}},
+        "relations": [
+            {"type": "hostility", "between": ["B", "C"], "level": "war"},
+            {"type": "defense_pact", "between": ["A", "B"], "source": "s"},
+        ],
+        "sources": {"s": {"title": "S"}},
+    }
+    second = copy.deepcopy(first)
+    change(second)
+    reused, afresh, _ = _two_builds(first, second)
+    for build in (reused, afresh):
+        with pytest.raises(GraphFileError, match=__import__("re").escape(message)):
+            build()

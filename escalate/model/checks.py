@@ -29,8 +29,8 @@ from escalate.model.elements import (
     Relation,
     Source,
 )
-from escalate.model.fields import ACTOR_KEYS, SOURCE_KEYS, LineIndex
-from escalate.model.relation_checks import ActorNames, RelationChecker
+from escalate.model.fields import ACTOR_KEYS, SOURCE_KEYS, LineIndex, composed
+from escalate.model.relation_checks import ActorNames, CheckedRelations, RelationChecker
 from escalate.names import folded, has_invisible, look_alike_characters, prints_blank, shown, skeleton
 
 #: How deep regions may nest (a region in a region in ... an actor): the engine walks up this
@@ -56,34 +56,27 @@ def checked_fields(
     path: Path | None,
     text: str | None = None,
     base: Inherited | None = None,
+    checked: CheckedRelations | None = None,
 ) -> dict[str, Any]:
     """The checked fields of a :class:`~escalate.model.Scenario`; one GraphFileError lists every problem.
 
     Every text is read in Unicode's composed form (NFC), so that a name typed with a combining
     accent is the same name as one typed with the accented letter, and is stored that way.
+    Relations found in ``checked`` are taken from it, the others checked and added to it.
     """
     checker = _Checker(path, LineIndex(unicodedata.normalize("NFC", text or "")))
-    return checker.scenario(_composed(data), base)
-
-
-def _composed(value: Any) -> Any:
-    """``value`` with every string in it, keys included, in NFC form."""
-    if isinstance(value, str):
-        return unicodedata.normalize("NFC", value)
-    if isinstance(value, Mapping):
-        keys = [_composed(k) for k in value]
-        if len(set(keys)) < len(keys):  # two keys alike but for their form: the checks name both
-            keys = list(value)
-        return {k: _composed(v) for k, v in zip(keys, value.values(), strict=True)}
-    if isinstance(value, list | tuple):
-        return [_composed(v) for v in value]
-    return value
+    shaped = composed({key: value for key, value in data.items() if key != "relations"})
+    if "relations" in data:  # composed one by one as they are checked (see CheckedRelations)
+        shaped["relations"] = data["relations"]
+    return checker.scenario(shaped, base, checked)
 
 
 class _Checker(RelationChecker):
     """Checks a whole scenario's data: its sources, actors and relations."""
 
-    def scenario(self, data: Mapping[str, Any], base: Inherited | None) -> dict[str, Any]:
+    def scenario(
+        self, data: Mapping[str, Any], base: Inherited | None, checked: CheckedRelations | None
+    ) -> dict[str, Any]:
         self.unknown_keys(data, TOP_KEYS, "top-level key", self.lines.keys.get)
         name = self.text(data, "name", self.lines.keys.get("name"), "the scenario")
         if name is None:
@@ -101,7 +94,7 @@ class _Checker(RelationChecker):
         self.check_actor_links(actors)
         names = ActorNames(actors)
         relations = list(base.relations) if base else []
-        relations.extend(self.relations(data.get("relations", []), names, sources))
+        relations.extend(self.relations(data.get("relations", []), names, sources, checked))
         self.check_duplicate_relations(relations)
         self.check_vicinity(relations)
         if self.problems:

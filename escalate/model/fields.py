@@ -14,6 +14,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 import tomllib
+import unicodedata
 from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any, TypeVar
@@ -38,6 +39,20 @@ RELATION_KEYS = (
     "type", "from", "to", "between", "level", "likelihood", "covers",
     "since", "until", "source", "quote", "note",
 )  # fmt: skip
+
+
+def composed(value: Any) -> Any:
+    """``value`` with every string in it, keys included, in NFC form (a new copy of each table and list)."""
+    if isinstance(value, str):
+        return unicodedata.normalize("NFC", value)
+    if isinstance(value, Mapping):
+        keys = [composed(k) for k in value]
+        if len(set(keys)) < len(keys):  # two keys alike but for their form: the checks name both
+            keys = list(value)
+        return {k: composed(v) for k, v in zip(keys, value.values(), strict=True)}
+    if isinstance(value, list | tuple):
+        return [composed(v) for v in value]
+    return value
 
 
 class LineIndex:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from collections.abc import Set as AbstractSet
 from typing import Any
 
 from escalate.errors import close_matches, did_you_mean, show_value
@@ -16,7 +17,7 @@ from escalate.model.elements import (
     RelationType,
     Source,
 )
-from escalate.model.fields import RELATION_KEYS, FieldChecker
+from escalate.model.fields import RELATION_KEYS, FieldChecker, composed
 
 #: The most ties between parties two land borders apart that a scenario's borders may make
 #: (counted over every border: ``sum of n * (n - 1)`` over parties with ``n`` borders, a bound).
@@ -27,17 +28,30 @@ MAX_VICINITY_TIES = 200_000
 class RelationChecker(FieldChecker):
     """Checks the ``relations`` list of a scenario's data."""
 
-    def relations(self, items: Any, names: ActorNames, sources: Mapping[str, Source]) -> list[Relation]:
-        """The relations of the ``relations`` list; each bad one reported and left out."""
+    def relations(
+        self, items: Any, names: ActorNames, sources: Mapping[str, Source], checked: CheckedRelations | None
+    ) -> list[Relation]:
+        """The relations of the ``relations`` list; each bad one reported and left out.
+
+        Those ``checked`` already holds are taken from it; the others are added to it.
+        """
         if not isinstance(items, list):
             self.problem(
                 self.lines.keys.get("relations"),
-                f"'relations' must be a list of tables, not {show_value(items)}",
+                f"'relations' must be a list of tables, not {show_value(composed(items))}",
             )
             return []
         found = []
+        place = str(self.path) if self.path else "<scenario>"
         for index, item in enumerate(items):
-            relation = self.relation(index, item, names, sources)
+            relation = None
+            if checked is not None:
+                relation = checked.find(item, names.ids, sources, (place, self.lines.relation(index)))
+            if relation is None:
+                item = composed(item)
+                relation = self.relation(index, item, names, sources)
+                if relation is not None and checked is not None:
+                    checked.add(item, relation)
             if relation is not None:
                 found.append(relation)
         return found
@@ -188,7 +202,9 @@ class RelationChecker(FieldChecker):
         """Report a relation written twice (same type, ends and covered territory)."""
         seen: dict[tuple[Any, ...], int] = {}
         for index, r in enumerate(relations):
-            ends: tuple[Any, ...] = (frozenset(r.actors),) if r.type.is_symmetric else (r.origin, r.targets)
+            ends: tuple[Any, ...] = (r.origin, r.targets)
+            if r.type.is_symmetric:  # two parties, either way round
+                ends = (min(r.origin, r.targets[0]), max(r.origin, r.targets[0]))
             key = (r.type, r.level, *ends, r.since, r.until)
             if key in seen:
                 line = r.origin_line[1] if r.origin_line else None
@@ -200,10 +216,81 @@ class RelationChecker(FieldChecker):
                 seen[key] = index
 
 
+class CheckedRelations:
+    """Relations checked once, by the data they were read from, for scenarios built from much the same data.
+
+    The world's graph of each day of a year shares most of its relations with the others of
+    that year: a relation written as one checked before (the same table, equal in every
+    field), naming actors that are actors here by those very names, citing a source there is
+    here and read from the same place, is the relation checked before; only the others are
+    checked. What concerns relations together (duplicates, borders) is checked every time.
+
+    Examples
+    --------
+    >>> from escalate.model import scenario_from_data
+    >>> checked = CheckedRelations()
+    >>> pact = {"type": "defense_pact", "between": ["A", "B"]}
+    >>> first = scenario_from_data({"actors": {"A": {}, "B": {}}, "relations": [pact]}, path=None,
+    ...                            checked=checked)
+    >>> again = scenario_from_data({"actors": {"A": {}, "B": {}, "C": {}}, "relations": [dict(pact)]},
+    ...                            path=None, checked=checked)
+    >>> again.relations[0] is first.relations[0]
+    True
+    """
+
+    def __init__(self) -> None:
+        #: ``(type, from, to, between) -> [(the data as checked, the relation)]``.
+        self._found: dict[Any, list[tuple[dict[str, Any], Relation]]] = {}
+
+    def find(
+        self,
+        item: Any,
+        actors: AbstractSet[str],
+        sources: Mapping[str, Source],
+        origin: tuple[str, int | None],
+    ) -> Relation | None:
+        """The relation checked before from data equal to ``item``, if it stands as it did; else None."""
+        try:
+            found = self._found.get(_written(item), ())
+        except TypeError:  # a value no relation checked before had (a table, say)
+            return None
+        for data, relation in found:
+            if (
+                item == data
+                and relation.origin_line == origin
+                and all(map(actors.__contains__, relation.actors))
+                and all(map(actors.__contains__, relation.covers))
+                and (relation.source is None or relation.source in sources)
+            ):
+                return relation
+        return None
+
+    def add(self, item: dict[str, Any], relation: Relation) -> None:
+        """Keep ``relation``, checked from ``item`` (composed; never changed), if it names actors by id."""
+        names = [*_names(item.get("between")), *_names(item.get("from")), *_names(item.get("to"))]
+        names += _names(item.get("covers"))
+        if names == [*relation.actors, *relation.covers]:  # then its ends are hashable text
+            self._found.setdefault(_written(item), []).append((item, relation))
+
+
+def _names(value: Any) -> list[Any]:
+    return [] if value is None else list(value) if isinstance(value, list) else [value]
+
+
+def _written(item: Any) -> tuple[Any, ...]:
+    """What a relation's data is found by: its type and ends as written (not hashable if they are odd)."""
+    if not isinstance(item, dict):
+        return ()
+    to, between = item.get("to"), item.get("between")
+    return (item.get("type"), item.get("from"), tuple(to) if isinstance(to, list) else to,
+            tuple(between) if isinstance(between, list) else between)  # fmt: skip
+
+
 class ActorNames:
     """Resolves the actor names a file's relations use, with a bounded number of did-you-means."""
 
     def __init__(self, actors: Mapping[str, Actor]) -> None:
+        self.ids = actors.keys()
         self.index = NameIndex(actors.values())
         self.suggestions_left = SUGGESTIONS
 

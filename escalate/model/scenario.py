@@ -40,6 +40,7 @@ from escalate.model.elements import (
     relation_to_data,
 )
 from escalate.model.graph import graph_of_data
+from escalate.model.relation_checks import CheckedRelations
 from escalate.model.tables import relations_frame, scenario_html
 
 
@@ -220,11 +221,13 @@ def scenario_from_data(
     path: Path | None,
     text: str | None = None,
     base: Scenario | None = None,
+    checked: CheckedRelations | None = None,
 ) -> Scenario:
     """Check file-shaped scenario data and build the scenario; one GraphFileError lists every problem.
 
     ``text`` (the file's text) lets problems name their line; ``base`` is the scenario
-    that the data ``extends``.
+    that the data ``extends``; ``checked`` holds relations checked before, to be taken again
+    where the data repeat them (see :class:`~escalate.model.relation_checks.CheckedRelations`).
 
     Examples
     --------
@@ -232,7 +235,7 @@ def scenario_from_data(
     ['A', 'B']
     """
     inherited = Inherited(base.actors, base.relations, base.sources, base.title, base.as_of) if base else None
-    fields = checked_fields(data, path=path, text=text, base=inherited)
+    fields = checked_fields(data, path=path, text=text, base=inherited, checked=checked)
     return Scenario(**fields, path=str(path) if path is not None else None)
 
 

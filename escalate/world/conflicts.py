@@ -17,6 +17,7 @@ from typing import Any
 from escalate.engine.ties import FlareUp
 from escalate.errors import FlareUpError, GraphFileError
 from escalate.model import Scenario, scenario_from_data
+from escalate.model.relation_checks import CheckedRelations
 from escalate.world.atop import WorldData, carried_over
 from escalate.world.data import checked_start, data_file, rows, text_rows
 from escalate.world.naming import GRADES
@@ -284,11 +285,17 @@ def war_graph(data: WorldData, war: War, cache: GraphCache | None = None) -> tup
     key = _eve(data, war.start)
     if cache is not None and key in cache:
         return cache[key]
-    graph = scenario_from_data(_war_graph(data, *key), path=None)
+    if not _year_checked or _year_checked[0][0] != key[0]:
+        _year_checked[:] = [(key[0], CheckedRelations())]
+    graph = scenario_from_data(_war_graph(data, *key), path=None, checked=_year_checked[0][1])
     found = graph, {int(a.aliases[1]): a.id for a in graph.actors.values() if a.kind == "state"}
     if cache is not None:
         cache[key] = found
     return found
+
+
+#: The relations checked in the graphs of the last start year built, which its other graphs share.
+_year_checked: list[tuple[int, CheckedRelations]] = []
 
 
 def treaty_year(data: WorldData, year: int) -> int:
