@@ -1,5 +1,7 @@
-"""The backtest's two sampling jobs, timed in this checkout and another, in turn.
+"""The backtest's graphs and its two sampling jobs, timed in this checkout and another, in turn.
 
+0. the graphs of the disputes below, each built and checked (as the backtest builds them: the
+   graphs of a start year one after another, one per day with ties ended or begun by then);
 1. calibration's draws: :func:`~escalate.world.calibrate.draw_war` on the disputes begun
    from 1978 to 1989 (383), 2,000 samples each, under the shipped table as a proposal;
 2. scoring: :func:`~escalate.engine.conditional.fighting_chances` on the first 60 disputes
@@ -8,7 +10,7 @@
 Each checkout runs in a fresh process of this interpreter (its own ``escalate`` first on the
 path, from its own folder), ``--runs`` times alternately, since this host's speed swings
 from hour to hour. Reports each job's median time, the ratio of this checkout's to the
-baseline's, and whether the two produced the same draws and chances to the byte.
+baseline's, and whether the two produced the same graphs, draws and chances to the byte.
 
     python benchmarks/bench_checkouts.py --baseline ../escalate-old [--data DIR] [--runs 2]
 
@@ -45,10 +47,14 @@ data, graphs = WorldData(folder), {}
 every = conflicts(folder, "mids")
 fitting = sorted((c for c in every if 1978 <= c.start.year < 1990), key=lambda c: c.start.year)
 scored = [c for c in every if c.start.year >= 1990][:60]
+digest = hashlib.sha256()
+start = time.perf_counter()
 for c in fitting + scored:
     war_graph(data, c, graphs)
+graphs_time = time.perf_counter() - start
+for graph, _ in graphs.values():
+    digest.update(repr(graph).encode())
 proposal = calibrate._proposal(LikelihoodTable())
-digest = hashlib.sha256()
 start = time.perf_counter()
 for c in fitting:
     draws = calibrate.draw_war(data, c, proposal, samples=2000, seed=0, graphs=graphs)
@@ -63,7 +69,7 @@ for c in scored:
     if flare is not None:
         chances = fighting_chances(compile_scenario(graph, flare), samples=5000, seed=0)
         digest.update(repr(sorted(chances.items())).encode())
-print(json.dumps({"draws": draws_time, "reading": time.perf_counter() - start,
+print(json.dumps({"graphs": graphs_time, "draws": draws_time, "reading": time.perf_counter() - start,
                   "digest": digest.hexdigest()}))
 """
 
@@ -93,12 +99,16 @@ def main() -> None:
     for _ in range(args.runs):
         results["this checkout"].append(run(ours, data))
         results["baseline"].append(run(theirs, data))
-    for job, what in (("draws", "calibration's draws, 383 disputes"), ("reading", "scoring, 60 disputes")):
+    for job, what in (
+        ("graphs", "their graphs, built and checked"),
+        ("draws", "calibration's draws, 383 disputes"),
+        ("reading", "scoring, 60 disputes"),
+    ):
         mine = statistics.median(float(r[job]) for r in results["this checkout"])
         base = statistics.median(float(r[job]) for r in results["baseline"])
         print(f"{what:36s} this checkout {mine:6.2f} s, baseline {base:6.2f} s, ratio {mine / base:.2f}")
     digests = {r["digest"] for rows in results.values() for r in rows}
-    print("the same draws and chances to the byte" if len(digests) == 1 else "the outputs differ")
+    print("the same graphs, draws and chances to the byte" if len(digests) == 1 else "the outputs differ")
 
 
 if __name__ == "__main__":

@@ -581,3 +581,11 @@ def test_a_relation_checked_before_is_checked_again_where_what_it_rests_on_chang
     for build in (reused, afresh):
         with pytest.raises(GraphFileError, match=__import__("re").escape(message)):
             build()
+
+
+def test_relations_given_as_tuples_from_python_are_read_as_lists():
+    from escalate.model import scenario_from_data
+
+    relations = ({"type": "border", "between": ("A", "B")},)
+    scenario = scenario_from_data({"actors": {"A": {}, "B": {}}, "relations": relations}, path=None)
+    assert [(r.origin, r.targets) for r in scenario.relations] == [("A", ("B",))]

@@ -67,7 +67,8 @@ def checked_fields(
     checker = _Checker(path, LineIndex(unicodedata.normalize("NFC", text or "")))
     shaped = composed({key: value for key, value in data.items() if key != "relations"})
     if "relations" in data:  # composed one by one as they are checked (see CheckedRelations)
-        shaped["relations"] = data["relations"]
+        relations = data["relations"]
+        shaped["relations"] = list(relations) if isinstance(relations, tuple) else relations
     return checker.scenario(shaped, base, checked)
 
 
