@@ -90,7 +90,7 @@ class FlareUp:
         return attacking is not None and self.side_by_belligerent.get(actor) == attacking
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, slots=True)
 class Arc:
     """One directed way a tie can draw ``target`` in once ``source`` is fighting."""
 
