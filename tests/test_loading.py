@@ -589,3 +589,16 @@ def test_relations_given_as_tuples_from_python_are_read_as_lists():
     relations = ({"type": "border", "between": ("A", "B")},)
     scenario = scenario_from_data({"actors": {"A": {}, "B": {}}, "relations": relations}, path=None)
     assert [(r.origin, r.targets) for r in scenario.relations] == [("A", ("B",))]
+
+
+def test_where_the_actors_have_a_problem_every_relation_is_checked_and_named():
+    """An alias that is another actor's name makes that name find the first: the pact is with itself."""
+    first = {"actors": {"A": {}, "B": {}}, "relations": [{"type": "defense_pact", "between": ["A", "B"]}]}
+    second = first | {"actors": {"A": {"aliases": ["B"]}, "B": {}}}
+    reused, afresh, _ = _two_builds(first, second)
+    with pytest.raises(GraphFileError) as fresh_error:
+        afresh()
+    with pytest.raises(GraphFileError) as reused_error:
+        reused()
+    assert "cannot have a relation with itself" in str(fresh_error.value)
+    assert str(reused_error.value) == str(fresh_error.value)

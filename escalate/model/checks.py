@@ -95,7 +95,10 @@ class _Checker(RelationChecker):
         self.check_actor_links(actors)
         names = ActorNames(actors)
         relations = list(base.relations) if base else []
-        relations.extend(self.relations(data.get("relations", []), names, sources, checked))
+        # Only where the actors are sound does every id name its own actor, as a relation taken
+        # again from ``checked`` assumes; else each is checked, and every problem named.
+        relations.extend(self.relations(data.get("relations", []), names, sources,
+                                        None if self.problems else checked))  # fmt: skip
         self.check_duplicate_relations(relations)
         self.check_vicinity(relations)
         if self.problems:

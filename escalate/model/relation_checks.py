@@ -274,6 +274,7 @@ class CheckedRelations:
 
 
 def _names(value: Any) -> list[Any]:
+    """The names a field of a relation's data writes: one, a list, or none."""
     return [] if value is None else list(value) if isinstance(value, list) else [value]
 
 
