@@ -147,6 +147,8 @@ class Turnovers:
             self._places[m.member][m.atopid].append(m)
         self._years: dict[int, tuple[list[_Dated], ...]] = {}
         self._defence_places: dict[tuple[int, int], Spells] | None = None
+        #: When each obligation ``(holder, partner, duty)`` was given, whatever the year (asked year by year).
+        self._given: dict[tuple[int, int, str], Spells] = {}
 
     def __call__(self, year: int, day: dt.date) -> Turnover:
         """The places and obligations of ``year`` over by ``day``, and those begun after it before ``day``."""
@@ -183,14 +185,25 @@ class Turnovers:
         """
         spells: dict[tuple[int, int, str], Spells] = {}
         for (holder, partner), duties in self.obligations.get(year, {}).items():
-            theirs, ours = self._places.get(holder, {}), self._places.get(partner, {})
             held_before = (without or {}).get((holder, partner), {})
             for duty in (d for d, held in duties.items() if held and not held_before.get(d)):
-                found = [_shared(h, p) for atopid in theirs.keys() & ours.keys()
-                         for h in theirs[atopid] if duty in h.duties for p in ours[atopid]]  # fmt: skip
-                if found:
+                if found := self._given_spells(holder, partner, duty):
                     spells[holder, partner, duty] = found
         return spells
+
+    def _given_spells(self, holder: int, partner: int, duty: str) -> Spells:
+        """The spells in which the alliances both were in gave ``holder`` ``duty`` toward ``partner``."""
+        key = (holder, partner, duty)
+        if key not in self._given:
+            theirs, ours = self._places.get(holder, {}), self._places.get(partner, {})
+            self._given[key] = [
+                _shared(h, p)
+                for atopid in theirs.keys() & ours.keys()
+                for h in theirs[atopid]
+                if duty in h.duties
+                for p in ours[atopid]
+            ]
+        return self._given[key]
 
 
 def _shared(a: Membership, b: Membership) -> tuple[dt.date, dt.date | None]:
