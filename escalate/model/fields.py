@@ -124,8 +124,6 @@ class FieldChecker:
     def unknown_keys(self, table: Mapping[str, Any], allowed: Iterable[str], what: str, line: Any) -> None:
         """Report each key of ``table`` that is not ``allowed``, with a did-you-mean."""
         allowed = list(allowed)
-        if table.keys() <= set(allowed):  # the usual case, asked once per relation of a world graph
-            return
         for key in table:
             if key not in allowed:
                 hint = did_you_mean(close_matches(key, allowed)) or f"; allowed: {', '.join(allowed)}"

@@ -69,7 +69,7 @@ class Turnover:
         found = dict(table)
         for holder, partner, duty in sorted(self.ended.duties | self.begun.duties):
             pair = (holder, partner)
-            row = found[pair] = dict(found.get(pair) or dict.fromkeys(DUTIES, 0))
+            row = found[pair] = dict(found[pair] if pair in found else dict.fromkeys(DUTIES, 0))
             row[duty] = int((holder, partner, duty) in self.begun.duties)
         return found
 
