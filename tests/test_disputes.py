@@ -287,6 +287,22 @@ def test_real_wars_leave_out_the_states_gone_before_they_began():
 
 
 @pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
+def test_real_korean_war_graph_holds_the_comrades_of_the_second_world_war():
+    """The Second World War began in 1939, before the Korean War's ten years, and ended in them."""
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import war_graph, wars
+
+    data = WorldData(DATA)
+    (korea,) = [w for w in wars(DATA) if w.name == "Korean"]
+    graph, names = war_graph(data, korea)
+    comrades = {frozenset(r.actors) for r in graph.relations if r.type == "co_belligerence"}
+    for a, b in ((900, 2), (900, 200), (920, 200), (20, 2)):  # Australia, New Zealand, Canada, US, UK
+        assert frozenset((names[a], names[b])) in comrades
+    assert frozenset((names[2], names[365])) in comrades  # the US and the USSR, allies until 1945
+    assert all("begun or ended 1940-1949" in r.note for r in graph.relations if r.type == "co_belligerence")
+
+
+@pytest.mark.skipif(not DATA.is_dir(), reason="shared/data is not present")
 def test_real_graphs_of_a_year_checking_the_relations_they_share_once_are_those_checked_in_full():
     """The disputes of 1939, on graphs that differ by the ties ended and begun before each day."""
     from escalate.model import scenario_from_data
@@ -395,6 +411,10 @@ def test_world_files_with_a_word_for_a_number_are_an_error_at_their_line(data, r
     [
         (mid(7, 2, 1, 3, 2000, 3, 1), "MIDB 5.0.csv:2: sidea 3 is not one of 0 or 1"),
         (mid(7, 2, 1, 3, 0, 1, 1), "MIDB 5.0.csv:2: styear 0 is not a year of the data (1816 on)"),
+        (
+            mid(7, 2, 1, 3, 2000, 1, 1).replace(",2000,1,0,", ",1999,1,0,"),
+            "MIDB 5.0.csv:2: endyear 1999 is before styear 2000",
+        ),
         ("", "MIDB 5.0.csv: the file holds no dispute (only a header?)"),
     ],
 )

@@ -4,9 +4,9 @@ import pytest
 
 from escalate import GraphFileError, LikelihoodTable, escalation_paths, load_scenario
 from escalate.cli import app
-from escalate.world.atop import world_scenario
+from escalate.world.atop import WorldData, world_scenario
 
-from .conftest import SHARED, add_system_year, write
+from .conftest import MID_HEADER, SHARED, add_system_year, write
 
 DATA = SHARED / "data"
 
@@ -89,6 +89,27 @@ def test_rivalries_are_graded_and_dispute_partners_become_co_belligerents(data):
     only = world.without_relations(type="hostility").without_relations(type="defense_pact")
     result = escalation_paths(only, "Beta", "Gamma", initiator="Gamma", likelihoods=table, method="exact")
     assert result.party("Alpha", "Beta").roles["ally"] == pytest.approx(0.4)
+
+
+def test_comrades_are_of_disputes_begun_or_ended_in_the_years_before(data):
+    # The window of 2000 is 1990-1999. Dispute 3 (1985-1992) ended in it: its side A are comrades,
+    # as the allies of 1945 were in 1950. Dispute 4 (1980-2003) neither began nor ended in it;
+    # dispute 5 began in 2000, the year asked about. Neither makes comrades.
+    def row(number, ccode, start, end, side_a):
+        return f"{number},S{ccode},{ccode},1,1,{start},1,12,{end},{side_a},0,0,0,0,0,0,3,1,5\n"
+
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER
+          + row(3, 1, 1985, 1992, 1) + row(3, 2, 1985, 1990, 1) + row(3, 4, 1985, 1992, 0)
+          + row(4, 3, 1980, 2003, 1) + row(4, 4, 1980, 2003, 1) + row(4, 2, 1980, 2003, 0)
+          + row(5, 1, 2000, 2000, 1) + row(5, 3, 2000, 2000, 1) + row(5, 2, 2000, 2000, 0))  # fmt: skip
+    world = world_scenario(data, 2000, rivalry_years=10)
+    (comrades,) = [r for r in world.relations if r.type == "co_belligerence"]
+    assert set(comrades.actors) == {"Alpha", "Beta"}
+    assert comrades.note == "1 dispute begun or ended 1990-1999 on the same side, the latest going in 1992"
+    # Hostility stays with the disputes begun in the window: none here.
+    assert not [r for r in world.relations if r.type == "hostility"]
+    # In 1995 (1985-1994) dispute 4 is still going but began in 1980: only dispute 3 counts.
+    assert WorldData(data).comrades(1985, 1994) == {frozenset((1, 2)): (1, 1992)}
 
 
 @pytest.mark.parametrize(

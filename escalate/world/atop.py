@@ -60,6 +60,7 @@ from escalate.model import Scenario, scenario_from_data
 from escalate.world.data import SOURCES, data_file, rows
 from escalate.world.naming import GRADE_WORDS, GRADES, alliance_name, dispute_grade, unique_names
 from escalate.world.readers import (
+    Dispute,
     gone_by,
     read_borders,
     read_disputes,
@@ -115,7 +116,7 @@ class WorldData:
         #: ``(year, day) -> Turnover``: the year's alliance places and obligations over by the day,
         #: and those begun after the year and before the day.
         self.turnover = Turnovers(self.memberships, self.atop)
-        self.disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
+        self.disputes: dict[int, Dispute] = {}
         #: ``(dispute, ccode) -> (hostility level 1-5, fatality code)`` of each participant.
         self.actions: dict[tuple[int, int], tuple[int, int]] = {}
         if with_disputes:
@@ -207,7 +208,7 @@ class WorldData:
         ``threat``; the pair's grade is the worst over its disputes.
         """
         found: dict[frozenset[int], tuple[str, int, int]] = {}
-        for number, (year, sides) in self.disputes.items():
+        for number, (year, _, sides) in self.disputes.items():
             if not first <= year <= last:
                 continue
             for a in sides[1]:
@@ -224,27 +225,26 @@ class WorldData:
         return found
 
     def comrades(self, first: int, last: int) -> dict[frozenset[int], tuple[int, int]]:
-        """States on the same side of a dispute begun in ``first..last``: ``pair -> (disputes, latest)``."""
+        """States on the same side of a dispute of ``first..last``: ``pair -> (disputes, latest year)``.
+
+        A dispute counts when it began in those years or ended in them: the states that fought
+        side by side until 1945 are comrades in 1950, though their war began in 1939. One begun
+        before ``first`` and still going after ``last`` does not, nor one begun after ``last``
+        (never the conflict asked about). The latest year is the last of ``first..last`` in
+        which one of the pair's disputes was going.
+        """
         found: dict[frozenset[int], tuple[int, int]] = {}
-        for year, sides in self.disputes.values():
-            if not first <= year <= last:
+        for start, end, sides in self.disputes.values():
+            if not (first <= start <= last or first <= end <= last):
                 continue
+            going = min(end, last)
             for side in sides.values():
                 for a in side:
                     for b in side:
                         if a < b:
-                            count, latest = found.get(frozenset((a, b)), (0, year))
-                            found[frozenset((a, b))] = (count + 1, max(latest, year))
+                            count, latest = found.get(frozenset((a, b)), (0, going))
+                            found[frozenset((a, b))] = (count + 1, max(latest, going))
         return found
-
-    def shared_disputes(self, first: int, last: int) -> set[frozenset[int]]:
-        """Pairs of states in the same dispute (either side) that began in ``first..last``."""
-        pairs: set[frozenset[int]] = set()
-        for year, sides in self.disputes.values():
-            if first <= year <= last:
-                parties = sides[0] | sides[1]
-                pairs |= {frozenset((a, b)) for a in parties for b in parties if a != b}
-        return pairs
 
     def scenario_data(
         self,
@@ -324,15 +324,15 @@ class WorldData:
     def _dispute_relations(
         self, rivalries: tuple[int, int], states: Mapping[int, Any], name: dict[int, str]
     ) -> list[dict[str, Any]]:
-        """Hostility (graded) between sides of the disputes begun in ``rivalries``, then co-belligerence."""
+        """Hostility (graded) from the disputes begun in ``rivalries``; co-belligerence (:meth:`comrades`)."""
         relations: list[dict[str, Any]] = []
-        begun = f"begun {rivalries[0]}-{rivalries[1]}"
+        years = f"{rivalries[0]}-{rivalries[1]}"
         grades = self.rivalry_grades(*rivalries)
         for pair in sorted(grades, key=sorted):
             a, b = sorted(pair)
             if a in states and b in states:
                 grade, count, latest = grades[pair]
-                note = f"{count} dispute{'s' if count > 1 else ''} {begun}"
+                note = f"{count} dispute{'s' if count > 1 else ''} begun {years}"
                 note += f", the latest in {latest}; the worst: {GRADE_WORDS[grade]}"
                 relations.append({"type": "hostility", "between": [name[a], name[b]], "level": grade,
                                   "source": "mid", "note": note})  # fmt: skip
@@ -341,8 +341,8 @@ class WorldData:
             a, b = sorted(pair)
             if a in states and b in states:
                 count, latest = comrades[pair]
-                note = f"{count} dispute{'s' if count > 1 else ''} {begun} on the same side"
-                note += f", the latest in {latest}"
+                note = f"{count} dispute{'s' if count > 1 else ''} begun or ended {years}"
+                note += f" on the same side, the latest going in {latest}"
                 relations.append({"type": "co_belligerence", "between": [name[a], name[b]],
                                   "source": "mid", "note": note})  # fmt: skip
         return relations

@@ -164,22 +164,36 @@ def read_memberships(folder: str | os.PathLike[str]) -> list[Membership]:
     return found
 
 
+class Dispute(NamedTuple):
+    """One MID dispute: the year it began, the year its last participant left it, its two sides."""
+
+    start: int
+    end: int
+    sides: dict[int, set[int]]  # 1: side A (the first militarized action), 0: side B
+
+
 def read_disputes(
     folder: str | os.PathLike[str],
-) -> tuple[dict[int, tuple[int, dict[int, set[int]]]], dict[tuple[int, int], tuple[int, int]]]:
-    """MID 5.0: ``(dispute -> (start year, sides), (dispute, state) -> (hostility, fatality))``.
+) -> tuple[dict[int, Dispute], dict[tuple[int, int], tuple[int, int]]]:
+    """MID 5.0: ``(dispute -> Dispute, (dispute, state) -> (hostility, fatality))``.
 
-    A start out of range or a side other than 0 or 1 is an error; so is a file with no dispute.
+    A start out of range, an end before it or a side other than 0 or 1 is an error; so is a
+    file with no dispute.
     """
-    disputes: dict[int, tuple[int, dict[int, set[int]]]] = {}
+    disputes: dict[int, Dispute] = {}
     actions: dict[tuple[int, int], tuple[int, int]] = {}
-    fields = ("dispnum", "ccode", "styear", "stmon", "stday", "sidea", "hostlev", "fatality")
+    fields = ("dispnum", "ccode", "styear", "stmon", "stday", "endyear", "sidea", "hostlev", "fatality")
+    path = data_file(folder, "mids")
     for line, party in rows(folder, "mids", fields):
-        checked_start(data_file(folder, "mids"), line, party, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
-        _, sides = disputes.setdefault(party["dispnum"], (party["styear"], {0: set(), 1: set()}))
-        sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
-        actions[(party["dispnum"], party["ccode"])] = (party["hostlev"], party["fatality"])
+        checked_start(path, line, party, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
+        if party["endyear"] < party["styear"]:
+            raise GraphFileError(path, [f"{path}:{line}: endyear {party['endyear']} is before styear "
+                                        f"{party['styear']}"])  # fmt: skip
+        number = party["dispnum"]
+        known = disputes.get(number) or Dispute(party["styear"], party["endyear"], {0: set(), 1: set()})
+        known.sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
+        disputes[number] = known._replace(end=max(known.end, party["endyear"]))
+        actions[(number, party["ccode"])] = (party["hostlev"], party["fatality"])
     if not disputes:
-        path = data_file(folder, "mids")
         raise GraphFileError(path, [f"{path}: the file holds no dispute (only a header?)"])
     return disputes, actions
