@@ -4,7 +4,7 @@ With the default table (fitted on every war and militarized dispute) the model m
 outside states flock to a flare-up: in each of these no outside state fought. The credibility
 issue's bar: at most 0.5 outside state combatants expected, no single state above 0.25.
 README ("Plausible where nothing happened") lists them; Syria-Turkey 2012 and Russia-Georgia
-2008, the closest to the bar, expect about 0.43 and 0.30.
+2008, the closest to the bar, expect about 0.34 and 0.29.
 """
 
 import pytest
