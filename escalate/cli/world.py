@@ -43,7 +43,12 @@ def import_atop_cmd(
         ),
     ] = None,
     rivalry_years: Annotated[
-        int, typer.Option(min=0, help="Add hostility from disputes begun in the N years before.")
+        int,
+        typer.Option(
+            min=0,
+            help="Add hostility from disputes begun in the N years before, co-belligerence from those "
+            "begun or ended in them.",
+        ),
     ] = 0,
 ) -> None:
     """Build the international system of a year, or of a day: COW states and ATOP 5.1 obligations.

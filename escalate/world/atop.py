@@ -17,7 +17,8 @@ that year (COW Direct Contiguity, land or river) become ``border`` relations, an
 major powers of the year are marked ``major_power``. With ``rivalry_years = N``, states on
 opposite sides of a dispute (MID) begun in the N years before become ``hostility``, graded
 by the worst it came to (``war``, ``fatal``, ``force``, ``threat``; see
-:class:`~escalate.model.HostilityLevel`), with the count and the latest year in its note.
+:class:`~escalate.model.HostilityLevel`), with the count and the latest year in its note; states
+on the same side of a dispute begun or ended in those years, ``co_belligerence``.
 
 Examples
 --------

@@ -13,8 +13,8 @@ The *candidates* of a conflict are all COW system members in its start year exce
 originators. Each conflict is asked of a graph built from data before it: ATOP obligations
 and major powers of the year before (less the alliance ties over by its first day, with those
 signed in its year before that day: :mod:`~escalate.world.turnover`), land borders in force in
-the start year, and hostility from disputes begun in the ten years before (never the conflict
-itself). A state
+the start year, hostility from disputes begun in the ten years before (never the conflict
+itself) and co-belligerence from those begun or ended in them. A state
 counts as drawn in when the model has it fight (as an ally), not merely support a side.
 
 Likelihoods are fitted out of sample: on the other wars for each war (leave one out), or

@@ -144,7 +144,8 @@ def _war_graph(
     once their heirs have taken them over. The alliance places and obligations change by the
     ``turnover`` to the war's first day (:mod:`~escalate.world.turnover`): those over by then
     are left out, those begun in ``year`` before it are in. Hostility comes from the disputes
-    begun in the ``rivalry_years`` before ``year`` (none with 0).
+    begun in the ``rivalry_years`` before ``year`` (none with 0), co-belligerence from those
+    begun or ended in them.
     """
     graph = data.scenario_data(
         treaty_year(data, year),
