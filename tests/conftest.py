@@ -130,8 +130,10 @@ MID_HEADER = (
 )
 
 
-def mid(number, ccode, day, month, year, side_a, orig, hostility=3):
-    return f"{number},S{ccode},{ccode},{day},{month},{year},1,12,{year},{side_a},0,0,0,0,0,0,{hostility},{orig},5\n"
+def mid(number, ccode, day, month, year, side_a, orig, hostility=3, end=None):
+    """A MIDB row: the participant from ``day``/``month``/``year`` to 1 December of ``end`` (default ``year``)."""
+    end = year if end is None else end
+    return f"{number},S{ccode},{ccode},{day},{month},{year},1,12,{end},{side_a},0,0,0,0,0,0,{hostility},{orig},5\n"
 
 
 @pytest.fixture

@@ -412,7 +412,7 @@ def test_world_files_with_a_word_for_a_number_are_an_error_at_their_line(data, r
         (mid(7, 2, 1, 3, 2000, 3, 1), "MIDB 5.0.csv:2: sidea 3 is not one of 0 or 1"),
         (mid(7, 2, 1, 3, 0, 1, 1), "MIDB 5.0.csv:2: styear 0 is not a year of the data (1816 on)"),
         (
-            mid(7, 2, 1, 3, 2000, 1, 1).replace(",2000,1,0,", ",1999,1,0,"),
+            mid(7, 2, 1, 3, 2000, 1, 1, end=1999),
             "MIDB 5.0.csv:2: endyear 1999 is before styear 2000",
         ),
         ("", "MIDB 5.0.csv: the file holds no dispute (only a header?)"),

@@ -6,7 +6,7 @@ from escalate import GraphFileError, LikelihoodTable, escalation_paths, load_sce
 from escalate.cli import app
 from escalate.world.atop import WorldData, world_scenario
 
-from .conftest import MID_HEADER, SHARED, add_system_year, write
+from .conftest import MID_HEADER, SHARED, add_system_year, mid, write
 
 DATA = SHARED / "data"
 
@@ -96,7 +96,7 @@ def test_comrades_are_of_disputes_begun_or_ended_in_the_years_before(data):
     # as the allies of 1945 were in 1950. Dispute 4 (1980-2003) neither began nor ended in it;
     # dispute 5 began in 2000, the year asked about. Neither makes comrades.
     def row(number, ccode, start, end, side_a):
-        return f"{number},S{ccode},{ccode},1,1,{start},1,12,{end},{side_a},0,0,0,0,0,0,3,1,5\n"
+        return mid(number, ccode, 1, 1, start, side_a, 1, end=end)
 
     write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER
           + row(3, 1, 1985, 1992, 1) + row(3, 2, 1985, 1990, 1) + row(3, 4, 1985, 1992, 0)

@@ -243,8 +243,8 @@ class WorldData:
                 for a in side:
                     for b in side:
                         if a < b:
-                            count, latest = found.get(frozenset((a, b)), (0, going))
-                            found[frozenset((a, b))] = (count + 1, max(latest, going))
+                            count, latest = found.get(pair := frozenset((a, b)), (0, going))
+                            found[pair] = (count + 1, max(latest, going))
         return found
 
     def scenario_data(
