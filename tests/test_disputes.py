@@ -509,6 +509,46 @@ def test_a_years_conflicts_go_to_the_same_worker_every_time_so_its_graphs_are_bu
     assert len(set(rounds[0].values())) == 2
 
 
+def _freeze_count(data, graphs, conflict):
+    import gc
+
+    return gc.get_freeze_count()
+
+
+def _build_graph(data, graphs, conflict):
+    from escalate.world.conflicts import war_graph
+
+    war_graph(data, conflict, graphs)
+
+
+@pytest.mark.parametrize("jobs", [1, 2])
+def test_the_graphs_a_pool_keeps_are_frozen_out_of_the_collectors_sight_and_thawed_at_close(disputes, jobs):
+    """A full collection walks every tracked object: kept graphs made them slow (see parallel.py)."""
+    import gc
+
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts
+    from escalate.world.parallel import Workers
+
+    found = conflicts(disputes, "mids")
+    assert gc.get_freeze_count() == 0
+    with Workers(WorldData(disputes), jobs=jobs) as workers:
+        before = workers.map(_freeze_count, found)
+        workers.map(_build_graph, found)
+        after = workers.map(_freeze_count, found)
+        assert all(after[n] > before[n] > 0 for n in before)  # the world data, then the graphs too
+    assert gc.get_freeze_count() == 0  # this process's objects are collected again
+    # What someone else froze stays frozen.
+    gc.freeze()
+    try:
+        frozen = gc.get_freeze_count()
+        with Workers(WorldData(disputes), jobs=1) as workers:
+            workers.map(_build_graph, found)
+        assert gc.get_freeze_count() >= frozen
+    finally:
+        gc.unfreeze()
+
+
 @pytest.mark.parametrize(
     "error",
     [

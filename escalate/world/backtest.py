@@ -31,6 +31,7 @@ are trained on the same training conflicts with the same features.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import os
 import sys
@@ -125,8 +126,8 @@ def predict(
     """
     data = data or (workers.data if workers is not None else WorldData(folder))
     chosen = [c for c in conflicts(folder, kind) if only is None or only(c)]
-    pool = workers or Workers(data, jobs=1)
-    model = pool.map(_model_task, chosen, likelihoods, samples, seed, what="scoring")
+    with contextlib.nullcontext(workers) if workers is not None else Workers(data, jobs=1) as pool:
+        model = pool.map(_model_task, chosen, likelihoods, samples, seed, what="scoring")
     features = features or ConflictFeatures(data)
     predictions = []
     for c in chosen:

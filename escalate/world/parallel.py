@@ -8,10 +8,18 @@ came), so the graphs of calibration's rounds and of the scoring that follows are
 once in all, not once per worker. Where fork is unavailable, or with one job, everything
 runs in this process. Results come back keyed by conflict number, so the outcome does not
 depend on the number of jobs.
+
+What the pool keeps for its life (the world data, the graphs) is moved out of the garbage
+collector's sight (:func:`gc.freeze`) once made: a full collection walks every object it
+tracks, and with the graphs of a worker's years tracked, collections took a sixth of the
+disputes backtest's processor time (298 s of user time against 242 with them frozen). Frozen
+before the fork, the parent's objects also stay shared with the workers (a collection writes
+to every object it walks, which copies the memory page).
 """
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 import sys
@@ -42,8 +50,23 @@ def default_jobs() -> int:
 def _run_year(
     task: Task[Result], conflicts: Sequence[War], arguments: tuple[Any, ...]
 ) -> list[tuple[int, Result]]:
-    data, graphs = _inherited["data"], _inherited["graphs"]
-    return [(c.number, task(data, graphs, c, *arguments)) for c in conflicts]
+    return _run(task, _inherited["data"], _inherited["graphs"], conflicts, arguments)
+
+
+def _run(
+    task: Task[Result],
+    data: WorldData,
+    graphs: GraphCache,
+    conflicts: Sequence[War],
+    arguments: tuple[Any, ...],
+) -> list[tuple[int, Result]]:
+    """``task`` on each conflict; then, after a collection, the graphs it added to ``graphs`` frozen."""
+    before = len(graphs)
+    found = [(c.number, task(data, graphs, c, *arguments)) for c in conflicts]
+    if len(graphs) > before:  # kept for the pool's life: out of the collector's sight (see above)
+        gc.collect()  # first the garbage of building them, which a freeze would keep for good
+        gc.freeze()
+    return found
 
 
 class Workers:
@@ -57,6 +80,10 @@ class Workers:
         self.graphs: GraphCache = {}  # this process's graphs, when it does the work itself
         self._pools: list[ProcessPoolExecutor] = []
         self._home: dict[int, int] = {}  # start year -> the worker that keeps its graphs
+        # Objects frozen before the pool, to be left so (others' freezing is not undone at close).
+        self._thaw = gc.get_freeze_count() == 0
+        gc.collect()
+        gc.freeze()
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             _inherited.update(data=data, graphs={})
             fork = multiprocessing.get_context("fork")
@@ -79,6 +106,9 @@ class Workers:
         if self._pools:
             self._pools = []
             _inherited.clear()
+        if self._thaw:
+            gc.unfreeze()  # this process's objects, the graphs it kept included, collected again
+            self._thaw = False
 
     def map(
         self, task: Task[Result], conflicts: Sequence[War], *arguments: Any, what: str = ""
@@ -95,7 +125,7 @@ class Workers:
         done = 0
         if not self._pools:
             for group in groups:
-                found.update((c.number, task(self.data, self.graphs, c, *arguments)) for c in group)
+                found.update(_run(task, self.data, self.graphs, group, arguments))
                 done += len(group)
                 self._show(what, done, len(conflicts))
             return found
