@@ -452,6 +452,13 @@ def test_the_fit_scores_a_table_as_reweighting_each_sample_one_by_one_would():
     assert sorted(ahead._groups, key=str) == [(0, 2), 0, 1, 2]
     assert np.array_equal(ahead.log_likelihood(table, 1, values), by_value)
     assert np.array_equal(ahead.log_likelihood(table, (0, 2), moves), together)
+    # The arrays each scoring thread keeps from call to call (made for a longer grid, then
+    # reused for shorter ones, on one thread or two) change no score.
+    stack.log_likelihood(table, 1, np.linspace(0.001, 0.99, 41))
+    assert np.array_equal(stack.log_likelihood(table, 1, values), by_value)
+    with ThreadPoolExecutor(2) as threads:
+        assert np.array_equal(stack.log_likelihood(table, 1, values, threads=threads, jobs=2), by_value)
+        assert np.array_equal(stack.log_likelihood(table, (0, 2), moves, threads=threads, jobs=2), together)
 
 
 def test_rows_of_counts_are_numbered_in_the_order_of_their_counts_with_room_or_without():
