@@ -187,6 +187,8 @@ class Stack:
             drop = np.log1p(-values) - np.log1p(-table[list(keys)])
             # (values, 2 per key): per event that fired, that did not, key after key
             moves = np.stack([shift, drop], axis=2).reshape(len(values), 2 * len(keys))
+        # Gathers write into kept arrays (see Scratch); ``mode="clip"`` lets numpy write there directly
+        # (a take that checks its indices buffers its output) and never clips: Groups.of made them.
         arrays = self._scratch.setdefault(threading.get_ident(), Scratch())
         rows = len(groups.rows)
         base = np.take(weights, groups.rows, out=arrays.get("base", (rows,)), mode="clip")
