@@ -406,6 +406,17 @@ def test_world_files_with_a_word_for_a_number_are_an_error_at_their_line(data, r
     assert "Traceback" not in result.output and not (data / "w.toml").exists()
 
 
+def test_the_disputes_replayed_are_checked_by_the_same_rule_as_the_world_read(data):
+    # The backtest's list of disputes reads the MIDB file too: an end year before the start
+    # is the same error at the same line.
+    from escalate.errors import GraphFileError
+    from escalate.world.conflicts import conflicts
+
+    write(data, "cow_mid_v5.0/MIDB 5.0.csv", MID_HEADER + mid(7, 2, 1, 3, 2000, 1, 1, end=1999))
+    with pytest.raises(GraphFileError, match="MIDB 5.0.csv:2: endyear 1999 is before styear 2000"):
+        conflicts(data, "mids")
+
+
 @pytest.mark.parametrize(
     ("row", "message"),
     [

@@ -73,8 +73,8 @@ def disputes(folder: str | os.PathLike[str]) -> list[War]:
     first militarized action: its originators are the initiators. ``number`` is the MID
     dispute number plus :data:`DISPUTE_NUMBERS` (so that it never clashes with a war's).
     """
-    columns = ("dispnum", "ccode", "stday", "stmon", "styear", "sidea", "orig")
-    by_dispute = _grouped(folder, "mids", columns, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
+    columns = ("dispnum", "ccode", "stday", "stmon", "styear", "endyear", "sidea", "orig")
+    by_dispute = _grouped(folder, "mids", columns, ("styear", "stmon", "stday"), ("sidea", (0, 1)), "endyear")
     found = []
     for number in sorted(by_dispute):
         parties = by_dispute[number]
@@ -89,13 +89,13 @@ def disputes(folder: str | os.PathLike[str]) -> list[War]:
 
 def _grouped(
     folder: str | os.PathLike[str], role: str, columns: tuple[str, ...], date: tuple[str, str, str],
-    side: tuple[str, tuple[int, int]],
+    side: tuple[str, tuple[int, int]], end: str | None = None,
 ) -> dict[int, list[dict[str, int]]]:  # fmt: skip
     """The checked rows of a conflict file by conflict number (its first column); none is an error."""
     path = data_file(folder, role)
     grouped: dict[int, list[dict[str, int]]] = defaultdict(list)
     for line, row in rows(folder, role, columns):
-        checked_start(path, line, row, date, side)
+        checked_start(path, line, row, date, side, end)
         grouped[row[columns[0]]].append(row)
     if not grouped:
         raise GraphFileError(path, [f"{path}: the file holds no conflict (only a header?)"])

@@ -91,9 +91,13 @@ def text_rows(
 
 
 def checked_start(
-    path: Path, line: int, row: dict[str, int], date: tuple[str, str, str], side: tuple[str, tuple[int, int]]
-) -> None:
-    """A row's start date (month and day -9 or 0 when unknown) and side, or an error at file:line."""
+    path: Path, line: int, row: dict[str, int], date: tuple[str, str, str], side: tuple[str, tuple[int, int]],
+    end: str | None = None,
+) -> None:  # fmt: skip
+    """A row's start date (month and day -9 or 0 when unknown) and side, or an error at file:line.
+
+    With ``end``, the column of the row's end year, that year must not come before the start's.
+    """
     year, month, day = (row[c] for c in date)
     problem = None
     if not 1816 <= year <= 2100:
@@ -104,6 +108,8 @@ def checked_start(
         problem = f"{date[2]} {day} is not a day of that month (or -9 when unknown)"
     elif row[side[0]] not in side[1]:
         problem = f"{side[0]} {row[side[0]]} is not one of {side[1][0]} or {side[1][1]}"
+    elif end is not None and row[end] < year:
+        problem = f"{end} {row[end]} is before {date[0]} {year}"
     if problem:
         raise GraphFileError(path, [f"{path}:{line}: {problem}"])
 

@@ -63,10 +63,18 @@ def _run(
     """``task`` on each conflict; then, after a collection, the graphs it added to ``graphs`` frozen."""
     before = len(graphs)
     found = [(c.number, task(data, graphs, c, *arguments)) for c in conflicts]
-    if len(graphs) > before:  # kept for the pool's life: out of the collector's sight (see above)
-        gc.collect()  # first the garbage of building them, which a freeze would keep for good
-        gc.freeze()
+    if len(graphs) > before:  # kept for the pool's life
+        _out_of_sight()
     return found
+
+
+def _out_of_sight() -> None:
+    """Move every object of this process out of the collector's sight (see above), its garbage first.
+
+    Frozen garbage would be kept for good.
+    """
+    gc.collect()
+    gc.freeze()
 
 
 class Workers:
@@ -82,8 +90,7 @@ class Workers:
         self._home: dict[int, int] = {}  # start year -> the worker that keeps its graphs
         # Objects frozen before the pool, to be left so (others' freezing is not undone at close).
         self._thaw = gc.get_freeze_count() == 0
-        gc.collect()
-        gc.freeze()
+        _out_of_sight()
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
             try:
                 self._fork()

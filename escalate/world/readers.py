@@ -185,10 +185,7 @@ def read_disputes(
     fields = ("dispnum", "ccode", "styear", "stmon", "stday", "endyear", "sidea", "hostlev", "fatality")
     path = data_file(folder, "mids")
     for line, party in rows(folder, "mids", fields):
-        checked_start(path, line, party, ("styear", "stmon", "stday"), ("sidea", (0, 1)))
-        if party["endyear"] < party["styear"]:
-            raise GraphFileError(path, [f"{path}:{line}: endyear {party['endyear']} is before styear "
-                                        f"{party['styear']}"])  # fmt: skip
+        checked_start(path, line, party, ("styear", "stmon", "stday"), ("sidea", (0, 1)), end="endyear")
         number = party["dispnum"]
         known = disputes.get(number) or Dispute(party["styear"], party["endyear"], {0: set(), 1: set()})
         known.sides[1 if party["sidea"] == 1 else 0].add(party["ccode"])
