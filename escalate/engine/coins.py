@@ -133,7 +133,10 @@ class Draws:
         # One number per row: (sample, coin) above, the answer in the lowest bit, so that a plain
         # sort of numbers (faster than the stable argsort of np.unique(return_index=True), or its
         # hashing) finds the distinct rows; 32 bits where they suffice (a sample's coins make
-        # short keys), and the coin's bits a power of two, split by shifts and masks.
+        # short keys), and the coin's bits a power of two, split by shifts and masks. Each step of
+        # the cascade adds its rows in order of sample, so the numbers come in a few thousand
+        # ascending runs: numpy's stable sort (a merge of runs, for 32 and 64 bits) sorted the
+        # 390,000 of a dispute in 1.5 ms, its quicksort in 10 (the same array, numbers being numbers).
         shift = int(coin.max()).bit_length()
         wide = int(sample.max()).bit_length() + shift + 1 > 31
         key: Any = sample.astype(np.int64 if wide else np.int32)
@@ -141,7 +144,7 @@ class Draws:
         key |= coin
         key <<= 1
         key |= fired.astype(bool)
-        key.sort()
+        key.sort(kind="stable")
         key = key[np.append(True, key[1:] != key[:-1])]
         asked = key >> 1
         if len(asked) and (asked[1:] == asked[:-1]).any():
