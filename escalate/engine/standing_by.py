@@ -19,7 +19,6 @@ their numbers.
 
 from __future__ import annotations
 
-import dataclasses
 from collections import defaultdict
 
 from escalate.engine.ties import Arc, Arcs, FlareUp, Strength
@@ -94,13 +93,13 @@ def how_alliances_stand_by(
 
     def restated(arc: Arc) -> Arc:
         if arc.key == "collective_defense.member" and arc.source in coalitions:
-            return dataclasses.replace(arc, likelihood=coalition_member, key="stand_by.coalition_member")
+            return arc._replace(likelihood=coalition_member, key="stand_by.coalition_member")
         if arc.role is not Role.ALLIANCE or not (arc.offensive or arc.follows):
             return arc  # not an alliance's own call to stand by or follow
         if arc.target in split:
-            return dataclasses.replace(arc, likelihood=0.0)
+            return arc._replace(likelihood=0.0)
         if arc.offensive and arc.target in coalitions:
-            return dataclasses.replace(arc, likelihood=coalition, key="stand_by.coalition")
+            return arc._replace(likelihood=coalition, key="stand_by.coalition")
         return arc
 
     return tuple(map(restated, arcs))

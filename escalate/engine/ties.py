@@ -90,11 +90,15 @@ class FlareUp:
         return attacking is not None and self.side_by_belligerent.get(actor) == attacking
 
 
-@dataclass(frozen=True, slots=True)
-class Arc:
-    """One directed way a tie can draw ``target`` in once ``source`` is fighting."""
+class Arc(NamedTuple):
+    """One directed way a tie can draw ``target`` in once ``source`` is fighting.
 
-    index: int
+    A named tuple, not a frozen dataclass: as immutable, and made in a third of the time (a
+    world graph compiles thousands of arcs, again for every flare-up's day and table; a
+    frozen dataclass sets each of its fields through ``object.__setattr__``).
+    """
+
+    index: int  # type: ignore[assignment]  # its place among the arcs (tuple.index is not used)
     source: str
     target: str
     relation: Relation
