@@ -207,6 +207,50 @@ def test_the_bootstrap_measured_in_threads_gives_the_intervals_it_gives_in_one()
     assert one["auc"][0] < one["auc"][1] and one["auc"][0] > 0.5
 
 
+def test_a_draw_measured_by_its_counts_per_conflict_equals_the_pairs_weighed_to_the_bit():
+    from escalate.world.scores import (
+        ClusterRanked,
+        Ranked,
+        brier,
+        cluster_index,
+        cluster_intervals,
+        score_intervals,
+    )
+
+    rng = np.random.default_rng(11)
+    for share in (0.0, 0.05, 0.4):  # no joiner at all, few, many
+        clusters = rng.integers(0, 30, 1500) * 3  # labels, not places: 0, 3, 6, ...
+        labels = rng.random(1500) < share
+        scores = np.round(rng.random(1500), 2)  # many ties, joiners' among them
+        ranked = Ranked(scores, labels)
+        names, cluster = cluster_index(clusters)
+        drawn = ClusterRanked(ranked, cluster, len(names))
+        for _ in range(25):
+            taken = np.bincount(rng.integers(0, len(names), len(names)), minlength=len(names))
+            weights = taken[cluster].astype(float)
+            for mine, theirs in (
+                (drawn.auc, ranked.auc),
+                (drawn.average_precision, ranked.average_precision),
+            ):
+                got, expected = mine(taken), theirs(weights)
+                assert got == expected or (np.isnan(got) and np.isnan(expected))
+    # The summary's intervals: the same as measuring every pair's weight.
+    labels = rng.random(1500) < 0.1
+    model, rule = Ranked(rng.random(1500) + labels * 0.2, labels), Ranked(rng.integers(0, 4, 1500), labels)
+    found = score_intervals(
+        clusters, {"model": (model, model.scores), "rule": (rule, rule.scores / 3)}, lead_over="model", seed=2
+    )
+    by_pairs = cluster_intervals(clusters, {
+        "model/auc": model.auc, "rule/average_precision": rule.average_precision,
+        "rule/lead": lambda w: model.auc(w) - rule.auc(w),
+        "rule/brier": lambda w: brier(rule.scores / 3, labels, w),
+    }, seed=2)  # fmt: skip
+    assert {name: found[name] for name in by_pairs} == by_pairs
+    assert set(found) == {
+        f"{n}/{m}" for n in ("model", "rule") for m in ("auc", "average_precision", "brier")
+    } | {"rule/lead"}
+
+
 def test_the_plot_has_three_panels_with_every_score_and_a_legend(disputes, runner, tmp_path):
     from matplotlib.image import imread
 

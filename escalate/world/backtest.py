@@ -53,7 +53,20 @@ from escalate.world.calibrate import rolling as rolling_tables
 from escalate.world.conflicts import KIND_NOUNS, GraphCache, War, conflicts, war_flare_up, war_graph
 from escalate.world.features import BASELINES, FEATURES, ConflictFeatures, baseline_scores
 from escalate.world.parallel import Workers, stderr_progress
-from escalate.world.scores import LOG_EDGES, Ranked, auc, brier, calibration, cluster_intervals, curves, top_k
+from escalate.world.scores import (
+    LOG_EDGES,
+    Ranked,
+    auc,
+    auc_lead,
+    brier,
+    calibration,
+    cluster_intervals,
+    cluster_ranked,
+    curves,
+    expected_over_actual,
+    score_intervals,
+    top_k,
+)
 
 __all__ = [
     "BASELINES",
@@ -294,22 +307,10 @@ def auc_difference(
     model = Ranked([p.probability for p in predictions], labels)
     other = Ranked([p.baselines[baseline] for p in predictions], labels)
     wars_ = [p.war for p in predictions]
-    found = cluster_intervals(wars_, {"lead": _lead(model, other)}, resamples=resamples, seed=seed)
+    lead = auc_lead(*cluster_ranked(wars_, model, other))
+    found = cluster_intervals(wars_, {}, by_cluster={"lead": lead}, resamples=resamples, seed=seed)
     low, high = found["lead"]
     return {"difference": model.auc() - other.auc(), "low_90": low, "high_90": high}
-
-
-def _measures(name: str, ranked: Ranked, probabilities: Any) -> dict[str, Callable[[Any], float]]:
-    labels = ranked.labels
-    return {
-        f"{name}/auc": ranked.auc,
-        f"{name}/average_precision": ranked.average_precision,
-        f"{name}/brier": lambda w: brier(probabilities, labels, w),
-    }
-
-
-def _lead(model: Ranked, other: Ranked) -> Callable[[Any], float]:
-    return lambda weights: model.auc(weights) - other.auc(weights)
 
 
 def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: int = 0,
@@ -324,17 +325,15 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
     clusters = [p.war for p in predictions]
     k = int(labels.sum())
     model_ranked = Ranked(probabilities, labels)
-    measures = _measures("model", model_ranked, probabilities)
-    measures["model/expected_over_actual"] = _expected_over_actual(probabilities, labels)
     others: dict[str, tuple[Ranked, Any]] = {}
     for name in predictions[0].baselines if predictions else ():
         scores = np.array([p.baselines[name] for p in predictions])
         as_probability = scores if name in peers_.PEERS else scores / (scores.max() or 1.0)
         others[name] = (Ranked(scores, labels), as_probability)
-        measures.update(_measures(name, *others[name]))
-        measures[f"{name}/lead"] = _lead(model_ranked, others[name][0])
-    bootstrap = functools.partial(cluster_intervals, resamples=resamples, seed=seed, jobs=jobs)
-    intervals = bootstrap(clusters, measures) if predictions else {}
+    scored = {"model": (model_ranked, probabilities)} | others
+    ratio = {"model/expected_over_actual": expected_over_actual(probabilities, labels)}
+    bootstrap = functools.partial(score_intervals, resamples=resamples, seed=seed, jobs=jobs)
+    intervals = bootstrap(clusters, scored, lead_over="model", measures=ratio) if predictions else {}
 
     def figure(name: str, ranked: Ranked, as_probability: Any) -> dict[str, Any]:
         found: dict[str, Any] = {
@@ -371,10 +370,6 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
     detail = _by_conflict(predictions)
     model["conflicts"] = len(detail)
     return {"model": model, "baselines": baselines, "wars": detail}
-
-
-def _expected_over_actual(probabilities: Any, labels: Any) -> Callable[[Any], float]:
-    return lambda w: float((w * probabilities).sum() / max((w * labels).sum(), 1e-300))
 
 
 def _side_accuracy(predictions: Sequence[Prediction], probabilities: Any, k: int) -> float | None:
