@@ -12,7 +12,7 @@ depend on the number of jobs.
 What the pool keeps for its life (the world data, the graphs) is moved out of the garbage
 collector's sight (:func:`gc.freeze`) once made: a full collection walks every object it
 tracks, and with the graphs of a worker's years tracked, collections took a sixth of the
-disputes backtest's processor time (user time 284 and 294 s against 240 with them frozen). Frozen
+disputes backtest's time (a run with the collector switched off: 145 s against 165 to 171). Frozen
 before the fork, the parent's objects also stay shared with the workers (a collection writes
 to every object it walks, which copies the memory page).
 """
