@@ -35,8 +35,9 @@ import contextlib
 import functools
 import os
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -197,21 +198,23 @@ def backtest(
     data = WorldData(folder)
     features = ConflictFeatures(data)  # the rules' and the peers' inputs, made once
     progress = stderr_progress("backtest")
-    with Workers(data, jobs, progress) as workers:
+    notes = [peers_.MISSING] if peers and not peers_.available() else []
+    with Workers(data, jobs, progress) as workers, ThreadPoolExecutor(1) as aside:
         threads = workers.jobs  # for the bootstrap, once the workers are done
         fit = _fitted(
             folder, kind, likelihoods, year, workers, rolling=rolling, seed=seed, half_life=half_life
         )
+        # Features and peers need no model: made while the workers score, not after (one core idle).
+        peer_scores = aside.submit(_peer_scores, features, every, fit, peers and not notes)
         predictions = predict(folder, likelihoods=fit.tables, samples=samples, seed=seed, only=fit.scored,
                               kind=kind, workers=workers, features=features)  # fmt: skip
     if progress is not None:
         progress("done")
         sys.stderr.write("\n")
-    notes = []
-    if peers and not peers_.available():
-        notes.append(peers_.MISSING)
-    elif peers:
-        _add_peers(features, predictions, every, fit)
+    found, seen = peer_scores.result(), Counter[int]()  # conflict -> peer -> scores of its candidates
+    for p in predictions:  # a conflict's candidates in order
+        p.baselines |= {name: float(values[seen[p.war]]) for name, values in found.get(p.war, {}).items()}
+        seen[p.war] += 1
     figures = summary(predictions, jobs=threads)
     figures["model"]["out_of_sample"] = likelihoods is None
     # What the history calls one conflict and several, for whoever renders the figures.
@@ -265,17 +268,14 @@ def _fitted(
     return Fitted(tables_, how, None, lambda t, c: t.number != c.number, lambda c: c.number)
 
 
-def _add_peers(features: ConflictFeatures, predictions: list[Prediction], every: Sequence[War],
-               fit: Fitted) -> None:  # fmt: skip
-    """Each peer's score of every prediction, trained on the conflicts ``fit`` allows for it."""
+def _peer_scores(features: ConflictFeatures, every: Sequence[War], fit: Fitted,
+                 peers: bool) -> dict[int, dict[str, Any]]:  # fmt: skip
+    """Each peer's scores of the scored conflicts' candidates (as ``fit`` trains); their features first."""
     scored = [c for c in every if fit.scored is None or fit.scored(c)]
     rows = {}
-    for c in every:
+    for c in [*scored, *every] if peers else scored:
         states, found = features(c)
         rows[c.number] = (found, np.array([s in c.joiners for s in states]))
-    by_conflict: dict[int, list[Prediction]] = defaultdict(list)
-    for p in predictions:
-        by_conflict[p.war].append(p)
 
     def stacked(chosen: Sequence[War]) -> tuple[Any, Any]:
         parts = [rows[c.number] for c in chosen]
@@ -284,16 +284,18 @@ def _add_peers(features: ConflictFeatures, predictions: list[Prediction], every:
         return np.concatenate([x for x, _ in parts]), np.concatenate([y for _, y in parts])
 
     groups: dict[object, list[War]] = defaultdict(list)
-    for c in scored:
+    for c in scored if peers else ():
         groups[fit.group(c)].append(c)
+    scores: dict[int, dict[str, Any]] = {}
     for group in groups.values():
         train_x, train_y = stacked([t for t in every if fit.trains(t, group[0])])
         test_x, _ = stacked(group)
         found = peers_.fit_and_score(train_x, train_y, test_x)
-        ordered = [p for c in group for p in by_conflict[c.number]]
+        cuts = np.cumsum([len(rows[c.number][1]) for c in group])[:-1]
         for name, values in found.items():
-            for p, value in zip(ordered, values, strict=True):
-                p.baselines[name] = float(value)
+            for c, part in zip(group, np.split(np.asarray(values), cuts), strict=True):
+                scores.setdefault(c.number, {})[name] = part
+    return scores
 
 
 # -- figures --------------------------------------------------------------------------------
