@@ -222,6 +222,7 @@ def fitted_on() -> str:
     return _fitted_defaults()[1]
 
 
+@functools.cache  # asked for every relation of every graph compiled: a few dozen answers
 def key_of(relation_type: str, level: str | None = None) -> str:
     """The table key of a relation type at a level; a hostility without one is ``declared``.
 

@@ -168,8 +168,7 @@ class Arcs(list[Arc]):
         index = len(self)
         coin = index if coin is None else coin
         self.append(Arc(index, source, target, relation, coin, p, strength, role, same_side, covers,
-                        defensive=covers is not None, offensive=offensive, follows=follows,
-                        toward_defender=toward_defender, key=key))  # fmt: skip
+                        covers is not None, offensive, follows, toward_defender, key))  # fmt: skip
 
 
 class Promise(NamedTuple):
