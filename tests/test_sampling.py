@@ -187,6 +187,14 @@ def test_draws_keep_one_row_per_coin_asked_in_a_sample_the_first_answer_given(tw
     sample, coin, fired = draws.distinct()
     assert list(zip(sample.tolist(), coin.tolist(), fired.tolist(), strict=True)) == expected
     assert fired.dtype == bool
+    # Counted by column (coins of 3,000 and up in column 1, of 20,000 and up in none), the same rows.
+    column_of_coin = np.full(25_000, -1)
+    column_of_coin[:3000], column_of_coin[3000:20_000] = 0, 1
+    hand = np.zeros((2, first_sample + 40, 2), dtype=np.int64)
+    for sample_, coin_, answer in expected:
+        if column_of_coin[coin_] >= 0:
+            hand[int(answer), sample_, column_of_coin[coin_]] += 1
+    assert np.array_equal(draws.counts(column_of_coin, 2, first_sample + 40), hand)
 
 
 @pytest.mark.parametrize("graph", ["caucasus-2020", "nagorno-karabakh-2020"])
@@ -214,6 +222,7 @@ def test_draws_of_rounds_that_asked_no_uncertain_coin_are_empty():
         draws.add(np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64), np.zeros(0, dtype=bool))
     sample, coin, fired = draws.distinct()
     assert len(sample) == len(coin) == len(fired) == 0 and fired.dtype == bool
+    assert np.array_equal(draws.counts(np.zeros(0, dtype=np.int64), 3, 4), np.zeros((2, 4, 3)))
 
 
 def test_calibration_draws_a_flare_up_whose_ties_are_all_certain():

@@ -124,33 +124,86 @@ class Draws:
 
     def distinct(self) -> tuple[Any, Any, Any]:
         """``(sample, coin, fired)`` arrays with one row per coin asked in a sample."""
-        empty = np.zeros(0, dtype=np.int64)
+        rows = self._rows()
+        if rows is None:
+            empty = np.zeros(0, dtype=np.int64)
+            return empty, empty, np.zeros(0, dtype=bool)
+        numbers = _distinct_numbers(*rows)
+        if numbers is None:
+            return _first_answers(*rows)
+        number, shift = numbers
+        asked = number >> 1
+        return (
+            (asked >> shift).astype(np.int64),
+            (asked & ((1 << shift) - 1)).astype(np.int64),
+            (number & 1) == 1,
+        )
+
+    def counts(self, column_of_coin: Any, columns: int, samples: int) -> Any:
+        """How many chance events of each column each sample asked: (2, samples, columns), unfired, fired.
+
+        ``column_of_coin`` is each coin's column (-1: counted in none). A coin asked twice in a
+        sample counts once, as in :meth:`distinct`; the rows are counted from the numbers that
+        find them, not made first.
+        """
+        wide = columns + 1  # one column more, for the coins counted in none: no rows to filter out
+        column = np.where(np.asarray(column_of_coin) < 0, columns, column_of_coin)
+        rows = self._rows()
+        if rows is None:
+            return np.zeros((2, samples, columns), dtype=np.int64)
+        numbers = _distinct_numbers(*rows)
+        if numbers is not None:
+            number, shift = numbers
+            if 2 * samples * wide >= 2**31:
+                number = number.astype(np.int64)
+            cell = (number & 1) * samples + (number >> (shift + 1))  # (fired, sample)
+            cell *= wide
+            cell += column.astype(number.dtype)[(number >> 1) & ((1 << shift) - 1)]
+        else:
+            sample, coin, fired = _first_answers(*rows)
+            cell = (fired.astype(np.int64) * samples + sample) * wide + column[coin]
+        counts = np.bincount(cell, minlength=2 * samples * wide).reshape(2, samples, wide)
+        return counts[:, :, :columns]
+
+    def _rows(self) -> tuple[Any, Any, Any] | None:
+        """Every ``(sample, coin, fired)`` recorded, repeats included; None when there are none."""
         if not self.parts:
-            return empty, empty, np.zeros(0, dtype=bool)
+            return None
         sample, coin, fired = (np.concatenate(column) for column in zip(*self.parts, strict=True))
-        if not len(coin):  # rounds that asked no uncertain coin
-            return empty, empty, np.zeros(0, dtype=bool)
-        # One number per row: (sample, coin) above, the answer in the lowest bit, so that a plain
-        # sort of numbers (faster than the stable argsort of np.unique(return_index=True), or its
-        # hashing) finds the distinct rows; 32 bits where they suffice (a sample's coins make
-        # short keys), and the coin's bits a power of two, split by shifts and masks. Each step of
-        # the cascade adds its rows in order of sample, so the numbers come in a few thousand
-        # ascending runs: numpy's stable sort (a merge of runs, for 32 and 64 bits) sorted the
-        # 390,000 of a dispute in 1.5 ms, its quicksort in 10 (the same array, numbers being numbers).
-        shift = int(coin.max()).bit_length()
-        wide = int(sample.max()).bit_length() + shift + 1 > 31
-        key: Any = sample.astype(np.int64 if wide else np.int32)
-        key <<= shift
-        key |= coin
-        key <<= 1
-        key |= fired.astype(bool)
-        key.sort(kind="stable")
-        key = key[np.append(True, key[1:] != key[:-1])]
-        asked = key >> 1
-        if len(asked) and (asked[1:] == asked[:-1]).any():
-            # One coin answered two ways in a sample (ties of different likelihoods sharing
-            # it): the first answer asked is kept.
-            _, first = np.unique((sample << shift) | coin, return_index=True)
-            return sample[first], coin[first], fired[first].astype(bool)
-        mask = (1 << shift) - 1
-        return (asked >> shift).astype(np.int64), (asked & mask).astype(np.int64), (key & 1).astype(bool)
+        return (sample, coin, fired) if len(coin) else None  # (rounds that asked no uncertain coin)
+
+
+def _distinct_numbers(sample: Any, coin: Any, fired: Any) -> tuple[Any, int] | None:
+    """The distinct rows as sorted numbers, and the coin's bits in them; None if a coin answered two ways.
+
+    One number per row: (sample, coin) above, the answer in the lowest bit, so that a plain
+    sort of numbers (faster than the stable argsort of np.unique(return_index=True), or its
+    hashing) finds the distinct rows; 32 bits where they suffice (a sample's coins make
+    short keys), and the coin's bits a power of two, split by shifts and masks. Each step of
+    the cascade adds its rows in order of sample, so the numbers come in a few thousand
+    ascending runs: numpy's stable sort (a merge of runs, for 32 and 64 bits) sorted the
+    390,000 of a dispute in 1.5 ms, its quicksort in 10 (the same array, numbers being numbers).
+    """
+    shift = int(coin.max()).bit_length()
+    wide = int(sample.max()).bit_length() + shift + 1 > 31
+    key: Any = sample.astype(np.int64 if wide else np.int32)
+    key <<= shift
+    key |= coin
+    key <<= 1
+    key |= fired.astype(bool)
+    key.sort(kind="stable")
+    key = key[np.append(True, key[1:] != key[:-1])]
+    asked = key >> 1
+    if len(asked) and (asked[1:] == asked[:-1]).any():
+        return None
+    return key, shift
+
+
+def _first_answers(sample: Any, coin: Any, fired: Any) -> tuple[Any, Any, Any]:
+    """One row per coin asked in a sample, with its first answer.
+
+    For when one coin answered two ways in a sample (ties of different likelihoods sharing it).
+    """
+    shift = int(coin.max()).bit_length()
+    _, first = np.unique((sample << shift) | coin, return_index=True)
+    return sample[first], coin[first], fired[first].astype(bool)

@@ -139,12 +139,8 @@ def draw_war(
     compiled = compile_scenario(graph, flare, table)
     actors, _, role, draws = sample_outcomes(compiled, samples=samples, seed=seed)
     keys = tuple(FITTED_KEYS)
-    sample, coin, fired = draws.distinct()
-    found = _FITTED_COLUMN[draws.key_of_coin[coin]]  # each row's key among the fitted, or -1
-    known = found >= 0
-    which = found[known]
-    cell = (fired[known].astype(np.int64) * samples + sample[known]) * len(keys) + which
-    counts = np.bincount(cell, minlength=2 * samples * len(keys)).reshape(2, samples, len(keys))
+    # Each coin's key among the fitted (or -1), and each sample's chance events of each, unfired and fired.
+    counts = draws.counts(_FITTED_COLUMN[draws.key_of_coin], len(keys), samples)
     by_name = {a: i for i, a in enumerate(actors)}
     eligible = candidates(data, war)
     fought = [(c, by_name[names[c]]) for c in eligible if c in names and names[c] in by_name]
