@@ -155,6 +155,22 @@ def test_without_scikit_learn_the_peers_are_skipped_with_a_note(disputes, runner
     assert "logistic regression" not in json.loads(result.stdout)["baselines"]
 
 
+def test_the_peers_score_alike_on_one_thread_and_say_the_training_rate_when_it_teaches_nothing():
+    pytest.importorskip("sklearn")
+    from escalate.world.peers import PEERS, fit_and_score
+
+    rng = np.random.default_rng(4)
+    train_x, test_x = rng.integers(0, 2, (3000, 5)).astype(float), rng.integers(0, 2, (200, 5)).astype(float)
+    train_y = rng.random(3000) < 0.05 + 0.4 * train_x[:, 0]  # the first feature draws joiners in
+    found, alone = fit_and_score(train_x, train_y, test_x), fit_and_score(train_x, train_y, test_x, threads=1)
+    assert set(found) == set(PEERS)
+    for name in PEERS:
+        assert np.array_equal(found[name], alone[name])
+        assert found[name][test_x[:, 0] == 1].mean() > found[name][test_x[:, 0] == 0].mean() + 0.2
+    flat = fit_and_score(train_x, np.zeros(3000, dtype=bool), test_x, threads=1)
+    assert all(np.array_equal(flat[name], np.zeros(200)) for name in PEERS)
+
+
 def test_average_precision_and_auc_by_hand():
     from escalate.world.scores import auc, average_precision, brier
 

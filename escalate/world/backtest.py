@@ -290,7 +290,7 @@ def _peer_scores(features: ConflictFeatures, every: Sequence[War], fit: Fitted,
     for group in groups.values():
         train_x, train_y = stacked([t for t in every if fit.trains(t, group[0])])
         test_x, _ = stacked(group)
-        found = peers_.fit_and_score(train_x, train_y, test_x)
+        found = peers_.fit_and_score(train_x, train_y, test_x, threads=1)  # beside the busy workers
         cuts = np.cumsum([len(rows[c.number][1]) for c in group])[:-1]
         for name, values in found.items():
             for c, part in zip(group, np.split(np.asarray(values), cuts), strict=True):

@@ -43,21 +43,27 @@ def _models() -> dict[str, Callable[[], Any]]:
     }
 
 
-def fit_and_score(train_x: Any, train_y: Any, test_x: Any) -> dict[str, Any]:
+def fit_and_score(train_x: Any, train_y: Any, test_x: Any, *, threads: int | None = None) -> dict[str, Any]:
     """Each peer trained on ``(train_x, train_y)``: its chance of joining for each row of ``test_x``.
 
     A training set with no joiner (or nothing but joiners) teaches nothing: every score is
-    the training rate.
+    the training rate. ``threads`` caps the OpenMP threads of this call (the trees' own; the
+    scores do not depend on it): beside processes that hold every core, a second thread
+    would wait for the first spinning, burning the time it waits for.
     """
     import numpy as np
 
+    models = _models()  # scikit-learn there, and so threadpoolctl, which it requires
+    from threadpoolctl import threadpool_limits
+
     rate = float(np.mean(train_y)) if len(train_y) else 0.0
     found = {}
-    for name, make in _models().items():
-        if rate in (0.0, 1.0):
-            found[name] = np.full(len(test_x), rate)
-            continue
-        model = make()
-        model.fit(train_x, train_y)
-        found[name] = model.predict_proba(test_x)[:, 1]
+    with threadpool_limits(threads, user_api="openmp"):
+        for name, make in models.items():
+            if rate in (0.0, 1.0):
+                found[name] = np.full(len(test_x), rate)
+                continue
+            model = make()
+            model.fit(train_x, train_y)
+            found[name] = model.predict_proba(test_x)[:, 1]
     return found
