@@ -293,6 +293,9 @@ def test_auc_and_brier_by_hand():
     assert auc([0.9, 0.8, 0.3, 0.1], [True, False, True, False]) == 0.75
     assert brier([1.0, 0.0, 0.5], [True, False, True]) == pytest.approx(0.25 / 3)
     assert top_k([0.9, 0.8, 0.1], [False, True, True], 2) == (0.5, 0.5)
+    # Ties are taken in their order: the first of three equal scores, then the second.
+    assert top_k([0.5, 0.5, 0.5], [False, True, False], 1) == (0.0, 0.0)
+    assert top_k([0.5, 0.5, 0.5], [False, True, False], 2) == (1.0, 0.5)
 
 
 def test_cli_backtest(runner, history):

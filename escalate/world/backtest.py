@@ -344,13 +344,13 @@ def summary(predictions: Sequence[Prediction], *, resamples: int = 500, seed: in
         }  # fmt: skip
         for measure in ("auc", "average_precision", "brier"):
             found[f"{measure}_90"] = list(intervals.get(f"{name}/{measure}", (float("nan"),) * 2))
-        found["recall_at_k"] = top_k(ranked.scores.tolist(), labels.tolist(), k)[0]
+        found["recall_at_k"] = top_k(ranked.scores, labels, k)[0]
         found["curves"] = curves(ranked.scores, labels)
         return found
 
     model = figure("model", model_ranked, probabilities) | {
         "top_k": k,
-        "precision_at_k": top_k(probabilities.tolist(), labels.tolist(), k)[1],
+        "precision_at_k": top_k(probabilities, labels, k)[1],
         "side_accuracy": _side_accuracy(predictions, probabilities, k),
         "calibration": calibration(probabilities, labels),
         "reliability": calibration(probabilities, labels, LOG_EDGES),

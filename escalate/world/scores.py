@@ -242,11 +242,11 @@ def calibration(
     return table
 
 
-def top_k(scores: Sequence[float], labels: Sequence[bool], k: int) -> tuple[float, float]:
+def top_k(scores: Sequence[float] | Any, labels: Sequence[bool] | Any, k: int) -> tuple[float, float]:
     """Recall and precision of the ``k`` highest scores (ties broken by order)."""
-    chosen = sorted(range(len(scores)), key=lambda i: -scores[i])[:k]
-    hits = sum(labels[i] for i in chosen)
-    return hits / max(sum(labels), 1), hits / max(k, 1)
+    s, y, _ = _arrays(scores, labels, None)
+    hits = int(y[np.argsort(-s, kind="stable")[:k]].sum())  # a stable sort: ties in their order
+    return hits / max(int(y.sum()), 1), hits / max(k, 1)
 
 
 def curves(scores: Any, labels: Any, points: int = 200) -> dict[str, list[list[float]]]:
