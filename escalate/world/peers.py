@@ -47,9 +47,11 @@ def fit_and_score(train_x: Any, train_y: Any, test_x: Any, *, threads: int | Non
     """Each peer trained on ``(train_x, train_y)``: its chance of joining for each row of ``test_x``.
 
     A training set with no joiner (or nothing but joiners) teaches nothing: every score is
-    the training rate. ``threads`` caps the OpenMP threads of this call (the trees' own; the
-    scores do not depend on it): beside processes that hold every core, a second thread
-    would wait for the first spinning, burning the time it waits for.
+    the training rate. ``threads`` caps the OpenMP and BLAS threads of this call: beside
+    processes that hold every core, a second thread would wait for the first spinning, burning
+    the time it waits for. The trees score alike on any number of threads; the logistic
+    regression's last digits follow BLAS's (its sums split among them), so a cap of one also
+    makes its scores the same whatever the machine's BLAS threads.
     """
     import numpy as np
 
@@ -58,7 +60,7 @@ def fit_and_score(train_x: Any, train_y: Any, test_x: Any, *, threads: int | Non
 
     rate = float(np.mean(train_y)) if len(train_y) else 0.0
     found = {}
-    with threadpool_limits(threads, user_api="openmp"):
+    with threadpool_limits(threads):
         for name, make in models.items():
             if rate in (0.0, 1.0):
                 found[name] = np.full(len(test_x), rate)
