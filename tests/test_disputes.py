@@ -216,7 +216,7 @@ def test_the_bootstrap_measured_in_threads_gives_the_intervals_it_gives_in_one()
     rng = np.random.default_rng(5)
     clusters = rng.integers(0, 40, 2000)
     labels = rng.random(2000) < 0.1
-    ranked = Ranked(rng.random(2000) + labels * 0.3, labels)  # two measures share one draw's counts
+    ranked = Ranked(rng.random(2000) + labels * 0.3, labels)
     measures = {"auc": ranked.auc, "average_precision": ranked.average_precision}
     one = cluster_intervals(clusters, measures, resamples=200, seed=3)
     assert cluster_intervals(clusters, measures, resamples=200, seed=3, jobs=3) == one

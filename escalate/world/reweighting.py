@@ -189,7 +189,7 @@ class Stack:
             moves = np.stack([shift, drop], axis=2).reshape(len(values), 2 * len(keys))
         # Gathers write into kept arrays (see Scratch); ``mode="clip"`` lets numpy write there directly
         # (a take that checks its indices buffers its output) and never clips: Groups.of made them.
-        arrays = self._scratch.setdefault(threading.get_ident(), Scratch())
+        arrays = Scratch.of_this_thread(self._scratch)
         rows = len(groups.rows)
         base = np.take(weights, groups.rows, out=arrays.get("base", (rows,)), mode="clip")
         top = np.full(groups.counts.shape[1], -np.inf)  # each group's largest weight, for scale
@@ -323,7 +323,7 @@ class Groups:
         last bits change (by 3e-14 of them at most on the disputes before 1990), not the tables.
         The large arrays are made in ``scratch``'s arrays of this thread, if given (see :class:`Scratch`).
         """
-        arrays = Scratch() if scratch is None else scratch.setdefault(threading.get_ident(), Scratch())
+        arrays = Scratch() if scratch is None else Scratch.of_this_thread(scratch)
         values, groups = len(moves), self.counts.shape[1]
         level = np.matmul(moves, self.counts, out=arrays.get("level", (values, groups)))
         level += top + np.log(mass)  # log weight of each (values, groups)
@@ -368,6 +368,14 @@ class Scratch:
 
     def __init__(self) -> None:
         self._memory: dict[str, Any] = {}
+
+    @staticmethod
+    def of_this_thread(kept: dict[int, Scratch]) -> Scratch:
+        """The calling thread's arrays among those ``kept`` (made on its first call)."""
+        found = kept.get(threading.get_ident())
+        if found is None:
+            found = kept[threading.get_ident()] = Scratch()
+        return found
 
     def get(self, name: str, shape: tuple[int, ...]) -> Any:
         """An array of ``shape`` (its values left over) in the memory kept under ``name``."""

@@ -14,7 +14,6 @@ Examples
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
@@ -35,29 +34,20 @@ def _arrays(scores: Any, labels: Any, weights: Any) -> tuple[Any, Any, Any]:
 
 
 class Ranked:
-    """Scores sorted once, so that weighted measures on many bootstrap draws are only sums."""
+    """Scores sorted once, so that weighted measures are only sums (a bootstrap: :class:`ClusterRanked`)."""
 
     def __init__(self, scores: Sequence[float] | Any, labels: Sequence[bool] | Any) -> None:
         self.scores = np.asarray(scores, dtype=np.float64)
         self.labels = np.asarray(labels, dtype=bool)
         # Distinct scores, lowest first, and each pair's place among them.
         self.values, self.inverse = np.unique(self.scores, return_inverse=True)
-        # The counts of the last weights asked in each thread (a bootstrap draw asks several
-        # measures of one; threads measure different draws).
-        self._last = threading.local()
 
     def _counts(self, weights: Any) -> tuple[Any, Any]:
-        """Weighted joiners and others at each distinct score (``weights`` are not changed after)."""
-        last: tuple[Any, tuple[Any, Any]] | None = getattr(self._last, "counts", None)
-        if weights is not None and last is not None and last[0] is weights:
-            return last[1]
+        """Weighted joiners and others at each distinct score."""
         w = np.ones(len(self.scores)) if weights is None else np.asarray(weights, dtype=np.float64)
         n = len(self.values)
         positive = np.bincount(self.inverse, weights=w * self.labels, minlength=n)
-        counts = (positive, np.bincount(self.inverse, weights=w * ~self.labels, minlength=n))
-        if weights is not None:
-            self._last.counts = (weights, counts)
-        return counts
+        return positive, np.bincount(self.inverse, weights=w * ~self.labels, minlength=n)
 
     def auc(self, weights: Any = None) -> float:
         """ROC AUC (the Mann-Whitney statistic); tied scores count one half."""
