@@ -620,6 +620,79 @@ def test_the_graphs_a_pool_keeps_are_frozen_out_of_the_collectors_sight_and_thaw
         gc.unfreeze()
 
 
+def _blocks_mapped_for(size):
+    """How many blocks glibc's malloc maps on their own to give ``size`` bytes (0: from its heap)."""
+    import ctypes
+
+    class MallInfo2(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_size_t) for name in ("arena", "ordblks", "smblks", "hblks", "hblkhd",
+                                                         "usmblks", "fsmblks", "uordblks", "fordblks", "keepcost")]  # fmt: skip
+
+    libc = ctypes.CDLL(None)
+    libc.mallinfo2.restype, libc.malloc.restype = MallInfo2, ctypes.c_void_p
+    libc.malloc.argtypes, libc.free.argtypes = [ctypes.c_size_t], [ctypes.c_void_p]
+    before = libc.mallinfo2().hblks
+    block = libc.malloc(size)
+    try:
+        return libc.mallinfo2().hblks - before
+    finally:
+        libc.free(block)
+
+
+def _mapped_in_worker(data, graphs, conflict):
+    return _blocks_mapped_for(16 << 20)
+
+
+def _has_glibc_mallinfo2():
+    import ctypes
+
+    try:
+        return hasattr(ctypes.CDLL(None), "mallinfo2")
+    except (OSError, TypeError):
+        return False
+
+
+@pytest.mark.skipif(not _has_glibc_mallinfo2(), reason="glibc's malloc (2.33 or later) only")
+def test_while_a_pool_is_open_malloc_keeps_blocks_of_megabytes_in_its_heap_and_after_maps_them(disputes):
+    """Mapped afresh, every page of a freed and remade array is faulted in again (see parallel.py)."""
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts
+    from escalate.world.parallel import Workers
+
+    found = conflicts(disputes, "mids")
+    with Workers(WorldData(disputes), jobs=2) as workers:
+        assert _blocks_mapped_for(16 << 20) == 0
+        with Workers(WorldData(disputes), jobs=1):  # a pool within: closed, the outer one still keeps
+            pass
+        assert _blocks_mapped_for(16 << 20) == 0
+        assert set(workers.map(_mapped_in_worker, found).values()) == {0}  # forked, they keep it too
+
+
+def test_freed_memory_is_kept_from_the_first_pool_opened_to_the_last_closed(disputes, monkeypatch):
+    from escalate.world import parallel
+    from escalate.world.atop import WorldData
+
+    asked = []
+    monkeypatch.setattr(parallel, "keep_freed_memory", asked.append)
+    with parallel.Workers(WorldData(disputes), jobs=1):
+        with parallel.Workers(WorldData(disputes), jobs=1):
+            assert asked == [True]
+        assert asked == [True]
+    assert asked == [True, False]  # given back (glibc's first thresholds, the free memory returned)
+
+
+def test_without_glibc_keeping_freed_memory_changes_nothing(monkeypatch):
+    import ctypes
+
+    from escalate.world import parallel
+
+    def no_libc(name):
+        raise OSError(f"{name}: cannot open shared object file")
+
+    monkeypatch.setattr(ctypes, "CDLL", no_libc)
+    assert parallel.keep_freed_memory(True) is False
+
+
 @pytest.mark.parametrize(
     "error",
     [

@@ -39,7 +39,7 @@ import bisect
 import datetime as dt
 import functools
 from collections import defaultdict
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -79,26 +79,26 @@ class Turnover:
         ``holders`` maps each state to the kinds it held toward ``partner`` in the treaty year; the
         same rule as :meth:`obligations`: those ended are left out, those begun added.
         """
-        ended, begun_toward, _ = self._index
-        return _changed(holders, lambda state: ended.get((state, partner)), begun_toward.get(partner, {}))
+        ended_toward, _, begun_toward, _ = self._index
+        return _changed(holders, ended_toward.get(partner, {}), begun_toward.get(partner, {}))
 
     def of(self, holder: int, partners: Mapping[int, frozenset[str]]) -> Mapping[int, frozenset[str]]:
         """``holder``'s obligations toward each state on the day, from the treaty year's ``partners``."""
-        ended, _, begun_of = self._index
-        return _changed(partners, lambda state: ended.get((holder, state)), begun_of.get(holder, {}))
+        _, ended_of, _, begun_of = self._index
+        return _changed(partners, ended_of.get(holder, {}), begun_of.get(holder, {}))
 
     @functools.cached_property
-    def _index(self) -> tuple[dict[tuple[int, int], set[str]], _ByState, _ByState]:
-        """The ended duties by ``(holder, partner)``; the begun by partner, then holder, and the reverse."""
-        ended: dict[tuple[int, int], set[str]] = defaultdict(set)
+    def _index(self) -> tuple[_ByState, _ByState, _ByState, _ByState]:
+        """The ended duties by partner, then holder, and the reverse; the begun alike."""
+        indices: tuple[_ByState, ...] = tuple(defaultdict(lambda: defaultdict(set)) for _ in range(4))
+        ended_toward, ended_of, begun_toward, begun_of = indices
         for holder, partner, duty in self.ended.duties:
-            ended[holder, partner].add(duty)
-        toward: _ByState = defaultdict(lambda: defaultdict(set))
-        of: _ByState = defaultdict(lambda: defaultdict(set))
+            ended_toward[partner][holder].add(duty)
+            ended_of[holder][partner].add(duty)
         for holder, partner, duty in self.begun.duties:
-            toward[partner][holder].add(duty)
-            of[holder][partner].add(duty)
-        return ended, toward, of
+            begun_toward[partner][holder].add(duty)
+            begun_of[holder][partner].add(duty)
+        return ended_toward, ended_of, begun_toward, begun_of
 
 
 #: ``state -> other state -> obligation kinds``.
@@ -106,17 +106,20 @@ _ByState = dict[int, dict[int, set[str]]]
 
 
 def _changed(
-    known: Mapping[int, frozenset[str]],
-    ended: Callable[[int], set[str] | None],
-    begun: Mapping[int, set[str]],
+    known: Mapping[int, frozenset[str]], ended: Mapping[int, set[str]], begun: Mapping[int, set[str]]
 ) -> Mapping[int, frozenset[str]]:
     """``known`` (state -> kinds) less the kinds ``ended`` for each state, with those ``begun``."""
-    if not begun and all(ended(state) is None for state in known):
+    touched = [state for state in ended if state in known]
+    if not begun and not touched:
         return known
-    found = {state: kinds - (ended(state) or set()) for state, kinds in known.items()}
+    found = dict(known)  # in the same order; only the states touched change
+    for state in touched:
+        found[state] = found[state] - ended[state]
     for state, kinds in begun.items():
         found[state] = found.get(state, frozenset()) | kinds
-    return {state: kinds for state, kinds in found.items() if kinds}
+    for state in [state for state in touched if not found[state]]:
+        del found[state]
+    return found
 
 
 #: Nothing changed: every tie of the treaty year stands, and none begun since.
@@ -149,9 +152,15 @@ class Turnovers:
         self._defence_places: dict[tuple[int, int], Spells] | None = None
         #: When each obligation ``(holder, partner, duty)`` was given, whatever the year (asked year by year).
         self._given: dict[tuple[int, int, str], Spells] = {}
+        self._days: dict[tuple[int, dt.date], Turnover] = {}  # each asked once (its index made once)
 
     def __call__(self, year: int, day: dt.date) -> Turnover:
         """The places and obligations of ``year`` over by ``day``, and those begun after it before ``day``."""
+        if (year, day) not in self._days:
+            self._days[year, day] = self._on(year, day)
+        return self._days[year, day]
+
+    def _on(self, year: int, day: dt.date) -> Turnover:
         if year not in self._years:
             places, duties = self._place_spells(), self._duty_spells(year)
             new = self._duty_spells(year + 1, without=self.obligations.get(year, {}))
