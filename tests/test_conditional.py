@@ -107,3 +107,25 @@ def test_a_decision_several_ties_share_counts_once():
     assert [(arc.source, arc.coin) for arc in c.arcs if arc.target == "M"] == [("A", 0), ("B", 0)]
     assert run_cascade(c, method="exact").probability("M", 1) == pytest.approx(0.001)
     assert fighting_chances(c, samples=200, seed=0) == {("M", 1): pytest.approx(0.001, rel=1e-9)}
+
+
+def test_the_ties_tried_on_a_counted_party_leave_the_others_readings_exactly_as_they_were():
+    """A party counted (C, in most samples) has no reading kept; D's is the one read with C's kept."""
+    c = compiled(
+        [
+            {"type": "defense_pact", "between": ["A", "C"], "likelihood": 0.4},
+            {"type": "defense_pact", "between": ["B", "C"], "likelihood": 0.3},
+            {"type": "defense_pact", "between": ["A", "D"], "likelihood": 0.0004},
+            {"type": "backing", "from": "D", "to": "C", "level": "military", "likelihood": 0.002},
+        ]
+    )
+    # Batches of 256 and more: C is counted from the first one on.
+    counted = fighting_chances(c, samples=3000, seed=2)
+    every_one_read = fighting_chances(c, samples=3000, seed=2, counted_from=10**9)
+    assert {key for key in counted if key[0] == "D"} == {key for key in every_one_read if key[0] == "D"}
+    for key in (k for k in counted if k[0] == "D"):
+        assert counted[key] == every_one_read[key]  # to the bit
+    in_samples = sample_cascade(c, samples=3000, seed=2).roles[("C", 0, Role.ALLY)]
+    assert counted[("C", 0)] == pytest.approx(in_samples, abs=1e-12)  # counted, as the sampler counts
+    assert every_one_read[("C", 0)] != pytest.approx(in_samples, abs=1e-6)  # read
+    assert 0 < counted[("D", 0)] < 0.01

@@ -59,21 +59,25 @@ def fighting_chances(
     same seed, the same outcomes). A party that fought in ``counted_from`` samples or more
     has its chance counted; any other, read from the ties tried on it (see the module).
     """
-    tried = TriedTies()
+    tried = TriedTies(counted_from)
     sample_cascade(
         compiled, samples=samples, seed=seed, max_work=MAX_SAMPLED_WORK, min_samples=MIN_SAMPLES, tried=tried
     )
-    return tried.chances(counted_from)
+    return tried.chances()
 
 
 class TriedTies:
     """The ties tried on each party that did not bring it in, and where it fought, batch by batch."""
 
-    def __init__(self) -> None:
+    def __init__(self, counted_from: int = COUNTED_FROM) -> None:
+        #: A party that fought in this many samples has its chance counted, not read.
+        self.counted_from = counted_from
         self.actors: list[str] = []
         self.samples = 0
         self.fought: Any = None  # (actors, 2): samples in which each fought on each side
-        self.read: Any = None  # (actors, 2): the sum of 1/r - 1 over the samples it stayed out
+        self.read: Any = (
+            None  # (actors, 2): the sum of 1/r - 1 over the samples it stayed out (if not counted)
+        )
         self.stayed_out: Any = None  # (actors,): samples in which it did not fight
         self._missed: list[tuple[Any, Any, Any]] = []
         self._ties: _TieFacts | None = None
@@ -99,11 +103,14 @@ class TriedTies:
         if not missed:
             return
         s_idx, a_idx, pull = (np.concatenate(column) for column in zip(*missed, strict=True))
-        # Ties that would bring their party in to fight, tried on a party that stayed out.
-        place = s_idx * n + g.target[a_idx]  # (sample, party), flat
+        # Ties that would bring their party in to fight, tried on a party that stayed out (and whose
+        # chance is to be read: one that fought in enough samples already will have it counted).
+        target = g.target[a_idx]
+        place = s_idx * n + target  # (sample, party), flat
         if self._ties is None or self._ties.g is not g:
             self._ties = _TieFacts(g)
-        keep = self._ties.drawing[a_idx] & (pull >= 0) & ~fights.ravel()[place]
+        counted = self.fought.sum(axis=1) >= self.counted_from
+        keep = self._ties.drawing[a_idx] & (pull >= 0) & ~fights.ravel()[place] & ~counted[target]
         a_idx, pull, place = self._ties.once_per_coin(a_idx[keep], pull[keep], place[keep])
         held = self._ties.held(side, role, fights, place * 2 + pull)
         hazard = -np.log1p(-g.p[a_idx] * (1.0 - held))
@@ -112,11 +119,11 @@ class TriedTies:
         weight = np.divide(np.expm1(total) * hazard, total, out=np.zeros_like(hazard), where=total > 0)
         self.read += np.bincount(g.target[a_idx] * 2 + pull, weight, minlength=2 * n).reshape(n, 2)
 
-    def chances(self, counted_from: int = COUNTED_FROM) -> dict[tuple[str, int], float]:
+    def chances(self) -> dict[tuple[str, int], float]:
         """``{(party, side): chance}``, counted or read (see :func:`fighting_chances`); no zeros."""
         if self.fought is None or not self.samples:
             return {}
-        counted = self.fought.sum(axis=1) >= counted_from
+        counted = self.fought.sum(axis=1) >= self.counted_from
         weight = (self.stayed_out + self.read.sum(axis=1))[:, None]  # the samples stood for
         read = np.divide(self.read, weight, out=np.zeros_like(self.read), where=weight > 0)
         chance = np.where(counted[:, None], self.fought / self.samples, read)
