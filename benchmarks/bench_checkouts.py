@@ -12,7 +12,11 @@ path, from its own folder), ``--runs`` times alternately, since this host's spee
 from hour to hour. Reports each job's median time, the ratio of this checkout's to the
 baseline's, and whether the two produced the same graphs, draws and chances to the byte.
 
-    python benchmarks/bench_checkouts.py --baseline ../escalate-old [--data DIR] [--runs 2]
+With ``--whole``, the whole disputes backtest instead (``escalate backtest --conflicts mids
+--json``, every core), in turn: wall, user and system time, the peak memory of the largest
+process, and whether the two JSONs are the same to the byte (about 4 minutes a pair).
+
+    python benchmarks/bench_checkouts.py --baseline ../escalate-old [--data DIR] [--runs 2] [--whole]
 
 Make the baseline with ``git worktree add ../escalate-old COMMIT``.
 """
@@ -85,6 +89,46 @@ def run(checkout: Path, data: str) -> dict[str, float | str]:
     return found
 
 
+#: Runs a command and reports its wall time, its processes' user and system time and the peak
+#: resident memory of the largest, and a digest of what it printed.
+WHOLE = r"""
+import hashlib, json, resource, subprocess, sys, time
+start = time.perf_counter()
+out = subprocess.run(sys.argv[1:], check=True, capture_output=True).stdout
+used = resource.getrusage(resource.RUSAGE_CHILDREN)
+print(json.dumps({"wall": time.perf_counter() - start, "user": used.ru_utime, "system": used.ru_stime,
+                  "peak_mb": used.ru_maxrss / 1024, "digest": hashlib.sha256(out).hexdigest()}))
+"""
+
+
+def whole(checkout: Path, data: str) -> dict[str, float | str]:
+    """The whole disputes backtest in ``checkout`` (from its folder, so that it imports its own code)."""
+    backtest = [sys.executable, "-m", "escalate", "backtest", "--data", data, "--conflicts", "mids", "--json"]
+    env = dict(os.environ, PYTHONPATH=str(checkout), OPENBLAS_NUM_THREADS="1")
+    out = subprocess.run(
+        [sys.executable, "-c", WHOLE, *backtest], cwd=checkout, env=env, check=True, capture_output=True,
+        text=True,
+    )  # fmt: skip
+    found: dict[str, float | str] = json.loads(out.stdout.splitlines()[-1])
+    return found
+
+
+def report_whole(results: dict[str, list[dict[str, float | str]]]) -> None:
+    """Each side's runs, their medians and ratios, and whether the JSONs are the same."""
+    for side, rows in results.items():
+        runs = ", ".join(f"{float(r['wall']):.1f}" for r in rows)
+        print(f"{side:14s} runs {runs} s")
+    for measure, unit in (("wall", "s"), ("user", "s"), ("system", "s"), ("peak_mb", "MB")):
+        mine = statistics.median(float(r[measure]) for r in results["this checkout"])
+        base = statistics.median(float(r[measure]) for r in results["baseline"])
+        ratio = mine / base
+        print(
+            f"{measure:8s} this checkout {mine:8.1f} {unit}, baseline {base:8.1f} {unit}, ratio {ratio:.2f}"
+        )
+    digests = {r["digest"] for rows in results.values() for r in rows}
+    print("the same JSON to the byte" if len(digests) == 1 else "the JSONs differ")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -92,13 +136,17 @@ def main() -> None:
     parser.add_argument("--baseline", required=True, type=Path, help="another checkout (a git worktree)")
     parser.add_argument("--data", default=str(HERE.parent.parent / "shared" / "data"))
     parser.add_argument("--runs", type=int, default=2)
+    parser.add_argument("--whole", action="store_true", help="the whole disputes backtest instead")
     args = parser.parse_args()
     data = str(Path(args.data).resolve())
     ours, theirs = HERE.parent.resolve(), args.baseline.resolve()
     results: dict[str, list[dict[str, float | str]]] = {"this checkout": [], "baseline": []}
     for _ in range(args.runs):
-        results["this checkout"].append(run(ours, data))
-        results["baseline"].append(run(theirs, data))
+        results["this checkout"].append((whole if args.whole else run)(ours, data))
+        results["baseline"].append((whole if args.whole else run)(theirs, data))
+    if args.whole:
+        report_whole(results)
+        return
     for job, what in (
         ("graphs", "their graphs, built and checked"),
         ("draws", "calibration's draws, 383 disputes"),

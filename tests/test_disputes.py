@@ -668,6 +668,31 @@ def test_while_a_pool_is_open_malloc_keeps_blocks_of_megabytes_in_its_heap_and_a
         assert set(workers.map(_mapped_in_worker, found).values()) == {0}  # forked, they keep it too
 
 
+def _young_threshold(data, graphs, conflict):
+    import gc
+
+    return gc.get_threshold()[0]
+
+
+def test_while_a_pool_is_open_young_collections_are_rarer_in_it_and_its_workers(disputes):
+    """The graphs and ties are made by the million: a young collection every 700 walked them over and over."""
+    import gc
+
+    from escalate.world import parallel
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts
+
+    before = gc.get_threshold()
+    with parallel.Workers(WorldData(disputes), jobs=2) as workers:
+        assert gc.get_threshold() == (parallel.YOUNG_COLLECTION_EVERY, *before[1:])
+        with parallel.Workers(WorldData(disputes), jobs=1):
+            pass
+        assert gc.get_threshold()[0] == parallel.YOUNG_COLLECTION_EVERY  # the outer pool is still open
+        found = workers.map(_young_threshold, conflicts(disputes, "mids"))
+        assert set(found.values()) == {parallel.YOUNG_COLLECTION_EVERY}
+    assert gc.get_threshold() == before
+
+
 def test_freed_memory_is_kept_from_the_first_pool_opened_to_the_last_closed(disputes, monkeypatch):
     from escalate.world import parallel
     from escalate.world.atop import WorldData
