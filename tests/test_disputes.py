@@ -693,6 +693,28 @@ def test_while_a_pool_is_open_young_collections_are_rarer_in_it_and_its_workers(
     assert gc.get_threshold() == before
 
 
+def _blas_threads(data=None, graphs=None, conflict=None):
+    import numpy  # noqa: F401  (loads its BLAS)
+    from threadpoolctl import threadpool_info
+
+    return sorted({library["num_threads"] for library in threadpool_info() if library["user_api"] == "blas"})
+
+
+def test_while_a_pool_is_open_blas_runs_on_one_thread_in_it_and_its_workers(disputes):
+    """The pool's processes and the fits' threads use every core: BLAS's own threads would spin beside them."""
+    from escalate.world import parallel
+    from escalate.world.atop import WorldData
+    from escalate.world.conflicts import conflicts
+
+    before = _blas_threads()
+    if not before:
+        pytest.skip("numpy found no BLAS library threadpoolctl knows")
+    with parallel.Workers(WorldData(disputes), jobs=2) as workers:
+        assert _blas_threads() == [1]
+        assert set(map(tuple, workers.map(_blas_threads, conflicts(disputes, "mids")).values())) == {(1,)}
+    assert _blas_threads() == before
+
+
 def test_freed_memory_is_kept_from_the_first_pool_opened_to_the_last_closed(disputes, monkeypatch):
     from escalate.world import parallel
     from escalate.world.atop import WorldData

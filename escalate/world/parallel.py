@@ -16,13 +16,15 @@ disputes backtest's time (a run with the collector switched off: 145 s against 1
 before the fork, the parent's objects also stay shared with the workers (a collection writes
 to every object it walks, which copies the memory page).
 
-For the pool's life too, young collections come less often (:data:`YOUNG_COLLECTION_EVERY`),
-and glibc's malloc is asked to keep the memory it frees for reuse
-(:func:`keep_freed_memory`): the samplers and fits make and drop arrays of megabytes by the
-thousand, and by default each one over a threshold is mapped from the system and given back
-when freed, so that every page of the next is faulted in and zeroed again. On the disputes
-backtest that was a twelfth of the machine's time (16 to 18 s of system time in 110 s runs;
-7 s with the memory kept, the runs 103 s instead of 110-112, the peak the same).
+For the pool's life too (:func:`_settle_for_pools`), young collections come less often
+(:data:`YOUNG_COLLECTION_EVERY`), BLAS runs on one thread in each of this process's threads
+(the processes and the fits' threads already use every core), and glibc's malloc is asked
+to keep the memory it frees for reuse (:func:`keep_freed_memory`): the samplers and fits
+make and drop arrays of megabytes by the thousand, and by default each one over a threshold
+is mapped from the system and given back when freed, so that every page of the next is
+faulted in and zeroed again. On the disputes backtest that was a twelfth of the machine's
+time (16 to 18 s of system time in 110 s runs; 7 s with the memory kept, the runs 103 s
+instead of 110-112, the peak 0.1-0.2 GB higher).
 """
 
 from __future__ import annotations
@@ -48,8 +50,8 @@ Task = Callable[..., Result]
 _inherited: dict[str, Any] = {}
 #: The pools open in this process, the first opened first.
 _open: list[Workers] = []
-#: The collector's thresholds before the first pool opened (restored when the last closes).
-_thresholds: list[tuple[int, ...]] = []
+#: What restores the settings of :func:`_settle_for_pools` when the last pool closes.
+_undo: list[Callable[[], object]] = []
 #: While a pool is open, a young collection comes after this many allocations (not 700): the
 #: graphs and ties are made by the million, and collections walked the young ones and those
 #: promoted over and over (scoring the disputes of 1990-94 in one process: 1.06 s of
@@ -83,6 +85,24 @@ def keep_freed_memory(keep: bool) -> bool:
     if not keep:
         malloc_trim(0)
     return done
+
+
+def _settle_for_pools() -> list[Callable[[], object]]:
+    """Set what the pools' life asks (see the module); the calls that restore what it was.
+
+    Freed memory kept, young collections rarer, and BLAS on one thread in each of this
+    process's threads: the pool's processes and the fits' threads already use every core,
+    and BLAS's own threads beside them spun waiting for cores (a run without
+    ``OPENBLAS_NUM_THREADS=1`` took 94 s against 87).
+    """
+    from threadpoolctl import threadpool_limits
+
+    keep_freed_memory(True)
+    thresholds = gc.get_threshold()
+    gc.set_threshold(YOUNG_COLLECTION_EVERY, *thresholds[1:])
+    blas = threadpool_limits(limits=1, user_api="blas")
+    return [blas.restore_original_limits, lambda: gc.set_threshold(*thresholds),
+            lambda: keep_freed_memory(False)]  # fmt: skip
 
 
 def default_jobs() -> int:
@@ -136,10 +156,8 @@ class Workers:
         self._home: dict[int, int] = {}  # start year -> the worker that keeps its graphs
         # Objects frozen before the pool, to be left so (others' freezing is not undone at close).
         self._thaw = gc.get_freeze_count() == 0
-        if not _open:  # while a pool is open (the workers forked below inherit both)
-            keep_freed_memory(True)
-            _thresholds.append(gc.get_threshold())
-            gc.set_threshold(YOUNG_COLLECTION_EVERY, *_thresholds[0][1:])
+        if not _open:  # set while a pool is open (the workers forked below inherit it)
+            _undo[:] = _settle_for_pools()
         _open.append(self)
         _out_of_sight()
         if self.jobs > 1 and "fork" in multiprocessing.get_all_start_methods():
@@ -177,8 +195,9 @@ class Workers:
         if self in _open:
             _open.remove(self)
             if not _open:
-                keep_freed_memory(False)
-                gc.set_threshold(*_thresholds.pop())
+                for undo in _undo:
+                    undo()
+                _undo.clear()
 
     def map(
         self, task: Task[Result], conflicts: Sequence[War], *arguments: Any, what: str = ""
