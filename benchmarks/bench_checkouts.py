@@ -13,8 +13,9 @@ from hour to hour. Reports each job's median time, the ratio of this checkout's 
 baseline's, and whether the two produced the same graphs, draws and chances to the byte.
 
 With ``--whole``, the whole disputes backtest instead (``escalate backtest --conflicts mids
---json``, every core), in turn: wall, user and system time, the peak memory of the largest
-process, and whether the two JSONs are the same to the byte (about 4 minutes a pair).
+--json``, every core, ``OPENBLAS_NUM_THREADS=1`` as for the jobs above), in turn: wall, user
+and system time, the peak memory of the largest process, and whether the two JSONs are the
+same to the byte (about 4 minutes a pair).
 
     python benchmarks/bench_checkouts.py --baseline ../escalate-old [--data DIR] [--runs 2] [--whole]
 

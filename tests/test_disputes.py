@@ -693,6 +693,22 @@ def test_while_a_pool_is_open_young_collections_are_rarer_in_it_and_its_workers(
     assert gc.get_threshold() == before
 
 
+def test_a_collector_switched_off_stays_off_while_a_pool_is_open(disputes):
+    import gc
+
+    from escalate.world import parallel
+    from escalate.world.atop import WorldData
+
+    before = gc.get_threshold()
+    gc.set_threshold(0)
+    try:
+        with parallel.Workers(WorldData(disputes), jobs=1):
+            assert gc.get_threshold()[0] == 0
+        assert gc.get_threshold()[0] == 0
+    finally:
+        gc.set_threshold(*before)
+
+
 def _blas_threads(data=None, graphs=None, conflict=None):
     import numpy  # noqa: F401  (loads its BLAS)
     from threadpoolctl import threadpool_info

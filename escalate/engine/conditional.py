@@ -75,9 +75,8 @@ class TriedTies:
         self.actors: list[str] = []
         self.samples = 0
         self.fought: Any = None  # (actors, 2): samples in which each fought on each side
-        self.read: Any = (
-            None  # (actors, 2): the sum of 1/r - 1 over the samples it stayed out (if not counted)
-        )
+        self.read: Any = None  # (actors, 2): the sum of 1/r - 1 over the samples it stayed out
+        # (kept only for the parties not yet counted: the others' is never read)
         self.stayed_out: Any = None  # (actors,): samples in which it did not fight
         self._missed: list[tuple[Any, Any, Any]] = []
         self._ties: _TieFacts | None = None

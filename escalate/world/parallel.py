@@ -92,14 +92,16 @@ def _settle_for_pools() -> list[Callable[[], object]]:
 
     Freed memory kept, young collections rarer, and BLAS on one thread in each of this
     process's threads: the pool's processes and the fits' threads already use every core,
-    and BLAS's own threads beside them spun waiting for cores (a run without
-    ``OPENBLAS_NUM_THREADS=1`` took 94 s against 87).
+    and BLAS's own threads beside them spun waiting for cores (runs without
+    ``OPENBLAS_NUM_THREADS=1``, in turn: 92.7 and 93.7 s against 96.5 and 97.4). A collector
+    switched off (a first threshold of 0) is left so.
     """
     from threadpoolctl import threadpool_limits
 
     keep_freed_memory(True)
     thresholds = gc.get_threshold()
-    gc.set_threshold(YOUNG_COLLECTION_EVERY, *thresholds[1:])
+    if thresholds[0]:
+        gc.set_threshold(max(thresholds[0], YOUNG_COLLECTION_EVERY), *thresholds[1:])
     blas = threadpool_limits(limits=1, user_api="blas")
     return [blas.restore_original_limits, lambda: gc.set_threshold(*thresholds),
             lambda: keep_freed_memory(False)]  # fmt: skip
