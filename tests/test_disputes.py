@@ -653,7 +653,7 @@ def _has_glibc_mallinfo2():
 
 
 @pytest.mark.skipif(not _has_glibc_mallinfo2(), reason="glibc's malloc (2.33 or later) only")
-def test_while_a_pool_is_open_malloc_keeps_blocks_of_megabytes_in_its_heap_and_after_maps_them(disputes):
+def test_while_a_pool_is_open_malloc_keeps_blocks_of_megabytes_in_its_heap_in_it_and_its_workers(disputes):
     """Mapped afresh, every page of a freed and remade array is faulted in again (see parallel.py)."""
     from escalate.world.atop import WorldData
     from escalate.world.conflicts import conflicts
