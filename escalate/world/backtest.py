@@ -273,7 +273,7 @@ def _peer_scores(features: ConflictFeatures, every: Sequence[War], fit: Fitted,
     """Each peer's scores of the scored conflicts' candidates (as ``fit`` trains); their features first."""
     scored = [c for c in every if fit.scored is None or fit.scored(c)]
     rows = {}
-    for c in [*scored, *every] if peers else scored:
+    for c in [*scored, *every] if peers else scored:  # the scored first: the scoring reads theirs next
         states, found = features(c)
         rows[c.number] = (found, np.array([s in c.joiners for s in states]))
 

@@ -54,9 +54,9 @@ def fit_and_score(train_x: Any, train_y: Any, test_x: Any, *, threads: int | Non
     makes its scores the same whatever the machine's BLAS threads.
     """
     import numpy as np
-
-    models = _models()  # scikit-learn there, and so threadpoolctl, which it requires
     from threadpoolctl import threadpool_limits
+
+    models = _models()  # (scikit-learn's own OpenMP and BLAS are loaded by then, and so capped)
 
     rate = float(np.mean(train_y)) if len(train_y) else 0.0
     found = {}

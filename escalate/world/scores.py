@@ -146,7 +146,7 @@ def draw_measures(
     squared = (np.asarray(probabilities, dtype=np.float64) - ranked.ranked.labels) ** 2  # squared once
 
     def brier_(w: Any) -> float:
-        return float((w * squared).sum() / w.sum()) if w.sum() else float("nan")
+        return _weighted_mean(squared, w)
 
     counted: dict[str, Measure] = {
         f"{name}/auc": ranked.auc,
@@ -203,7 +203,12 @@ def average_precision(
 def brier(probabilities: Sequence[float] | Any, labels: Sequence[bool] | Any, weights: Any = None) -> float:
     """Mean squared error of the probabilities."""
     p, y, w = _arrays(probabilities, labels, weights)
-    return float((w * (p - y) ** 2).sum() / w.sum()) if w.sum() else float("nan")
+    return _weighted_mean((p - y) ** 2, w)
+
+
+def _weighted_mean(values: Any, weights: Any) -> float:
+    """The mean of ``values`` weighted by ``weights``; nan when they weigh nothing."""
+    return float((weights * values).sum() / weights.sum()) if weights.sum() else float("nan")
 
 
 #: Edges of the reliability bins: even tenths for the text table, and steps of about half a
